@@ -1,0 +1,48 @@
+import { MAX_PATH_DEPTH } from './limits';
+import type { FileOffer } from './shapes';
+
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+
+/**
+ * Why a file name cannot be shared as is, or null when it can. A name is one path segment: no
+ * separators, no `.`/`..`, no control characters. Anything else (including `<img onerror>`) is
+ * a legal name that the apps render as text.
+ */
+export function fileNameProblem(name: string): string | null {
+  if (name.trim().length === 0) return 'name is blank';
+  if (CONTROL_CHARS.test(name)) return 'name has control characters';
+  if (name.includes('/') || name.includes('\\')) return 'name contains a path separator';
+  if (name === '.' || name === '..') return 'name is a relative path';
+  return null;
+}
+
+/**
+ * Why a folder-relative path is unsafe, or null. A path is the file's place inside a shared folder,
+ * '/'-separated and including the file's own name (as a browser's webkitRelativePath gives it).
+ */
+export function filePathProblem(path: string): string | null {
+  if (CONTROL_CHARS.test(path)) return 'path has control characters';
+  if (path.includes('\\')) return 'path uses backslashes';
+  if (path.startsWith('/')) return 'path is absolute';
+  if (/^[A-Za-z]:/.test(path)) return 'path has a drive letter';
+  const segments = path.split('/');
+  if (segments.length > MAX_PATH_DEPTH) return `path is deeper than ${MAX_PATH_DEPTH} folders`;
+  for (const segment of segments) {
+    if (segment === '') return 'path has an empty segment';
+    if (segment === '.' || segment === '..') return 'path has a relative segment';
+  }
+  return null;
+}
+
+/** The master's semantic check of one offered file; the schema already bounded every field. */
+export function fileOfferProblem(file: FileOffer): string | null {
+  return fileNameProblem(file.name) ?? (file.path === undefined ? null : filePathProblem(file.path));
+}
+
+/** The folder a file sits in, from its path ('' when it is not in a folder). */
+export function folderOf(file: Pick<FileOffer, 'path' | 'name'>): string {
+  if (!file.path) return '';
+  const cut = file.path.lastIndexOf('/');
+  return cut < 0 ? '' : file.path.slice(0, cut);
+}

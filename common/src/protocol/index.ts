@@ -1,0 +1,6 @@
+export * from './errors';
+export * from './file-entry';
+export * as limits from './limits';
+export * from './messages';
+export * from './parse';
+export * from './shapes';

@@ -1,0 +1,42 @@
+/**
+ * Every bound of the wire protocol, in one place. The daemon's `maxPayload` comes from here, so a
+ * frame the schemas could never accept is refused before it is even parsed.
+ */
+export const MAX_FRAME_BYTES = 1024 * 1024;
+/** Nesting a legitimate message never reaches; deeper frames are refused before schema checks. */
+export const MAX_JSON_DEPTH = 16;
+
+export const MAX_ID_CHARS = 64;
+export const MAX_REQ_ID_CHARS = 64;
+export const MAX_PRIVATE_ID_CHARS = 256;
+export const MAX_TOKEN_CHARS = 256;
+export const MAX_NAME_CHARS = 64;
+export const MAX_FILE_NAME_CHARS = 255;
+export const MAX_PATH_CHARS = 1024;
+export const MAX_PATH_DEPTH = 32;
+export const MAX_MIME_CHARS = 255;
+export const MAX_REASON_CHARS = 200;
+export const MAX_ERROR_MESSAGE_CHARS = 500;
+/** A serialized SIGNAL payload (an SDP with its candidates is a few KiB). */
+export const MAX_SIGNAL_CHARS = 64 * 1024;
+
+export const MAX_FILES_PER_MESSAGE = 256;
+export const MAX_FILES_PER_PEER = 10_000;
+export const MAX_FILES_IN_ROOM = 100_000;
+export const MAX_PEERS_IN_ROOM = 20_000;
+export const MAX_PENDING_PEERS = 200;
+
+/** 2^50 bytes (1 PiB): larger than any file, small enough that chunk arithmetic stays exact. */
+export const MAX_FILE_BYTES = 2 ** 50;
+export const MIN_CHUNK_BYTES = 1;
+export const MAX_CHUNK_BYTES = 16 * 1024 * 1024;
+export const DEFAULT_CHUNK_BYTES = 1024 * 1024;
+
+export const MAX_ICE_SERVERS = 8;
+export const MAX_ICE_URLS = 8;
+export const MAX_ICE_URL_CHARS = 512;
+export const MAX_ICE_CREDENTIAL_CHARS = 256;
+
+/** Token bucket per connection: sustained messages per second and burst size. */
+export const RATE_MESSAGES_PER_SECOND = 100;
+export const RATE_BURST_MESSAGES = 300;

@@ -1,0 +1,157 @@
+import { z } from 'zod';
+import { ERROR_CODES } from './errors';
+import * as L from './limits';
+import {
+  ChunkIndex,
+  ClientInfo,
+  ClientStatus,
+  DisplayName,
+  FileInfo,
+  FileOffer,
+  Id,
+  IceServers,
+  PrivateId,
+  Rejection,
+  ReqId,
+  SignalData,
+  Token,
+} from './shapes';
+
+/*
+ * The signaling channel: one schema per message, in two unions by direction. Types are inferred
+ * from the schemas and never written twice. Objects strip unknown keys, so a peer's `from` or
+ * `owner` never survives parsing: the daemon stamps those itself.
+ */
+
+const msg = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
+  z.object({ type: z.literal(type), ...shape });
+
+const files = (item: typeof FileOffer | typeof FileInfo) => z.array(item).max(L.MAX_FILES_PER_MESSAGE);
+
+// ---- peer -> daemon -------------------------------------------------------------------------
+
+export const MasterAppRegister = msg('MASTER_APP_REGISTER', {
+  token: Token,
+  privateId: PrivateId.optional(),
+  name: DisplayName.optional(),
+});
+export const ClientRegister = msg('CLIENT_REGISTER', { name: DisplayName, privateId: PrivateId.optional() });
+export const ApproveClient = msg('APPROVE_CLIENT', { publicId: Id, reqId: ReqId.optional() });
+export const DisApproveClient = msg('DIS_APPROVE_CLIENT', { publicId: Id, reqId: ReqId.optional() });
+export const AddFilesRequest = msg('ADD_FILES', { reqId: ReqId, files: files(FileOffer).min(1) });
+export const FilesAddedAnswer = msg('FILES_ADDED', {
+  reqId: ReqId,
+  owner: Id,
+  files: files(FileInfo),
+  rejected: z.array(Rejection).max(L.MAX_FILES_PER_MESSAGE),
+});
+export const RemoveFileRequest = msg('REMOVE_FILE', { reqId: ReqId, fileId: Id });
+export const FileRemovedAnswer = msg('FILE_REMOVED', { reqId: ReqId.optional(), fileId: Id });
+export const RequestChunk = msg('REQUEST_CHUNK', {
+  transferId: Id,
+  fileId: Id,
+  start: ChunkIndex,
+  end: ChunkIndex,
+  reqId: ReqId.optional(),
+}).refine((m) => m.end > m.start, { message: 'end must be greater than start', path: ['end'] });
+export const SignalTo = msg('SIGNAL', { to: Id, data: SignalData });
+export const CancelTransfer = msg('CANCEL_TRANSFER', { transferId: Id });
+/** Ferry addition: forget this identity now (its files go, its transfers end). */
+export const Leave = msg('LEAVE', {});
+
+export const ToDaemon = z.discriminatedUnion('type', [
+  MasterAppRegister,
+  ClientRegister,
+  ApproveClient,
+  DisApproveClient,
+  AddFilesRequest,
+  FilesAddedAnswer,
+  RemoveFileRequest,
+  FileRemovedAnswer,
+  RequestChunk,
+  SignalTo,
+  CancelTransfer,
+  Leave,
+]);
+export type ToDaemon = z.infer<typeof ToDaemon>;
+
+// ---- daemon -> peer -------------------------------------------------------------------------
+
+const clients = z.array(ClientInfo).max(L.MAX_PEERS_IN_ROOM);
+const roomFiles = z.array(FileInfo).max(L.MAX_FILES_IN_ROOM);
+
+export const MasterAppRegisterAck = msg('MASTER_APP_REGISTER_ACK', {
+  publicId: Id,
+  privateId: PrivateId,
+  clients,
+  files: roomFiles,
+  iceServers: IceServers.optional(),
+  p2p: z.boolean().optional(),
+});
+export const ClientRegisterAck = msg('CLIENT_REGISTER_ACK', {
+  publicId: Id,
+  privateId: PrivateId,
+  status: ClientStatus,
+  iceServers: IceServers,
+  p2p: z.boolean(),
+  masterOnline: z.boolean().optional(),
+});
+export const NewClientRegistered = msg('NEW_CLIENT_REGISTERED', { client: ClientInfo });
+export const ClientApproved = msg('CLIENT_APPROVED', { client: ClientInfo, reqId: ReqId.optional() });
+export const ClientDisApproved = msg('CLIENT_DIS_APPROVED', { publicId: Id, reqId: ReqId.optional() });
+export const RoomState = msg('ROOM_STATE', { clients, files: roomFiles, masterOnline: z.boolean() });
+export const AddFilesForward = msg('ADD_FILES', { reqId: ReqId, owner: Id, files: files(FileOffer).min(1) });
+export const FilesAdded = FilesAddedAnswer;
+export const RemoveFileForward = msg('REMOVE_FILE', { reqId: ReqId, owner: Id, by: Id, fileId: Id });
+export const FileRemoved = FileRemovedAnswer;
+export const ClientDisconnected = msg('CLIENT_DISCONNECTED', { publicId: Id });
+export const ClientReconnected = msg('CLIENT_RECONNECTED', { publicId: Id });
+/** Ferry addition: an identity is gone for good (LEAVE, or a pending peer offline past the grace period). */
+export const ClientLeft = msg('CLIENT_LEFT', { publicId: Id });
+export const MasterConnected = msg('MASTER_CONNECTED', {});
+export const MasterDisconnected = msg('MASTER_DISCONNECTED', {});
+export const UploadChunkRequest = msg('UPLOAD_CHUNK_REQUEST', {
+  transferId: Id,
+  fileId: Id,
+  start: ChunkIndex,
+  end: ChunkIndex,
+  from: Id,
+});
+export const SignalFrom = msg('SIGNAL', { from: Id, data: SignalData });
+export const ChunkReady = msg('CHUNK_READY', { transferId: Id, fileId: Id, index: ChunkIndex });
+export const TransferCancelled = msg('TRANSFER_CANCELLED', { transferId: Id });
+export const ErrorMessage = msg('ERROR', {
+  code: z.enum(ERROR_CODES),
+  message: z.string().max(L.MAX_ERROR_MESSAGE_CHARS),
+  reqId: ReqId.optional(),
+});
+
+export const FromDaemon = z.discriminatedUnion('type', [
+  MasterAppRegisterAck,
+  ClientRegisterAck,
+  NewClientRegistered,
+  ClientApproved,
+  ClientDisApproved,
+  RoomState,
+  AddFilesForward,
+  FilesAdded,
+  RemoveFileForward,
+  FileRemoved,
+  ClientDisconnected,
+  ClientReconnected,
+  ClientLeft,
+  MasterConnected,
+  MasterDisconnected,
+  UploadChunkRequest,
+  SignalFrom,
+  ChunkReady,
+  TransferCancelled,
+  ErrorMessage,
+]);
+export type FromDaemon = z.infer<typeof FromDaemon>;
+
+/** Message types by direction, for exhaustiveness checks and tests. */
+export const TO_DAEMON_TYPES = ToDaemon.options.map((o) => o.shape.type.value);
+export const FROM_DAEMON_TYPES = FromDaemon.options.map((o) => o.shape.type.value);
+export type ToDaemonOf<T extends ToDaemon['type']> = Extract<ToDaemon, { type: T }>;
+export type FromDaemonOf<T extends FromDaemon['type']> = Extract<FromDaemon, { type: T }>;

@@ -1,0 +1,3 @@
+import { render } from 'preact';
+
+render(<p>Ferry is loading…</p>, document.getElementById('app')!);

@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+// Builds the daemon (dist/daemon/cli.js) and the two web apps (dist/web/{client,master}) with
+// esbuild: one fast bundler for both, no dev server needed. `--if-missing` skips the build when
+// every output already exists (npm start on a built tree starts at once).
+import { build } from 'esbuild';
+import { cp, mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+const outputs = [join(dist, 'daemon', 'cli.js'), join(dist, 'web', 'client', 'app.js'), join(dist, 'web', 'master', 'app.js')];
+
+async function exists(path) {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function buildAll({ quiet = false } = {}) {
+  const started = Date.now();
+  await rm(dist, { recursive: true, force: true });
+  await build({
+    entryPoints: [join(root, 'signaling', 'src', 'cli.ts')],
+    outfile: outputs[0],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    sourcemap: true,
+    // Native or optional addons stay outside the bundle and are loaded from node_modules.
+    packages: 'external',
+    alias: { '@ferry/common': join(root, 'common', 'src', 'index.ts') },
+    logLevel: quiet ? 'error' : 'warning',
+  });
+  for (const app of ['client', 'master']) {
+    const appDir = join(root, app);
+    const out = join(dist, 'web', app);
+    await mkdir(out, { recursive: true });
+    await build({
+      entryPoints: { app: join(appDir, 'src', 'main.tsx') },
+      outdir: out,
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      target: ['chrome110', 'firefox115', 'safari16'],
+      minify: true,
+      sourcemap: true,
+      jsx: 'automatic',
+      jsxImportSource: 'preact',
+      define: { 'process.env.NODE_ENV': '"production"' },
+      logLevel: quiet ? 'error' : 'warning',
+    });
+    for (const entry of await readdir(join(appDir, 'public'))) {
+      await cp(join(appDir, 'public', entry), join(out, entry), { recursive: true });
+    }
+  }
+  if (!quiet) console.log(`built dist/ in ${Date.now() - started} ms`);
+}
+
+const isMain = process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1];
+if (isMain) {
+  const ifMissing = process.argv.includes('--if-missing');
+  const missing = [];
+  for (const out of outputs) if (!(await exists(out))) missing.push(out);
+  if (!ifMissing || missing.length > 0) await buildAll();
+}

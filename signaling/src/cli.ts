@@ -1,1 +1,150 @@
-export async function main(_argv: string[]): Promise<void> {}
+import { readFileSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
+import { parseArgs } from 'node:util';
+import { renderUnicodeCompact } from 'uqr';
+import { IceServers } from '@ferry/common';
+import { startDaemon } from './daemon';
+import type { DaemonOptions, Logger } from './options';
+import { newSecret } from './secrets';
+
+const USAGE = `Usage: ferry [options]
+
+  --host HOST            address to listen on (default 0.0.0.0: the whole LAN)
+  --port PORT            port, 0 for any free one (default 8787)
+  --master-token TOKEN   the host's secret (default: $FERRY_MASTER_TOKEN or a random one)
+  --p2p on|off           off sends every transfer through the HTTP relay (default on)
+  --relay-ttl SECONDS    relay chunks not fetched by then are deleted (default 60)
+  --relay-quota MIB      bytes the relay may hold at once (default 128)
+  --grace SECONDS        how long an offline peer's files stay listed (default 300)
+  --ice-servers JSON     STUN/TURN servers for WebRTC, e.g. '[{"urls":"stun:stun.example.org"}]'
+  --tls-cert FILE        serve HTTPS/WSS with this certificate (PEM) ...
+  --tls-key FILE         ... and this key (PEM)
+  --no-qr                do not print the join link's QR code
+  --help                 show this text
+`;
+
+class UsageError extends Error {}
+
+function numberOption(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`--${name} must be a number from ${min} to ${max}`);
+  return n;
+}
+
+export function parseCli(argv: string[], env: NodeJS.ProcessEnv): { options: Partial<DaemonOptions>; qr: boolean; tokenGiven: boolean } | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'master-token': { type: 'string' },
+      p2p: { type: 'string' },
+      'relay-ttl': { type: 'string' },
+      'relay-quota': { type: 'string' },
+      grace: { type: 'string' },
+      'ice-servers': { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'no-qr': { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) return 'help';
+  const p2p = values.p2p ?? 'on';
+  if (p2p !== 'on' && p2p !== 'off') throw new UsageError('--p2p must be on or off');
+  const givenToken = values['master-token'] ?? env['FERRY_MASTER_TOKEN'];
+  if (givenToken !== undefined && (givenToken.length < 1 || givenToken.length > 256)) {
+    throw new UsageError('--master-token must be 1 to 256 characters');
+  }
+  let iceServers: DaemonOptions['iceServers'] = [];
+  if (values['ice-servers'] !== undefined) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(values['ice-servers']);
+    } catch {
+      throw new UsageError('--ice-servers must be JSON, e.g. \'[{"urls":"stun:host:3478"}]\'');
+    }
+    const parsed = IceServers.safeParse(raw);
+    if (!parsed.success) throw new UsageError(`--ice-servers: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    iceServers = parsed.data;
+  }
+  const certFile = values['tls-cert'];
+  const keyFile = values['tls-key'];
+  if ((certFile === undefined) !== (keyFile === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
+  let tls: DaemonOptions['tls'] = null;
+  if (certFile !== undefined && keyFile !== undefined) {
+    try {
+      tls = { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') };
+    } catch (error) {
+      throw new UsageError(`cannot read the TLS files: ${(error as Error).message}`);
+    }
+  }
+  return {
+    options: {
+      host: values.host ?? '0.0.0.0',
+      port: numberOption(values.port, 'port', 8787, 0, 65535),
+      masterToken: givenToken ?? newSecret(),
+      p2p: p2p === 'on',
+      relayTtlMs: numberOption(values['relay-ttl'], 'relay-ttl', 60, 1, 86_400) * 1000,
+      relayQuotaBytes: numberOption(values['relay-quota'], 'relay-quota', 128, 1, 65_536) * 1024 * 1024,
+      gracePeriodMs: numberOption(values.grace, 'grace', 300, 0, 86_400 * 7) * 1000,
+      iceServers,
+      tls,
+    },
+    qr: !values['no-qr'],
+    tokenGiven: givenToken !== undefined,
+  };
+}
+
+/** The address people on the LAN use when the daemon listens on every interface. */
+function publicHost(host: string): string {
+  if (host !== '0.0.0.0' && host !== '::') return host.includes(':') ? `[${host}]` : host;
+  for (const addresses of Object.values(networkInterfaces())) {
+    for (const a of addresses ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return 'localhost';
+}
+
+const consoleLogger: Logger = {
+  info: (m) => console.log(`[ferry] ${m}`),
+  warn: (m) => console.warn(`[ferry] ${m}`),
+};
+
+export async function main(argv: string[]): Promise<void> {
+  let parsed: ReturnType<typeof parseCli>;
+  try {
+    parsed = parseCli(argv, process.env);
+  } catch (error) {
+    console.error(`ferry: ${(error as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (parsed === 'help') {
+    console.log(USAGE);
+    return;
+  }
+  const { options, qr } = parsed;
+  const daemon = await startDaemon({ ...options, logger: consoleLogger });
+  const base = `${daemon.url.split('://')[0]}://${publicHost(options.host ?? '0.0.0.0')}:${daemon.port}`;
+  const joinLink = `${base}/`;
+  console.log(`Ferry is running. listening on ${daemon.url}`);
+  console.log(`master link (yours alone: it runs the room): ${base}/master#token=${encodeURIComponent(options.masterToken ?? '')}`);
+  console.log(`join link (share it): ${joinLink}`);
+  if (!options.p2p) console.log('p2p is off: every transfer goes through the relay');
+  if (qr) console.log(renderUnicodeCompact(joinLink));
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`[ferry] ${signal}: closing`);
+    daemon.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}

@@ -1,8 +1,9 @@
 import { MAX_PATH_DEPTH } from './limits';
 import type { FileOffer } from './shapes';
 
+// C0, DEL and C1: every code point of Unicode category Cc.
 // eslint-disable-next-line no-control-regex
-const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
 
 /**
  * Why a file name cannot be shared as is, or null when it can. A name is one path segment: no

@@ -26,7 +26,7 @@ import {
 const msg = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
   z.object({ type: z.literal(type), ...shape });
 
-const files = (item: typeof FileOffer | typeof FileInfo) => z.array(item).max(L.MAX_FILES_PER_MESSAGE);
+const files = <T extends z.ZodType>(item: T) => z.array(item).max(L.MAX_FILES_PER_MESSAGE);
 
 // ---- peer -> daemon -------------------------------------------------------------------------
 

@@ -50,7 +50,7 @@ function reqIdOf(value: unknown): string | undefined {
 
 function makeParser<S extends z.ZodType>(schema: S, knownTypes: readonly string[]) {
   const known = new Set(knownTypes);
-  return (raw: unknown): ParseResult<z.infer<S>> => {
+  const parse = (raw: unknown): ParseResult<z.infer<S>> => {
     let value: unknown = raw;
     if (typeof raw === 'string') {
       if (raw.length > MAX_FRAME_BYTES) return { ok: false, code: 'BAD_MESSAGE', error: 'message too large' };
@@ -87,6 +87,15 @@ function makeParser<S extends z.ZodType>(schema: S, knownTypes: readonly string[
       });
     }
     return { ok: true, message: result.data };
+  };
+  // An already-parsed value need not be JSON (a BigInt or a function in SIGNAL data makes
+  // JSON.stringify throw or return undefined; a getter can throw): refuse it instead of throwing.
+  return (raw: unknown): ParseResult<z.infer<S>> => {
+    try {
+      return parse(raw);
+    } catch {
+      return { ok: false, code: 'BAD_MESSAGE', error: 'not a JSON value' };
+    }
   };
 }
 

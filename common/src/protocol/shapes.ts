@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import * as L from './limits';
 
+// C0, DEL and C1: every code point of Unicode category Cc.
 // eslint-disable-next-line no-control-regex
-const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
 
 const noControlChars = (s: string): boolean => !CONTROL_CHARS.test(s);
 

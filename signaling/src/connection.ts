@@ -1,0 +1,93 @@
+import type { RawData, WebSocket } from 'ws';
+import { CLOSE_CODES, parseToDaemon } from '@ferry/common';
+import type { Session } from './peers';
+import type { TokenBucket } from './rate-limit';
+import type { Room } from './room';
+
+let nextSessionId = 1;
+
+/**
+ * One WebSocket: enforces the per-connection limits, parses every frame at the trust boundary,
+ * and hands valid messages to the room. Nothing a peer sends can throw out of here.
+ */
+export class Connection implements Session {
+  readonly id = nextSessionId++;
+  peer: Session['peer'] = null;
+  isAlive = true;
+  private readonly bucket: TokenBucket;
+  private readonly registerTimer: ReturnType<typeof setTimeout>;
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly room: Room,
+  ) {
+    this.bucket = room.newBucket();
+    socket.on('message', (data, isBinary) => this.onMessage(data, isBinary));
+    socket.on('pong', () => {
+      this.isAlive = true;
+    });
+    socket.on('close', () => this.onClose());
+    socket.on('error', () => socket.terminate());
+    this.registerTimer = setTimeout(() => {
+      if (!this.peer) this.close(CLOSE_CODES.policyViolation, 'register within the time limit');
+    }, room.options.registerTimeoutMs);
+    this.registerTimer.unref?.();
+  }
+
+  sendText(text: string): void {
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    // A reader that lets this much pile up is too slow or not reading: drop it rather than
+    // buffer without bound.
+    if (this.socket.bufferedAmount > this.room.options.maxBufferedBytes) {
+      this.room.options.logger.warn(`dropping session ${this.id}: ${this.socket.bufferedAmount} bytes unsent`);
+      this.socket.terminate();
+      return;
+    }
+    this.socket.send(text);
+  }
+
+  close(code: number, reason: string): void {
+    if (this.socket.readyState === this.socket.OPEN || this.socket.readyState === this.socket.CONNECTING) {
+      this.socket.close(code, reason);
+    }
+  }
+
+  terminate(): void {
+    this.socket.terminate();
+  }
+
+  ping(): void {
+    this.isAlive = false;
+    this.socket.ping();
+  }
+
+  private onMessage(data: RawData, isBinary: boolean): void {
+    try {
+      const bucket = this.peer?.bucket ?? this.bucket;
+      if (!bucket.take()) {
+        this.room.error(this, 'RATE_LIMITED', 'too many messages; slow down');
+        return;
+      }
+      if (isBinary) {
+        this.room.error(this, 'BAD_MESSAGE', 'binary frames are not part of the protocol; send JSON text');
+        return;
+      }
+      const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+      const parsed = parseToDaemon(text);
+      if (!parsed.ok) {
+        this.room.error(this, parsed.code, parsed.error, parsed.reqId);
+        return;
+      }
+      this.room.handle(this, parsed.message);
+    } catch (error) {
+      // A bug in a handler must cost one message, not the daemon.
+      this.room.options.logger.warn(`error handling a message on session ${this.id}: ${String(error)}`);
+      this.room.error(this, 'BAD_MESSAGE', 'the daemon could not handle this message');
+    }
+  }
+
+  private onClose(): void {
+    clearTimeout(this.registerTimer);
+    this.room.detach(this);
+  }
+}

@@ -1,0 +1,154 @@
+import { createServer as createHttpServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { WebSocketServer } from 'ws';
+import { CLOSE_CODES, limits } from '@ferry/common';
+import { Connection } from './connection';
+import { sendError, sendJson } from './http-util';
+import type { DaemonOptions } from './options';
+import { withDefaults } from './options';
+import { handleRelayGet, handleRelayPut, isRelayPath } from './relay-http';
+import { Room } from './room';
+import { StaticFiles } from './static-files';
+
+export type { DaemonOptions } from './options';
+
+export interface Daemon {
+  /** Base URL, e.g. http://127.0.0.1:43210 (https with TLS). */
+  readonly url: string;
+  readonly port: number;
+  readonly room: Room;
+  close(): Promise<void>;
+}
+
+/** Both signaling/src/daemon.ts and dist/daemon/cli.js sit two folders below the repository root. */
+const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../dist/web/', import.meta.url));
+
+export async function startDaemon(partial: Partial<DaemonOptions> = {}): Promise<Daemon> {
+  const options = withDefaults(partial, DEFAULT_WEB_ROOT);
+  if (!options.masterToken) throw new Error('startDaemon needs a masterToken');
+  const room = new Room(options);
+  const statics = new StaticFiles(options.webRoot);
+  const connections = new Set<Connection>();
+
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    const pathname = pathOf(req);
+    const method = req.method ?? 'GET';
+    if (pathname === '/healthz' && (method === 'GET' || method === 'HEAD')) {
+      return sendJson(res, 200, health(room));
+    }
+    if (isRelayPath(pathname)) {
+      if (method === 'PUT') return handleRelayPut(room, req, res, pathname);
+      if (method === 'GET') return handleRelayGet(room, req, res, pathname);
+      return sendError(res, 405, 'the relay takes PUT and GET', true);
+    }
+    if (statics.handles(pathname) && (method === 'GET' || method === 'HEAD')) {
+      statics.serve(req, res, pathname).catch(() => sendError(res, 500, 'could not read the app'));
+      return;
+    }
+    sendError(res, 404, 'not found', method !== 'GET' && method !== 'HEAD');
+  };
+
+  const server: Server = options.tls
+    ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, onRequest)
+    : createHttpServer(onRequest);
+  // Bounded headers and request times protect against slow or flooding clients.
+  server.maxHeadersCount = 64;
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 60_000;
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.MAX_FRAME_BYTES, perMessageDeflate: false });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (pathOf(req) !== '/ws' || !sameOrigin(req)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const connection = new Connection(ws, room);
+      connections.add(connection);
+      ws.on('close', () => connections.delete(connection));
+    });
+  });
+
+  const heartbeat = setInterval(() => {
+    for (const c of connections) {
+      if (!c.isAlive) c.terminate();
+      else c.ping();
+    }
+  }, options.heartbeatMs);
+  heartbeat.unref();
+  const sweeper = setInterval(() => room.sweep(), Math.min(1000, options.relayTtlMs));
+  sweeper.unref();
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
+  const url = `${options.tls ? 'https' : 'http'}://${hostForUrl}:${port}`;
+
+  let closing: Promise<void> | null = null;
+  const close = () => {
+    closing ??= (async () => {
+      clearInterval(heartbeat);
+      clearInterval(sweeper);
+      for (const c of connections) c.close(CLOSE_CODES.goingAway, 'the daemon is shutting down');
+      room.close();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      // Sockets that do not finish the closing handshake promptly are cut.
+      const force = setTimeout(() => {
+        for (const c of connections) c.terminate();
+        server.closeAllConnections();
+      }, 1000);
+      await closed;
+      clearTimeout(force);
+      wss.close();
+    })();
+    return closing;
+  };
+  return { url, port, room, close };
+}
+
+function pathOf(req: IncomingMessage): string {
+  try {
+    return new URL(req.url ?? '/', 'http://ferry.invalid').pathname;
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * A browser always sends Origin on a WebSocket upgrade; refusing other sites' pages stops a
+ * malicious page from talking to the daemon from a guest's browser. Non-browser clients send none.
+ */
+function sameOrigin(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return true;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+function health(room: Room) {
+  let online = 0;
+  for (const peer of room.peers.all()) if (peer.session) online++;
+  return {
+    ok: true,
+    peers: room.peers.size,
+    online,
+    masterOnline: room.masterOnline,
+    files: room.files.size,
+    transfers: room.transfers.size,
+    relayBytes: room.relay.bytes,
+  };
+}

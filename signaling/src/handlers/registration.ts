@@ -1,0 +1,142 @@
+import type { ToDaemonOf } from '@ferry/common';
+import { CLOSE_CODES } from '@ferry/common';
+import type { Peer, Session } from '../peers';
+import { clientInfo } from '../peers';
+import type { Room } from '../room';
+import { secretMatches, secretDigest } from '../secrets';
+
+const DEFAULT_MASTER_NAME = 'Host';
+
+export function handleMasterRegister(room: Room, session: Session, msg: ToDaemonOf<'MASTER_APP_REGISTER'>): void {
+  if (session.peer) return room.error(session, 'ALREADY_REGISTERED', 'this socket is already registered');
+  if (!secretMatches(msg.token, secretDigest(room.options.masterToken))) {
+    return room.error(session, 'BAD_TOKEN', 'the master token is not valid');
+  }
+  const existing = room.peers.master;
+  const presentedMatches = existing !== null && msg.privateId !== undefined && secretMatches(msg.privateId, existing.privateIdDigest);
+  if (existing?.session && !presentedMatches) {
+    return room.error(session, 'MASTER_EXISTS', 'a master is already connected; present its privateId to take over');
+  }
+  let master: Peer;
+  let privateId: string;
+  if (existing) {
+    master = existing;
+    // The token proves mastership; an old privateId that does not match is replaced so that
+    // only this tab holds the session from now on.
+    privateId = presentedMatches && msg.privateId !== undefined ? msg.privateId : room.peers.rotate(existing);
+    if (msg.name) master.name = msg.name;
+  } else {
+    ({ peer: master, privateId } = room.peers.create({
+      name: msg.name ?? DEFAULT_MASTER_NAME,
+      status: 'approved',
+      isMaster: true,
+      bucket: room.newBucket(),
+    }));
+  }
+  const { wasOnline } = room.attach(master, session);
+  room.sendTo(session, {
+    type: 'MASTER_APP_REGISTER_ACK',
+    publicId: master.publicId,
+    privateId,
+    clients: [...room.peers.all()].map(clientInfo),
+    files: [...room.files.values()],
+    iceServers: room.options.iceServers,
+    p2p: room.options.p2p,
+  });
+  if (!wasOnline) room.broadcastAll({ type: 'MASTER_CONNECTED' }, master);
+  room.options.logger.info(`master ${wasOnline ? 'took over its session' : 'connected'}`);
+}
+
+export function handleClientRegister(room: Room, session: Session, msg: ToDaemonOf<'CLIENT_REGISTER'>): void {
+  if (session.peer) return room.error(session, 'ALREADY_REGISTERED', 'this socket is already registered');
+  const known = msg.privateId === undefined ? undefined : room.peers.findByPrivateId(msg.privateId);
+  if (known && !known.isMaster && msg.privateId !== undefined) {
+    const { wasOnline } = room.attach(known, session);
+    sendClientAck(room, known, msg.privateId);
+    if (!wasOnline) room.announce(known, { type: 'CLIENT_RECONNECTED', publicId: known.publicId });
+    if (known.status === 'approved') room.roomStateFor(known);
+    return;
+  }
+  if (room.peers.countWithStatus('pending') >= room.options.maxPending) {
+    return room.error(session, 'LIMIT_EXCEEDED', 'too many people are waiting to join; try again later');
+  }
+  if (room.peers.size >= room.options.maxPeers) {
+    return room.error(session, 'LIMIT_EXCEEDED', 'the room is full');
+  }
+  const { peer, privateId } = room.peers.create({ name: msg.name, status: 'pending', isMaster: false, bucket: room.newBucket() });
+  room.attach(peer, session);
+  sendClientAck(room, peer, privateId);
+  room.sendToMaster({ type: 'NEW_CLIENT_REGISTERED', client: clientInfo(peer) });
+  room.options.logger.info(`client ${peer.publicId.slice(0, 8)} registered`);
+}
+
+function sendClientAck(room: Room, peer: Peer, privateId: string): void {
+  room.send(peer, {
+    type: 'CLIENT_REGISTER_ACK',
+    publicId: peer.publicId,
+    privateId,
+    status: peer.status,
+    iceServers: room.options.iceServers,
+    p2p: room.options.p2p,
+    masterOnline: room.masterOnline,
+  });
+}
+
+function targetOf(room: Room, by: Peer, publicId: string, reqId: string | undefined): Peer | null {
+  if (!by.isMaster) {
+    room.error(by, 'FORBIDDEN', 'only the master approves or removes people', reqId);
+    return null;
+  }
+  const target = room.peers.get(publicId);
+  if (!target || target.isMaster) {
+    room.error(by, 'NO_SUCH_PEER', 'no such client', reqId);
+    return null;
+  }
+  return target;
+}
+
+export function handleApprove(room: Room, by: Peer, msg: ToDaemonOf<'APPROVE_CLIENT'>): void {
+  const target = targetOf(room, by, msg.publicId, msg.reqId);
+  if (!target) return;
+  const withReq = <T extends object>(m: T) => (msg.reqId === undefined ? m : { ...m, reqId: msg.reqId });
+  if (target.status === 'approved') {
+    return room.send(by, withReq({ type: 'CLIENT_APPROVED' as const, client: clientInfo(target) }));
+  }
+  target.status = 'approved';
+  const announcement = { type: 'CLIENT_APPROVED' as const, client: clientInfo(target) };
+  room.broadcastApproved(announcement, by);
+  room.send(by, withReq(announcement));
+  if (target.session) room.roomStateFor(target);
+}
+
+export function handleDisApprove(room: Room, by: Peer, msg: ToDaemonOf<'DIS_APPROVE_CLIENT'>): void {
+  const target = targetOf(room, by, msg.publicId, msg.reqId);
+  if (!target) return;
+  const withReq = <T extends object>(m: T) => (msg.reqId === undefined ? m : { ...m, reqId: msg.reqId });
+  const announcement = { type: 'CLIENT_DIS_APPROVED' as const, publicId: target.publicId };
+  if (target.status === 'rejected') return room.send(by, withReq(announcement));
+  const wasApproved = target.status === 'approved';
+  // Everyone who could see the peer hears of it, then the peer loses its status: from here on it
+  // can do nothing but leave (its socket stays open to show "not admitted").
+  room.broadcastApproved(announcement, by);
+  room.send(by, withReq(announcement));
+  if (!wasApproved) room.send(target, announcement);
+  target.status = 'rejected';
+  if (wasApproved) {
+    room.endTransfersOf(target);
+    room.removeFilesOf(target);
+  }
+}
+
+export function handleLeave(room: Room, peer: Peer): void {
+  if (peer.isMaster) return room.error(peer, 'FORBIDDEN', 'the master cannot leave its own room');
+  room.endTransfersOf(peer);
+  room.removeFilesOf(peer);
+  const session = peer.session;
+  room.announce(peer, { type: 'CLIENT_LEFT', publicId: peer.publicId });
+  room.peers.remove(peer);
+  if (session) {
+    session.peer = null;
+    session.close(CLOSE_CODES.left, 'left the room');
+  }
+}

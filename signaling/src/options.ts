@@ -1,0 +1,70 @@
+import type { IceServer } from '@ferry/common';
+import { limits } from '@ferry/common';
+
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+export interface DaemonOptions {
+  host: string;
+  port: number;
+  /** The secret that makes a register the master. */
+  masterToken: string;
+  /** Advice to peers: false makes every transfer use the HTTP relay. */
+  p2p: boolean;
+  iceServers: IceServer[];
+  /** Relay chunks older than this are deleted even if never fetched. */
+  relayTtlMs: number;
+  /** Bytes the relay may hold at once, over all peers (PUT answers 507 above it). */
+  relayQuotaBytes: number;
+  /** Bytes one peer's uploads may hold in the relay at once. */
+  relayPeerQuotaBytes: number;
+  /** How long an offline peer's files stay listed (and a pending peer is remembered). */
+  gracePeriodMs: number;
+  /** Transfers with no activity for this long are forgotten. */
+  transferIdleMs: number;
+  heartbeatMs: number;
+  /** A socket that has not registered after this long is closed. */
+  registerTimeoutMs: number;
+  maxPending: number;
+  maxPeers: number;
+  rateMessagesPerSecond: number;
+  rateBurst: number;
+  /** A socket whose unsent output passes this is a reader that cannot keep up: it is dropped. */
+  maxBufferedBytes: number;
+  tls: { cert: string; key: string } | null;
+  /** Folder holding client/ and master/ as built by scripts/build.mjs. */
+  webRoot: string;
+  logger: Logger;
+  now: () => number;
+}
+
+export const silentLogger: Logger = { info: () => {}, warn: () => {} };
+
+export function withDefaults(partial: Partial<DaemonOptions>, defaultWebRoot: string): DaemonOptions {
+  return {
+    host: '127.0.0.1',
+    port: 0,
+    masterToken: '',
+    p2p: true,
+    iceServers: [],
+    relayTtlMs: 60_000,
+    relayQuotaBytes: 128 * 1024 * 1024,
+    relayPeerQuotaBytes: 64 * 1024 * 1024,
+    gracePeriodMs: 5 * 60_000,
+    transferIdleMs: 10 * 60_000,
+    heartbeatMs: 30_000,
+    registerTimeoutMs: 30_000,
+    maxPending: limits.MAX_PENDING_PEERS,
+    maxPeers: limits.MAX_PEERS_IN_ROOM,
+    rateMessagesPerSecond: limits.RATE_MESSAGES_PER_SECOND,
+    rateBurst: limits.RATE_BURST_MESSAGES,
+    maxBufferedBytes: 4 * 1024 * 1024,
+    tls: null,
+    webRoot: defaultWebRoot,
+    logger: silentLogger,
+    now: Date.now,
+    ...partial,
+  };
+}

@@ -1,0 +1,117 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { chunkLength } from '@ferry/common';
+import type { Peer } from './peers';
+import type { Room } from './room';
+import { rangesInclude } from './transfers';
+import type { Transfer } from './transfers';
+import { bearerOf, SECURITY_HEADERS, sendError } from './http-util';
+
+const RELAY_PATH = /^\/relay\/([^/]*)\/([^/]*)$/;
+const ID = /^[A-Za-z0-9_-]{1,64}$/;
+const INDEX = /^(0|[1-9][0-9]{0,14})$/;
+
+export function isRelayPath(pathname: string): boolean {
+  return RELAY_PATH.test(pathname);
+}
+
+interface RelayTarget {
+  peer: Peer;
+  transfer: Transfer;
+  index: number;
+}
+
+/** The checks PUT and GET share, in the documented order: 401, 400, 404, 403. */
+function authorize(room: Room, req: IncomingMessage, res: ServerResponse, pathname: string, role: 'owner' | 'asker'): RelayTarget | null {
+  const bearer = bearerOf(req);
+  const peer = bearer === null ? undefined : room.peers.findByPrivateId(bearer);
+  if (!peer) {
+    sendError(res, 401, 'a valid "Authorization: Bearer <privateId>" is required', true);
+    return null;
+  }
+  const [, transferId = '', indexText = ''] = RELAY_PATH.exec(pathname) ?? [];
+  if (!ID.test(transferId) || !INDEX.test(indexText)) {
+    sendError(res, 400, 'expected /relay/<transferId>/<chunk index>', true);
+    return null;
+  }
+  const transfer = room.transfers.get(transferId);
+  if (!transfer || !room.files.has(transfer.fileId)) {
+    sendError(res, 404, 'no such transfer', true);
+    return null;
+  }
+  const index = Number(indexText);
+  const side = role === 'owner' ? transfer.owner : transfer.asker;
+  if (side !== peer.publicId || peer.status !== 'approved') {
+    sendError(res, 403, `only the ${role} of this transfer may do that`, true);
+    return null;
+  }
+  if (!rangesInclude(transfer.ranges, index)) {
+    sendError(res, 403, 'this chunk was not asked for', true);
+    return null;
+  }
+  return { peer, transfer, index };
+}
+
+export function handleRelayPut(room: Room, req: IncomingMessage, res: ServerResponse, pathname: string): void {
+  const target = authorize(room, req, res, pathname, 'owner');
+  if (!target) return;
+  const { peer, transfer, index } = target;
+  const file = room.files.get(transfer.fileId);
+  if (!file) return sendError(res, 404, 'no such file', true);
+  const expected = chunkLength(file.size, file.chunkSize, index);
+  const declared = req.headers['content-length'] === undefined ? null : Number(req.headers['content-length']);
+  if (declared !== null && declared > expected) return sendError(res, 413, `chunk ${index} is ${expected} bytes`, true);
+  if (declared !== null && declared < expected) return sendError(res, 400, `chunk ${index} is exactly ${expected} bytes`, true);
+  const reservation = room.relay.reserve(peer.publicId, expected);
+  if (reservation !== 'ok') {
+    return sendError(res, 507, reservation === 'total-quota' ? 'the relay is full; retry later' : 'your relay quota is full; retry later', true);
+  }
+  // The body is read into a buffer of the exact chunk length: nothing past it is ever held.
+  const body = Buffer.allocUnsafe(expected);
+  let received = 0;
+  let settled = false;
+  const fail = (status: number, message: string) => {
+    if (settled) return;
+    settled = true;
+    room.relay.release(peer.publicId, expected);
+    if (!res.headersSent && !res.destroyed) sendError(res, status, message, true);
+    req.resume();
+  };
+  req.on('data', (part: Buffer) => {
+    if (settled) return;
+    if (received + part.length > expected) return fail(413, `chunk ${index} is ${expected} bytes`);
+    part.copy(body, received);
+    received += part.length;
+  });
+  req.on('error', () => fail(400, 'upload failed'));
+  req.on('close', () => fail(400, 'upload interrupted'));
+  req.on('end', () => {
+    if (settled) return;
+    if (received !== expected) return fail(400, `chunk ${index} is exactly ${expected} bytes; got ${received}`);
+    // The transfer may have ended while the body was arriving.
+    if (room.transfers.get(transfer.transferId) !== transfer) return fail(404, 'the transfer ended');
+    settled = true;
+    // The reservation becomes the stored chunk's share of the quota.
+    room.relay.put(transfer.transferId, index, peer.publicId, body, room.options.now());
+    transfer.lastActivityMs = room.options.now();
+    const asker = room.peers.get(transfer.asker);
+    if (asker) room.send(asker, { type: 'CHUNK_READY', transferId: transfer.transferId, fileId: file.id, index });
+    res.writeHead(201, { ...SECURITY_HEADERS, 'Content-Length': 0, 'Cache-Control': 'no-store' });
+    res.end();
+  });
+}
+
+export function handleRelayGet(room: Room, req: IncomingMessage, res: ServerResponse, pathname: string): void {
+  const target = authorize(room, req, res, pathname, 'asker');
+  if (!target) return;
+  const { transfer, index } = target;
+  const data = room.relay.take(transfer.transferId, index);
+  if (!data) return sendError(res, 404, 'this chunk is not in the relay (not uploaded yet, already fetched, or expired)');
+  transfer.lastActivityMs = room.options.now();
+  res.writeHead(200, {
+    ...SECURITY_HEADERS,
+    'Content-Type': 'application/octet-stream',
+    'Content-Length': data.length,
+    'Cache-Control': 'no-store',
+  });
+  res.end(data);
+}

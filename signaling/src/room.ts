@@ -1,0 +1,217 @@
+import type { ErrorCode, FileInfo, FromDaemon, ToDaemon } from '@ferry/common';
+import { CLOSE_CODES } from '@ferry/common';
+import { handleAddFiles, handleFileRemoved, handleFilesAdded, handleRemoveFile } from './handlers/files';
+import {
+  handleApprove,
+  handleClientRegister,
+  handleDisApprove,
+  handleLeave,
+  handleMasterRegister,
+} from './handlers/registration';
+import { handleCancelTransfer, handleRequestChunk, handleSignal } from './handlers/transfers';
+import type { DaemonOptions } from './options';
+import type { Peer, Session } from './peers';
+import { clientInfo, PeerRegistry } from './peers';
+import { TokenBucket } from './rate-limit';
+import { RelayStore } from './relay-store';
+import { TransferRegistry } from './transfers';
+
+/**
+ * The room: identities, the mirror of the file list, transfers and relay chunks, and the rules of
+ * PROTOCOL.md that tie them together. Sockets reach it only through `Session`; it never touches
+ * the network itself, so every rule can be driven directly.
+ */
+export class Room {
+  readonly peers = new PeerRegistry();
+  readonly files = new Map<string, FileInfo>();
+  readonly transfers = new TransferRegistry();
+  readonly relay: RelayStore;
+
+  constructor(readonly options: DaemonOptions) {
+    this.relay = new RelayStore(options.relayQuotaBytes, options.relayPeerQuotaBytes);
+  }
+
+  newBucket(): TokenBucket {
+    return new TokenBucket(this.options.rateMessagesPerSecond, this.options.rateBurst, this.options.now);
+  }
+
+  get masterOnline(): boolean {
+    return this.peers.master?.session != null;
+  }
+
+  handle(session: Session, message: ToDaemon): void {
+    if (message.type === 'MASTER_APP_REGISTER') return handleMasterRegister(this, session, message);
+    if (message.type === 'CLIENT_REGISTER') return handleClientRegister(this, session, message);
+    const peer = session.peer;
+    if (!peer) return this.error(session, 'NOT_REGISTERED', 'register first (CLIENT_REGISTER or MASTER_APP_REGISTER)', reqIdOf(message));
+    switch (message.type) {
+      case 'APPROVE_CLIENT':
+        return handleApprove(this, peer, message);
+      case 'DIS_APPROVE_CLIENT':
+        return handleDisApprove(this, peer, message);
+      case 'ADD_FILES':
+        return handleAddFiles(this, peer, message);
+      case 'FILES_ADDED':
+        return handleFilesAdded(this, peer, message);
+      case 'REMOVE_FILE':
+        return handleRemoveFile(this, peer, message);
+      case 'FILE_REMOVED':
+        return handleFileRemoved(this, peer, message);
+      case 'REQUEST_CHUNK':
+        return handleRequestChunk(this, peer, message);
+      case 'SIGNAL':
+        return handleSignal(this, peer, message);
+      case 'CANCEL_TRANSFER':
+        return handleCancelTransfer(this, peer, message);
+      case 'LEAVE':
+        return handleLeave(this, peer);
+      default: {
+        const unreachable: never = message;
+        return unreachable;
+      }
+    }
+  }
+
+  // ---- sending --------------------------------------------------------------------------------
+
+  send(peer: Peer, message: FromDaemon): void {
+    peer.session?.sendText(JSON.stringify(message));
+  }
+
+  sendTo(session: Session, message: FromDaemon): void {
+    session.sendText(JSON.stringify(message));
+  }
+
+  error(target: Session | Peer, code: ErrorCode, message: string, reqId?: string): void {
+    const frame: FromDaemon = reqId === undefined ? { type: 'ERROR', code, message } : { type: 'ERROR', code, message, reqId };
+    if ('sendText' in target) this.sendTo(target, frame);
+    else this.send(target, frame);
+  }
+
+  /** Every online approved peer (the master included), serialized once. */
+  broadcastApproved(message: FromDaemon, except?: Peer): void {
+    const text = JSON.stringify(message);
+    for (const peer of this.peers.all()) {
+      if (peer !== except && peer.status === 'approved' && peer.session) peer.session.sendText(text);
+    }
+  }
+
+  /** Every online peer whatever its status. */
+  broadcastAll(message: FromDaemon, except?: Peer): void {
+    const text = JSON.stringify(message);
+    for (const peer of this.peers.all()) {
+      if (peer !== except && peer.session) peer.session.sendText(text);
+    }
+  }
+
+  sendToMaster(message: FromDaemon): void {
+    const master = this.peers.master;
+    if (master) this.send(master, message);
+  }
+
+  /** Presence news about `peer`: everyone approved hears of an approved peer, only the master of others. */
+  announce(peer: Peer, message: FromDaemon): void {
+    if (peer.status === 'approved') this.broadcastApproved(message, peer);
+    else this.sendToMaster(message);
+  }
+
+  roomStateFor(peer: Peer): void {
+    const clients = [...this.peers.all()].filter((p) => p.status === 'approved').map(clientInfo);
+    this.send(peer, { type: 'ROOM_STATE', clients, files: [...this.files.values()], masterOnline: this.masterOnline });
+  }
+
+  // ---- shared effects -------------------------------------------------------------------------
+
+  /** Removes a file from the mirror, ends its transfers and tells the room. */
+  removeFile(fileId: string, reqId?: string): void {
+    const file = this.files.get(fileId);
+    if (!file) return;
+    this.files.delete(fileId);
+    this.peers.get(file.owner)?.fileIds.delete(fileId);
+    for (const t of this.transfers.where((t) => t.fileId === fileId)) this.endTransfer(t.transferId, null);
+    this.broadcastApproved(reqId === undefined ? { type: 'FILE_REMOVED', fileId } : { type: 'FILE_REMOVED', reqId, fileId });
+  }
+
+  removeFilesOf(peer: Peer): void {
+    for (const fileId of [...peer.fileIds]) this.removeFile(fileId);
+  }
+
+  /** Forgets a transfer and its relay chunks; tells each side except `by` (who already knows). */
+  endTransfer(transferId: string, by: Peer | null): void {
+    const transfer = this.transfers.get(transferId);
+    if (!transfer) return;
+    this.transfers.delete(transferId);
+    this.relay.deleteTransfer(transferId);
+    for (const side of [transfer.asker, transfer.owner]) {
+      const peer = this.peers.get(side);
+      if (peer && peer !== by) this.send(peer, { type: 'TRANSFER_CANCELLED', transferId });
+    }
+  }
+
+  endTransfersOf(peer: Peer): void {
+    for (const t of this.transfers.where((t) => t.asker === peer.publicId || t.owner === peer.publicId)) {
+      this.endTransfer(t.transferId, peer);
+    }
+  }
+
+  // ---- presence -------------------------------------------------------------------------------
+
+  /** Binds a socket to an identity; an identity online elsewhere is taken over. */
+  attach(peer: Peer, session: Session): { wasOnline: boolean } {
+    const previous = peer.session;
+    if (peer.graceTimer) {
+      clearTimeout(peer.graceTimer);
+      peer.graceTimer = null;
+    }
+    if (previous && previous !== session) {
+      previous.peer = null;
+      previous.close(CLOSE_CODES.sessionReplaced, 'session resumed elsewhere');
+    }
+    peer.session = session;
+    session.peer = peer;
+    return { wasOnline: previous !== null };
+  }
+
+  /** The socket of `session` closed. */
+  detach(session: Session): void {
+    const peer = session.peer;
+    session.peer = null;
+    if (!peer || peer.session !== session) return;
+    peer.session = null;
+    if (peer.isMaster) this.broadcastAll({ type: 'MASTER_DISCONNECTED' });
+    else this.announce(peer, { type: 'CLIENT_DISCONNECTED', publicId: peer.publicId });
+    peer.graceTimer = setTimeout(() => this.graceExpired(peer), this.options.gracePeriodMs);
+    peer.graceTimer.unref?.();
+  }
+
+  private graceExpired(peer: Peer): void {
+    peer.graceTimer = null;
+    if (peer.session || this.peers.get(peer.publicId) !== peer) return;
+    this.endTransfersOf(peer);
+    if (peer.status === 'approved') {
+      this.removeFilesOf(peer);
+    } else {
+      this.peers.remove(peer);
+      this.sendToMaster({ type: 'CLIENT_LEFT', publicId: peer.publicId });
+    }
+  }
+
+  /** Drops expired relay chunks and idle transfers. */
+  sweep(): void {
+    const now = this.options.now();
+    this.relay.sweep(now, this.options.relayTtlMs);
+    for (const t of this.transfers.where((t) => now - t.lastActivityMs >= this.options.transferIdleMs)) {
+      this.transfers.delete(t.transferId);
+      this.relay.deleteTransfer(t.transferId);
+    }
+  }
+
+  close(): void {
+    for (const peer of this.peers.all()) if (peer.graceTimer) clearTimeout(peer.graceTimer);
+    this.relay.clear();
+  }
+}
+
+function reqIdOf(message: ToDaemon): string | undefined {
+  return 'reqId' in message ? message.reqId : undefined;
+}

@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
   test: {
-    include: ['{common,signaling,client,master}/test/**/*.test.{ts,tsx}'],
+    include: ['{common,signaling,client,master,node-peer}/test/**/*.test.{ts,tsx}'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',

@@ -1,0 +1,72 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  decodeFrame,
+  encodeChunkData,
+  encodeChunkHeader,
+  encodeChunkUnavailable,
+  fromHex,
+  toHex,
+} from '../../src/transfer/framing';
+
+const sha = new Uint8Array(32).map((_, i) => i);
+
+describe('data-channel framing', () => {
+  it('round-trips a chunk header', () => {
+    const decoded = decodeFrame(encodeChunkHeader('t-1', 2 ** 40 + 5, 1024, sha));
+    expect(decoded).toEqual({ ok: true, frame: { kind: 'chunk-header', transferId: 't-1', index: 2 ** 40 + 5, length: 1024, sha256: sha } });
+  });
+
+  it('round-trips chunk data', () => {
+    const payload = new Uint8Array([1, 2, 3]);
+    const decoded = decodeFrame(encodeChunkData('abc', 7, 65536, payload));
+    expect(decoded.ok && decoded.frame).toEqual({ kind: 'chunk-data', transferId: 'abc', index: 7, offset: 65536, payload });
+  });
+
+  it('round-trips an unavailable notice', () => {
+    const decoded = decodeFrame(encodeChunkUnavailable('abc', 0, 'needs-repick'));
+    expect(decoded.ok && decoded.frame).toEqual({ kind: 'chunk-unavailable', transferId: 'abc', index: 0, reason: 'needs-repick' });
+  });
+
+  it.each([
+    ['empty', new Uint8Array(0)],
+    ['unknown kind', new Uint8Array([9, 1, 65, 0, 0, 0, 0, 0, 0, 0, 0])],
+    ['zero-length id', new Uint8Array([2, 0, 0, 0, 0, 0, 0, 0, 0, 0])],
+    ['id longer than the frame', new Uint8Array([2, 60, 65, 65])],
+    ['id with a slash', new Uint8Array([2, 1, 47, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])],
+    ['header with a short hash', encodeChunkHeader('a', 0, 1, sha).subarray(0, 40)],
+    ['chunk length over the largest chunk', (() => {
+      const f = encodeChunkHeader('a', 0, 1, sha);
+      new DataView(f.buffer).setUint32(11, 0xffffffff);
+      return f;
+    })()],
+    ['index past 2^53', (() => {
+      const f = encodeChunkData('a', 0, 0, new Uint8Array(1));
+      new DataView(f.buffer).setUint32(3, 0xffffffff);
+      return f;
+    })()],
+    ['data offset past the largest chunk', encodeChunkData('a', 0, 0xfffffff0, new Uint8Array(32))],
+  ])('rejects %s', (_name, bytes) => {
+    expect(decodeFrame(bytes).ok).toBe(false);
+  });
+
+  it('never throws on arbitrary bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
+        const result = decodeFrame(bytes);
+        expect(typeof result.ok).toBe('boolean');
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('refuses to encode a bad transferId or index', () => {
+    expect(() => encodeChunkData('../x', 0, 0, new Uint8Array())).toThrow(RangeError);
+    expect(() => encodeChunkData('a', -1, 0, new Uint8Array())).toThrow(RangeError);
+  });
+
+  it('hex helpers round-trip and reject junk', () => {
+    expect(toHex(fromHex('00ff10'))).toBe('00ff10');
+    expect(() => fromHex('zz')).toThrow(RangeError);
+  });
+});

@@ -9,6 +9,9 @@ import { bearerOf, SECURITY_HEADERS, sendError } from './http-util';
 const RELAY_PATH = /^\/relay\/([^/]*)\/([^/]*)$/;
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 const INDEX = /^(0|[1-9][0-9]{0,14})$/;
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+/** Ferry addition: the owner may send its chunk's SHA-256 on PUT; the asker gets it back on GET. */
+export const CHUNK_SHA256_HEADER = 'x-chunk-sha256';
 
 export function isRelayPath(pathname: string): boolean {
   return RELAY_PATH.test(pathname);
@@ -61,6 +64,10 @@ export function handleRelayPut(room: Room, req: IncomingMessage, res: ServerResp
   const declared = req.headers['content-length'] === undefined ? null : Number(req.headers['content-length']);
   if (declared !== null && declared > expected) return sendError(res, 413, `chunk ${index} is ${expected} bytes`, true);
   if (declared !== null && declared < expected) return sendError(res, 400, `chunk ${index} is exactly ${expected} bytes`, true);
+  const shaHeader = req.headers[CHUNK_SHA256_HEADER];
+  if (shaHeader !== undefined && (typeof shaHeader !== 'string' || !SHA256_HEX.test(shaHeader))) {
+    return sendError(res, 400, `${CHUNK_SHA256_HEADER} must be a lowercase hex SHA-256`, true);
+  }
   const reservation = room.relay.reserve(peer.publicId, expected);
   if (reservation !== 'ok') {
     return sendError(res, 507, reservation === 'total-quota' ? 'the relay is full; retry later' : 'your relay quota is full; retry later', true);
@@ -91,10 +98,18 @@ export function handleRelayPut(room: Room, req: IncomingMessage, res: ServerResp
     if (room.transfers.get(transfer.transferId) !== transfer) return fail(404, 'the transfer ended');
     settled = true;
     // The reservation becomes the stored chunk's share of the quota.
-    room.relay.put(transfer.transferId, index, peer.publicId, body, room.options.now());
+    room.relay.put(transfer.transferId, index, peer.publicId, body, shaHeader, room.options.now());
     transfer.lastActivityMs = room.options.now();
     const asker = room.peers.get(transfer.asker);
-    if (asker) room.send(asker, { type: 'CHUNK_READY', transferId: transfer.transferId, fileId: file.id, index });
+    if (asker) {
+      room.send(asker, {
+        type: 'CHUNK_READY',
+        transferId: transfer.transferId,
+        fileId: file.id,
+        index,
+        ...(shaHeader === undefined ? {} : { sha256: shaHeader }),
+      });
+    }
     res.writeHead(201, { ...SECURITY_HEADERS, 'Content-Length': 0, 'Cache-Control': 'no-store' });
     res.end();
   });
@@ -104,14 +119,15 @@ export function handleRelayGet(room: Room, req: IncomingMessage, res: ServerResp
   const target = authorize(room, req, res, pathname, 'asker');
   if (!target) return;
   const { transfer, index } = target;
-  const data = room.relay.take(transfer.transferId, index);
-  if (!data) return sendError(res, 404, 'this chunk is not in the relay (not uploaded yet, already fetched, or expired)');
+  const chunk = room.relay.take(transfer.transferId, index);
+  if (!chunk) return sendError(res, 404, 'this chunk is not in the relay (not uploaded yet, already fetched, or expired)');
   transfer.lastActivityMs = room.options.now();
   res.writeHead(200, {
     ...SECURITY_HEADERS,
     'Content-Type': 'application/octet-stream',
-    'Content-Length': data.length,
+    'Content-Length': chunk.data.length,
     'Cache-Control': 'no-store',
+    ...(chunk.sha256 === undefined ? {} : { [CHUNK_SHA256_HEADER]: chunk.sha256 }),
   });
-  res.end(data);
+  res.end(chunk.data);
 }

@@ -3,8 +3,10 @@
  * or when older than the TTL. Bytes are reserved before an upload is read, so the quotas bound
  * memory even while many uploads are in flight.
  */
-interface StoredChunk {
+export interface StoredChunk {
   readonly data: Buffer;
+  /** The owner's SHA-256 of the chunk (hex), passed on to the asker so it can check the bytes. */
+  readonly sha256: string | undefined;
   readonly owner: string;
   readonly storedAtMs: number;
 }
@@ -43,17 +45,17 @@ export class RelayStore {
   }
 
   /** Stores a chunk whose bytes were reserved; replaces an earlier copy of the same chunk. */
-  put(transferId: string, index: number, owner: string, data: Buffer, nowMs: number): void {
+  put(transferId: string, index: number, owner: string, data: Buffer, sha256: string | undefined, nowMs: number): void {
     this.delete(transferId, index);
-    this.chunks.set(key(transferId, index), { data, owner, storedAtMs: nowMs });
+    this.chunks.set(key(transferId, index), { data, sha256, owner, storedAtMs: nowMs });
   }
 
   /** Removes and returns a chunk: a relay chunk is fetched once. */
-  take(transferId: string, index: number): Buffer | undefined {
+  take(transferId: string, index: number): StoredChunk | undefined {
     const chunk = this.chunks.get(key(transferId, index));
     if (!chunk) return undefined;
     this.delete(transferId, index);
-    return chunk.data;
+    return chunk;
   }
 
   has(transferId: string, index: number): boolean {

@@ -13,6 +13,7 @@ import {
   PrivateId,
   Rejection,
   ReqId,
+  Sha256Hex,
   SignalData,
   Token,
 } from './shapes';
@@ -118,7 +119,8 @@ export const UploadChunkRequest = msg('UPLOAD_CHUNK_REQUEST', {
   from: Id,
 });
 export const SignalFrom = msg('SIGNAL', { from: Id, data: SignalData });
-export const ChunkReady = msg('CHUNK_READY', { transferId: Id, fileId: Id, index: ChunkIndex });
+/** `sha256` (Ferry addition) is the chunk's hash as its owner declared it on PUT, when it did. */
+export const ChunkReady = msg('CHUNK_READY', { transferId: Id, fileId: Id, index: ChunkIndex, sha256: Sha256Hex.optional() });
 export const TransferCancelled = msg('TRANSFER_CANCELLED', { transferId: Id });
 export const ErrorMessage = msg('ERROR', {
   code: z.enum(ERROR_CODES),

@@ -10,8 +10,10 @@ export function requireApproved(room: Room, peer: Peer, reqId?: string): boolean
   return false;
 }
 
+/** Master-only answers: a peer not admitted gets NOT_APPROVED, an admitted one FORBIDDEN. */
 export function requireMaster(room: Room, peer: Peer, what: string, reqId?: string): boolean {
   if (peer.isMaster) return true;
+  if (!requireApproved(room, peer, reqId)) return false;
   room.error(peer, 'FORBIDDEN', `only the master sends ${what}`, reqId);
   return false;
 }

@@ -65,7 +65,10 @@ export class Connection implements Session {
     try {
       const bucket = this.peer?.bucket ?? this.bucket;
       if (!bucket.take()) {
-        this.room.error(this, 'RATE_LIMITED', 'too many messages; slow down');
+        // Not parsed (that is the work being limited); a reqId near the start is still echoed.
+        const head = Buffer.isBuffer(data) ? data.subarray(0, 512).toString('utf8') : '';
+        const reqId = /"reqId"\s*:\s*"([A-Za-z0-9_.:-]{1,64})"/.exec(head)?.[1];
+        this.room.error(this, 'RATE_LIMITED', 'too many messages; slow down', reqId);
         return;
       }
       if (isBinary) {

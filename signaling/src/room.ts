@@ -39,11 +39,27 @@ export class Room {
     return this.peers.master?.session != null;
   }
 
+  /** The reqId of the message being handled: every answer and error to it echoes it. */
+  private currentReqId: string | undefined;
+
   handle(session: Session, message: ToDaemon): void {
+    this.currentReqId = message.reqId;
+    try {
+      this.dispatch(session, message);
+    } finally {
+      this.currentReqId = undefined;
+    }
+  }
+
+  get reqId(): string | undefined {
+    return this.currentReqId;
+  }
+
+  private dispatch(session: Session, message: ToDaemon): void {
     if (message.type === 'MASTER_APP_REGISTER') return handleMasterRegister(this, session, message);
     if (message.type === 'CLIENT_REGISTER') return handleClientRegister(this, session, message);
     const peer = session.peer;
-    if (!peer) return this.error(session, 'NOT_REGISTERED', 'register first (CLIENT_REGISTER or MASTER_APP_REGISTER)', reqIdOf(message));
+    if (!peer) return this.error(session, 'NOT_REGISTERED', 'register first (CLIENT_REGISTER or MASTER_APP_REGISTER)');
     switch (message.type) {
       case 'APPROVE_CLIENT':
         return handleApprove(this, peer, message);
@@ -82,7 +98,7 @@ export class Room {
     session.sendText(JSON.stringify(message));
   }
 
-  error(target: Session | Peer, code: ErrorCode, message: string, reqId?: string): void {
+  error(target: Session | Peer, code: ErrorCode, message: string, reqId = this.currentReqId): void {
     const frame: FromDaemon = reqId === undefined ? { type: 'ERROR', code, message } : { type: 'ERROR', code, message, reqId };
     if ('sendText' in target) this.sendTo(target, frame);
     else this.send(target, frame);
@@ -210,8 +226,4 @@ export class Room {
     for (const peer of this.peers.all()) if (peer.graceTimer) clearTimeout(peer.graceTimer);
     this.relay.clear();
   }
-}
-
-function reqIdOf(message: ToDaemon): string | undefined {
-  return 'reqId' in message ? message.reqId : undefined;
 }

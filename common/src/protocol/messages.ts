@@ -27,38 +27,45 @@ import {
 const msg = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
   z.object({ type: z.literal(type), ...shape });
 
+/**
+ * Every peer -> daemon message may carry a `reqId`; the daemon echoes it on the answer or error
+ * (messages whose answer needs one declare it required).
+ */
+const req = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
+  z.object({ type: z.literal(type), reqId: ReqId.optional() }).extend(shape);
+
 const files = <T extends z.ZodType>(item: T) => z.array(item).max(L.MAX_FILES_PER_MESSAGE);
 
 // ---- peer -> daemon -------------------------------------------------------------------------
 
-export const MasterAppRegister = msg('MASTER_APP_REGISTER', {
+export const MasterAppRegister = req('MASTER_APP_REGISTER', {
   token: Token,
   privateId: PrivateId.optional(),
   name: DisplayName.optional(),
 });
-export const ClientRegister = msg('CLIENT_REGISTER', { name: DisplayName, privateId: PrivateId.optional() });
-export const ApproveClient = msg('APPROVE_CLIENT', { publicId: Id, reqId: ReqId.optional() });
-export const DisApproveClient = msg('DIS_APPROVE_CLIENT', { publicId: Id, reqId: ReqId.optional() });
-export const AddFilesRequest = msg('ADD_FILES', { reqId: ReqId, files: files(FileOffer).min(1) });
-export const FilesAddedAnswer = msg('FILES_ADDED', {
+export const ClientRegister = req('CLIENT_REGISTER', { name: DisplayName, privateId: PrivateId.optional() });
+export const ApproveClient = req('APPROVE_CLIENT', { publicId: Id, reqId: ReqId.optional() });
+export const DisApproveClient = req('DIS_APPROVE_CLIENT', { publicId: Id, reqId: ReqId.optional() });
+export const AddFilesRequest = req('ADD_FILES', { reqId: ReqId, files: files(FileOffer).min(1) });
+export const FilesAddedAnswer = req('FILES_ADDED', {
   reqId: ReqId,
   owner: Id,
   files: files(FileInfo),
   rejected: z.array(Rejection).max(L.MAX_FILES_PER_MESSAGE),
 });
-export const RemoveFileRequest = msg('REMOVE_FILE', { reqId: ReqId, fileId: Id });
-export const FileRemovedAnswer = msg('FILE_REMOVED', { reqId: ReqId.optional(), fileId: Id });
-export const RequestChunk = msg('REQUEST_CHUNK', {
+export const RemoveFileRequest = req('REMOVE_FILE', { reqId: ReqId, fileId: Id });
+export const FileRemovedAnswer = req('FILE_REMOVED', { reqId: ReqId.optional(), fileId: Id });
+export const RequestChunk = req('REQUEST_CHUNK', {
   transferId: Id,
   fileId: Id,
   start: ChunkIndex,
   end: ChunkIndex,
   reqId: ReqId.optional(),
 }).refine((m) => m.end > m.start, { message: 'end must be greater than start', path: ['end'] });
-export const SignalTo = msg('SIGNAL', { to: Id, data: SignalData });
-export const CancelTransfer = msg('CANCEL_TRANSFER', { transferId: Id });
+export const SignalTo = req('SIGNAL', { to: Id, data: SignalData });
+export const CancelTransfer = req('CANCEL_TRANSFER', { transferId: Id });
 /** Ferry addition: forget this identity now (its files go, its transfers end). */
-export const Leave = msg('LEAVE', {});
+export const Leave = req('LEAVE', {});
 
 export const ToDaemon = z.discriminatedUnion('type', [
   MasterAppRegister,
@@ -88,6 +95,7 @@ export const MasterAppRegisterAck = msg('MASTER_APP_REGISTER_ACK', {
   files: roomFiles,
   iceServers: IceServers.optional(),
   p2p: z.boolean().optional(),
+  reqId: ReqId.optional(),
 });
 export const ClientRegisterAck = msg('CLIENT_REGISTER_ACK', {
   publicId: Id,
@@ -96,6 +104,7 @@ export const ClientRegisterAck = msg('CLIENT_REGISTER_ACK', {
   iceServers: IceServers,
   p2p: z.boolean(),
   masterOnline: z.boolean().optional(),
+  reqId: ReqId.optional(),
 });
 export const NewClientRegistered = msg('NEW_CLIENT_REGISTERED', { client: ClientInfo });
 export const ClientApproved = msg('CLIENT_APPROVED', { client: ClientInfo, reqId: ReqId.optional() });

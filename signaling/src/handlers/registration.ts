@@ -42,6 +42,7 @@ export function handleMasterRegister(room: Room, session: Session, msg: ToDaemon
     files: [...room.files.values()],
     iceServers: room.options.iceServers,
     p2p: room.options.p2p,
+    ...(room.reqId === undefined ? {} : { reqId: room.reqId }),
   });
   if (!wasOnline) room.broadcastAll({ type: 'MASTER_CONNECTED' }, master);
   room.options.logger.info(`master ${wasOnline ? 'took over its session' : 'connected'}`);
@@ -79,6 +80,7 @@ function sendClientAck(room: Room, peer: Peer, privateId: string): void {
     iceServers: room.options.iceServers,
     p2p: room.options.p2p,
     masterOnline: room.masterOnline,
+    ...(room.reqId === undefined ? {} : { reqId: room.reqId }),
   });
 }
 

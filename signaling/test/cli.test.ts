@@ -1,0 +1,226 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { closeAll, Peer, registerClient, registerMaster } from './helpers';
+
+// The command line is a contract too: `node signaling/bin/ferry.js`, a real process, real signals.
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const bin = join(root, 'signaling', 'bin', 'ferry.js');
+const bundle = join(root, 'dist', 'daemon', 'cli.js');
+const START_TIMEOUT_MS = 15_000;
+const EXIT_TIMEOUT_MS = 5_000;
+
+function newestMtimeMs(folder: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(folder, { withFileTypes: true })) {
+    const path = join(folder, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtimeMs(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * bin/ferry.js runs the built bundle. Rebuild only the daemon (as scripts/build.mjs does) when the
+ * sources are newer, so these tests never run yesterday's daemon, without touching the web apps.
+ */
+beforeAll(async () => {
+  const sources = Math.max(newestMtimeMs(join(root, 'signaling', 'src')), newestMtimeMs(join(root, 'common', 'src')));
+  if (existsSync(bundle) && statSync(bundle).mtimeMs >= sources) return;
+  await build({
+    entryPoints: [join(root, 'signaling', 'src', 'cli.ts')],
+    outfile: bundle,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    sourcemap: true,
+    packages: 'external',
+    alias: { '@ferry/common': join(root, 'common', 'src', 'index.ts') },
+    logLevel: 'error',
+  });
+}, 60_000);
+
+class Cli {
+  output = '';
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  private readonly child: ChildProcess;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(args: string[], env: Record<string, string> = {}) {
+    const { FERRY_MASTER_TOKEN: _ignored, ...inherited } = process.env;
+    this.child = spawn(process.execPath, [bin, ...args], { cwd: root, env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve({ code, signal })));
+    const collect = (chunk: Buffer) => {
+      this.output += chunk.toString('utf8');
+      for (const listener of this.listeners) listener();
+    };
+    this.child.stdout?.on('data', collect);
+    this.child.stderr?.on('data', collect);
+    running.add(this);
+  }
+
+  /** Resolves with the first match of `pattern` in stdout+stderr (waiting for more output). */
+  waitFor(pattern: RegExp, timeoutMs = START_TIMEOUT_MS): Promise<RegExpMatchArray> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const match = this.output.match(pattern);
+        if (!match) return false;
+        clearTimeout(timer);
+        this.listeners.delete(listener);
+        resolve(match);
+        return true;
+      };
+      const listener = () => void check();
+      const timer = setTimeout(() => {
+        this.listeners.delete(listener);
+        reject(new Error(`no ${String(pattern)} within ${timeoutMs} ms; output:\n${this.output}`));
+      }, timeoutMs);
+      if (!check()) this.listeners.add(listener);
+    });
+  }
+
+  /** The base URL once the daemon listens, and the master and join links it printed. */
+  async started(): Promise<{ url: string; masterLink: URL; joinLink: URL }> {
+    const [, url = ''] = await this.waitFor(/listening on (https?:\/\/[^\s/]+)/);
+    const links = async (): Promise<URL[]> => {
+      await this.waitFor(new RegExp(`${escape(url)}\\S*#token=\\S+`));
+      await this.waitFor(new RegExp(`(?:join|client)[^\\n]*${escape(url)}`, 'i'));
+      return [...this.output.matchAll(/https?:\/\/\S+/g)].map((m) => new URL(m[0]));
+    };
+    const all = await links();
+    const masterLink = all.find((u) => u.hash.startsWith('#token='));
+    const joinLink = all.find((u) => u.origin === new URL(url).origin && !u.hash.includes('token'));
+    if (!masterLink || !joinLink) throw new Error(`links not found in:\n${this.output}`);
+    return { url, masterLink, joinLink };
+  }
+
+  signal(name: NodeJS.Signals): void {
+    this.child.kill(name);
+  }
+
+  async exit(name: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    this.signal(name);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`still running ${EXIT_TIMEOUT_MS} ms after ${name}`)), EXIT_TIMEOUT_MS);
+    });
+    try {
+      return await Promise.race([this.exited, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async kill(): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      this.child.kill('SIGKILL');
+      await this.exited;
+    }
+  }
+}
+
+const running = new Set<Cli>();
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+afterEach(async () => {
+  await closeAll();
+  for (const cli of running) await cli.kill();
+  running.clear();
+});
+
+const ARGS = ['--port', '0', '--p2p', 'off', '--host', '127.0.0.1'];
+
+describe('ferry command line', () => {
+  it('prints where it listens and both links; serves the protocol; exits 0 on SIGTERM', async () => {
+    const cli = new Cli([...ARGS, '--master-token', 'T0ken-from-cli']);
+    const { url, masterLink, joinLink } = await cli.started();
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(url).not.toMatch(/:0$/);
+    expect(masterLink.hash).toBe('#token=T0ken-from-cli');
+    expect(masterLink.pathname + masterLink.search).not.toContain('T0ken');
+    expect(joinLink.href).not.toContain('T0ken');
+    const health = await fetch(`${url}/healthz`);
+    expect(health.status).toBe(200);
+    const master = await registerMaster({ url }, { token: 'T0ken-from-cli' });
+    const alice = await registerClient({ url }, 'alice');
+    expect(alice.ack.p2p).toBe(false);
+    expect((await master.peer.next('NEW_CLIENT_REGISTERED')).client.publicId).toBe(alice.publicId);
+    expect(await cli.exit('SIGTERM')).toEqual({ code: 0, signal: null });
+    await master.peer.closed;
+    await alice.peer.closed;
+    // privateIds are never logged in full.
+    for (const secret of [master.privateId, alice.privateId]) expect(cli.output).not.toContain(secret);
+  });
+
+  it('exits 0 on SIGINT with peers connected', async () => {
+    const cli = new Cli([...ARGS, '--master-token', 'sigint-token']);
+    const { url } = await cli.started();
+    const master = await registerMaster({ url }, { token: 'sigint-token' });
+    expect(await cli.exit('SIGINT')).toEqual({ code: 0, signal: null });
+    expect(master.peer.isOpen).toBe(false);
+  });
+
+  it('makes up a random master token when none is given', async () => {
+    const first = new Cli(ARGS);
+    const second = new Cli(ARGS);
+    const [a, b] = await Promise.all([first.started(), second.started()]);
+    const tokenA = a.masterLink.hash.slice('#token='.length);
+    const tokenB = b.masterLink.hash.slice('#token='.length);
+    expect(tokenA.length).toBeGreaterThanOrEqual(16);
+    expect(tokenA).not.toBe(tokenB);
+    const master = await registerMaster({ url: a.url }, { token: decodeURIComponent(tokenA) });
+    expect(master.ack.publicId).toBeTruthy();
+    const wrong = await Peer.connect({ url: a.url });
+    wrong.send({ type: 'MASTER_APP_REGISTER', token: decodeURIComponent(tokenB) });
+    expect((await wrong.next('ERROR')).code).toBe('BAD_TOKEN');
+    expect((await first.exit('SIGTERM')).code).toBe(0);
+    expect((await second.exit('SIGTERM')).code).toBe(0);
+  });
+
+  it('serves https and wss with --tls-cert and --tls-key', async () => {
+    const fixtures = join(root, 'signaling', 'test', 'fixtures');
+    const cli = new Cli([...ARGS, '--master-token', 'tls-token', '--tls-cert', join(fixtures, 'tls-cert.pem'), '--tls-key', join(fixtures, 'tls-key.pem')]);
+    const { url, masterLink } = await cli.started();
+    expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    expect(masterLink.protocol).toBe('https:');
+    const ca = readFileSync(join(fixtures, 'tls-cert.pem'));
+    const peer = await Peer.connect({ url }, 'master', { ca });
+    const master = await registerMaster({ url }, { token: 'tls-token', peer });
+    expect(master.ack.clients).toHaveLength(1);
+    expect((await cli.exit('SIGTERM')).code).toBe(0);
+  });
+
+  it('passes --ice-servers to the peers', async () => {
+    const iceServers = [{ urls: 'stun:stun.example.org:3478' }];
+    const cli = new Cli([...ARGS, '--master-token', 'ice', '--ice-servers', JSON.stringify(iceServers)]);
+    const { url } = await cli.started();
+    const alice = await registerClient({ url }, 'alice');
+    expect(alice.ack).toMatchObject({ iceServers, p2p: false });
+    expect((await cli.exit('SIGTERM')).code).toBe(0);
+  });
+
+  it.each([
+    ['an unknown flag', ['--bogus']],
+    ['a bad --p2p value', ['--p2p', 'maybe']],
+    ['bad --ice-servers JSON', ['--ice-servers', '{not json']],
+    ['a --tls-cert without --tls-key', ['--tls-cert', bin]],
+  ])('refuses %s with a non-zero exit', async (_name, extra) => {
+    const cli = new Cli(['--port', '0', '--host', '127.0.0.1', ...extra]);
+    const { code } = await cli.exited;
+    expect(code).not.toBe(0);
+    expect(code).not.toBeNull();
+    expect(cli.output).not.toMatch(/listening on/);
+  });
+
+  it('takes the master token from FERRY_MASTER_TOKEN', async () => {
+    const cli = new Cli(ARGS, { FERRY_MASTER_TOKEN: 'from-the-env' });
+    const { url, masterLink } = await cli.started();
+    expect(masterLink.hash).toBe('#token=from-the-env');
+    await registerMaster({ url }, { token: 'from-the-env' });
+    expect((await cli.exit('SIGTERM')).code).toBe(0);
+  });
+});

@@ -72,10 +72,7 @@ describe('Download', () => {
     h.download.start();
     for (let i = 0; i < 11; i++) {
       for (const f of h.frames(i)) h.download.receiveFrame(f);
-      await vi.runAllTicks();
-      await Promise.resolve();
-      await Promise.resolve();
-      await Promise.resolve();
+      await vi.waitFor(() => expect(h.download.have.has(i)).toBe(true));
     }
     await vi.waitFor(() => expect(h.download.status).toBe('complete'));
     expect(h.finished()).toBe(1);

@@ -1,0 +1,63 @@
+import { FileOffer, limits } from '@ferry/common';
+import type { RejectedFile } from './outbox-machine';
+
+/** A file the person picked or dropped, with its place inside a shared folder if any. */
+export interface PickedFile {
+  file: Blob & { readonly name: string; readonly lastModified: number };
+  /** Folder-relative path including the file name ("photos/2024/a.jpg"); absent for a loose file. */
+  path?: string;
+}
+
+export interface PreparedOffers {
+  /** Batches of at most MAX_FILES_PER_MESSAGE offers, one ADD_FILES each. */
+  batches: FileOffer[][];
+  /** Files no message could carry (a name past the protocol's bounds, say), with the reason. */
+  refused: RejectedFile[];
+  /** The File objects by the id they are offered under, for the transfers. */
+  blobs: Map<string, PickedFile['file']>;
+}
+
+function describeSchemaProblem(offer: FileOffer): string {
+  if (offer.name.length > limits.MAX_FILE_NAME_CHARS) return 'the name is too long';
+  if (offer.name.length === 0) return 'the file has no name';
+  if (offer.path !== undefined && offer.path.length > limits.MAX_PATH_CHARS) return 'the folder path is too long';
+  if (offer.size > limits.MAX_FILE_BYTES) return 'the file is too large';
+  return 'the file cannot be shared';
+}
+
+/**
+ * Turns picked files into offers with fresh ids. No hashing here: integrity comes with the
+ * transfers. `newId` is a UUID v4 source (crypto.randomUUID is missing on plain-HTTP pages).
+ */
+export function prepareOffers(picked: readonly PickedFile[], newId: () => string): PreparedOffers {
+  const valid: FileOffer[] = [];
+  const refused: RejectedFile[] = [];
+  const blobs = new Map<string, PickedFile['file']>();
+  for (const { file, path } of picked) {
+    const offer: FileOffer = {
+      id: newId(),
+      name: file.name,
+      size: file.size,
+      chunkSize: limits.DEFAULT_CHUNK_BYTES,
+      ...(file.type ? { mime: file.type.slice(0, limits.MAX_MIME_CHARS) } : {}),
+      ...(Number.isSafeInteger(file.lastModified) && file.lastModified >= 0 ? { lastModified: file.lastModified } : {}),
+      ...(path ? { path } : {}),
+    };
+    if (FileOffer.safeParse(offer).success) {
+      valid.push(offer);
+      blobs.set(offer.id, file);
+    } else {
+      refused.push({ offer, reason: describeSchemaProblem(offer) });
+    }
+  }
+  const batches: FileOffer[][] = [];
+  for (let i = 0; i < valid.length; i += limits.MAX_FILES_PER_MESSAGE) {
+    batches.push(valid.slice(i, i + limits.MAX_FILES_PER_MESSAGE));
+  }
+  return { batches, refused, blobs };
+}
+
+/** A picked file's folder path: the browser's webkitRelativePath for folder pickers, else none. */
+export function pickedFromInput(files: Iterable<File>): PickedFile[] {
+  return Array.from(files, (file) => (file.webkitRelativePath ? { file, path: file.webkitRelativePath } : { file }));
+}

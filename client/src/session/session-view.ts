@@ -1,0 +1,37 @@
+import type { ConnectionState } from '../signaling/connection-machine';
+import { emptyRoom, type RoomState } from '../room/room-store';
+import { emptyOutbox, type OutboxState } from '../files/outbox-machine';
+import { initialConnection } from '../signaling/connection-machine';
+
+/** Why the tab cannot go on without the person doing something. */
+export type SessionProblem =
+  | { kind: 'no-token' }
+  | { kind: 'bad-token' }
+  | { kind: 'master-exists' }
+  | { kind: 'refused'; message: string };
+
+/** Everything the UI shows, in one immutable value. */
+export interface SessionView {
+  /** 'join' only for a guest who has not given a name yet. */
+  entry: 'loading' | 'join' | 'joined';
+  name: string;
+  connection: ConnectionState;
+  room: RoomState;
+  outbox: OutboxState;
+  /** Files whose removal was asked and not yet confirmed. */
+  removing: ReadonlySet<string>;
+  /** A passing message about something that went wrong (a removal refused, say). */
+  notice: string | null;
+  problem: SessionProblem | null;
+}
+
+export const initialView: SessionView = {
+  entry: 'loading',
+  name: '',
+  connection: initialConnection,
+  room: emptyRoom,
+  outbox: emptyOutbox,
+  removing: new Set(),
+  notice: null,
+  problem: null,
+};

@@ -1,0 +1,49 @@
+import type { ClientSession } from '../session/client-session';
+import { ConnectionStatus } from './connection-status';
+import { RoomLayout } from './client-room';
+import { ConnectingScreen, NotAdmittedScreen, RefusedScreen, ReplacedScreen, WaitingScreen } from './gate-screens';
+import { JoinScreen } from './join-screen';
+import { Shell } from './shell';
+import { useView } from './use-view';
+
+/** The guest's page: which screen depends only on the session's view. */
+export function ClientApp({ session }: { session: ClientSession }) {
+  const view = useView(session.store);
+  const { room, connection, problem } = view;
+
+  const banner =
+    view.entry === 'joined' ? (
+      <ConnectionStatus
+        connection={connection}
+        isHostOffline={room.selfStatus !== null && room.selfStatus !== 'rejected' && !room.masterOnline}
+        onRetryNow={() => session.retryNow()}
+      />
+    ) : null;
+
+  const screen = () => {
+    if (view.entry === 'loading') return <p class="muted">Loading…</p>;
+    if (view.entry === 'join') {
+      return (
+        <JoinScreen
+          initialName={view.name}
+          problem={problem?.kind === 'refused' ? problem.message : null}
+          onJoin={(name) => session.join(name)}
+        />
+      );
+    }
+    if (connection.kind === 'replaced') return <ReplacedScreen onTakeBack={() => session.takeBack()} />;
+    if (problem?.kind === 'refused') return <RefusedScreen message={problem.message} onRetry={() => session.takeBack()} />;
+    switch (room.selfStatus) {
+      case null:
+        return <ConnectingScreen />;
+      case 'pending':
+        return <WaitingScreen name={view.name} onLeave={() => session.leave()} />;
+      case 'rejected':
+        return <NotAdmittedScreen onLeave={() => session.leave()} />;
+      case 'approved':
+        return <RoomLayout view={view} actions={session} />;
+    }
+  };
+
+  return <Shell banner={banner}>{screen()}</Shell>;
+}

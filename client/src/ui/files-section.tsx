@@ -1,0 +1,103 @@
+import { useMemo, useState } from 'preact/hooks';
+import { collectDropped, entriesOfDrop } from '../files/dropped-entries';
+import { groupFiles } from '../files/file-groups';
+import { countFiles } from '../files/format';
+import type { PickedFile } from '../files/offers';
+import type { SessionView } from '../session/session-view';
+import { AddFiles } from './add-files';
+import { FileList } from './file-list';
+import type { FileRowActions } from './file-row';
+
+export interface FileActions extends FileRowActions {
+  addFiles(files: readonly PickedFile[]): void;
+  retryRequest(reqId: string): void;
+  dismissRequest(reqId: string): void;
+  dismissNotice(): void;
+}
+
+interface Props {
+  view: SessionView;
+  actions: FileActions;
+  onDropError?: (error: unknown) => void;
+}
+
+/** "Shared files": the pickers, a drop zone over the whole section, what went wrong, the list. */
+export function FilesSection({ view, actions, onDropError }: Props) {
+  const [isDragging, setDragging] = useState(false);
+  const { room, outbox, removing } = view;
+  const groups = useMemo(
+    () => groupFiles({ files: room.files, clients: room.clients, selfId: room.selfId, outbox, removing }),
+    [room.files, room.clients, room.selfId, outbox, removing],
+  );
+  const failed = outbox.requests.filter((r) => r.status.kind === 'failed');
+
+  const onDrop = (event: DragEvent) => {
+    event.preventDefault();
+    setDragging(false);
+    if (!event.dataTransfer) return;
+    const { entries, files } = entriesOfDrop(event.dataTransfer);
+    if (files.length > 0) actions.addFiles(files.map((file) => ({ file })));
+    if (entries.length > 0) {
+      collectDropped(entries).then(
+        (picked) => actions.addFiles(picked),
+        (error: unknown) => onDropError?.(error),
+      );
+    }
+  };
+
+  return (
+    <section
+      class={isDragging ? 'card files-section is-dragging' : 'card files-section'}
+      aria-labelledby="shared-files-title"
+      onDragOver={(event) => {
+        if (!event.dataTransfer?.types.includes('Files')) return;
+        event.preventDefault();
+        event.dataTransfer.dropEffect = 'copy';
+        setDragging(true);
+      }}
+      onDragLeave={(event) => {
+        if (event.currentTarget === event.target) setDragging(false);
+      }}
+      onDrop={onDrop}
+    >
+      <div class="section-head">
+        <h2 id="shared-files-title">Shared files</h2>
+        <AddFiles onPick={(picked) => actions.addFiles(picked)} />
+      </div>
+      <p class="hint">Pick files or a whole folder, or drop them anywhere on this box.</p>
+      {failed.map((request) => (
+        <div key={request.reqId} role="alert" class="banner banner-error">
+          <span>
+            {request.status.kind === 'failed' ? request.status.message : ''} ({countFiles(request.offers.length)})
+          </span>
+          <span class="banner-actions">
+            <button type="button" class="button button-small" onClick={() => actions.retryRequest(request.reqId)}>
+              Try again
+            </button>
+            <button type="button" class="button button-small" onClick={() => actions.dismissRequest(request.reqId)}>
+              Dismiss
+            </button>
+          </span>
+        </div>
+      ))}
+      {view.notice ? (
+        <div class="banner banner-error" aria-live="polite">
+          <span>{view.notice}</span>
+          <button type="button" class="button button-small" onClick={() => actions.dismissNotice()}>
+            Dismiss
+          </button>
+        </div>
+      ) : null}
+      {groups.length === 0 ? (
+        <p class="empty">No files yet. Use “Add files” or “Add folder”, or drop files here, and everyone in the room sees them.</p>
+      ) : (
+        <FileList groups={groups} actions={actions} />
+      )}
+      {isDragging ? (
+        <div class="drop-overlay" aria-hidden="true">
+          Drop to share
+        </div>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,80 @@
+import { limits } from '@ferry/common';
+import { describe, expect, it } from 'vitest';
+import { collectDropped, type DirectoryEntryLike, type EntryLike, type FileEntryLike } from '../src/files/dropped-entries';
+import { prepareOffers } from '../src/files/offers';
+import { fakeFile, sequentialIds } from './fakes';
+
+describe('prepareOffers', () => {
+  it('gives each file an id, the default chunk size and its folder path', () => {
+    const { batches, refused, blobs } = prepareOffers(
+      [{ file: fakeFile('a.txt', 3, 'text/plain') }, { file: fakeFile('b.jpg', 5), path: 'photos/b.jpg' }],
+      sequentialIds('f'),
+    );
+    expect(refused).toEqual([]);
+    expect(batches).toEqual([
+      [
+        { id: 'f-1', name: 'a.txt', size: 3, chunkSize: limits.DEFAULT_CHUNK_BYTES, mime: 'text/plain', lastModified: 1_700_000_000_000 },
+        { id: 'f-2', name: 'b.jpg', size: 5, chunkSize: limits.DEFAULT_CHUNK_BYTES, lastModified: 1_700_000_000_000, path: 'photos/b.jpg' },
+      ],
+    ]);
+    expect([...blobs.keys()]).toEqual(['f-1', 'f-2']);
+  });
+
+  it('splits large picks into messages the protocol accepts', () => {
+    const picked = Array.from({ length: limits.MAX_FILES_PER_MESSAGE + 3 }, (_, i) => ({ file: fakeFile(`f${i}`, 0) }));
+    const { batches } = prepareOffers(picked, sequentialIds());
+    expect(batches.map((b) => b.length)).toEqual([limits.MAX_FILES_PER_MESSAGE, 3]);
+  });
+
+  it('refuses locally what no message could carry', () => {
+    const { batches, refused, blobs } = prepareOffers([{ file: fakeFile('x'.repeat(300), 1) }], sequentialIds());
+    expect(batches).toEqual([]);
+    expect(refused.map((r) => r.reason)).toEqual(['the name is too long']);
+    expect(blobs.size).toBe(0);
+  });
+});
+
+function fileEntry(fullPath: string): FileEntryLike {
+  const name = fullPath.split('/').at(-1) ?? '';
+  return { isFile: true, isDirectory: false, name, fullPath, file: (ok) => ok(fakeFile(name, 1) as File) };
+}
+
+function dirEntry(fullPath: string, children: EntryLike[], pageSize = 2): DirectoryEntryLike {
+  return {
+    isFile: false,
+    isDirectory: true,
+    name: fullPath.split('/').at(-1) ?? '',
+    fullPath,
+    createReader() {
+      let offset = 0;
+      return {
+        readEntries(ok) {
+          const page = children.slice(offset, offset + pageSize);
+          offset += page.length;
+          ok(page);
+        },
+      };
+    },
+  };
+}
+
+describe('collectDropped', () => {
+  it('walks dropped folders page by page and keeps folder-relative paths', async () => {
+    const picked = await collectDropped([
+      fileEntry('/loose.txt'),
+      dirEntry('/photos', [fileEntry('/photos/a.jpg'), fileEntry('/photos/b.jpg'), dirEntry('/photos/2024', [fileEntry('/photos/2024/c.jpg')])]),
+    ]);
+    expect(picked.map((p) => [p.file.name, p.path])).toEqual([
+      ['loose.txt', undefined],
+      ['a.jpg', 'photos/a.jpg'],
+      ['b.jpg', 'photos/b.jpg'],
+      ['c.jpg', 'photos/2024/c.jpg'],
+    ]);
+  });
+
+  it('stops at the file limit', async () => {
+    const many = Array.from({ length: 10 }, (_, i) => fileEntry(`/d/${i}`));
+    const picked = await collectDropped([dirEntry('/d', many, 3)], 4);
+    expect(picked).toHaveLength(4);
+  });
+});

@@ -1,0 +1,101 @@
+import { fileOfferProblem, type FileInfo, type FileOffer, type Rejection } from '@ferry/common';
+
+/*
+ * The host is the authority on the file list. These are its decisions, as pure functions of the
+ * list it holds: the same request against the same list gets the same answer, which is what makes
+ * a guest's resend (same reqId, same files) safe.
+ */
+
+export interface AddFilesDecision {
+  files: FileInfo[];
+  rejected: Rejection[];
+}
+
+export const REASONS = {
+  idTaken: 'another file already uses this id',
+  idReused: 'this id is already used for a different file',
+  duplicate: 'the same file is already shared',
+  duplicateInRequest: 'the same file is twice in this request',
+} as const;
+
+const sameFileKey = (f: Pick<FileInfo, 'owner' | 'path' | 'name' | 'size'>) =>
+  JSON.stringify([f.owner, f.path ?? '', f.name, f.size]);
+
+function isIdentical(a: FileInfo, b: FileInfo): boolean {
+  return (
+    a.id === b.id &&
+    a.owner === b.owner &&
+    a.name === b.name &&
+    a.size === b.size &&
+    a.chunkSize === b.chunkSize &&
+    a.path === b.path &&
+    a.mime === b.mime &&
+    a.lastModified === b.lastModified &&
+    a.sha256 === b.sha256
+  );
+}
+
+/**
+ * Answers a forwarded ADD_FILES from `owner`. Drops what is invalid (fileOfferProblem) and what
+ * duplicates a listed file: an id another owner holds, or the same owner, path, name and size
+ * under another id. A file already listed exactly as offered is accepted again (a resend).
+ */
+export function decideAddFiles(
+  existing: readonly FileInfo[],
+  owner: string,
+  offers: readonly FileOffer[],
+): AddFilesDecision {
+  const byId = new Map(existing.map((f) => [f.id, f]));
+  const byKey = new Map(existing.map((f) => [sameFileKey(f), f.id]));
+  const seenInRequest = new Set<string>();
+  const files: FileInfo[] = [];
+  const rejected: Rejection[] = [];
+  for (const offer of offers) {
+    const file: FileInfo = { ...offer, owner };
+    const problem = fileOfferProblem(offer);
+    if (problem) {
+      rejected.push({ id: offer.id, reason: problem });
+      continue;
+    }
+    if (seenInRequest.has(offer.id)) {
+      rejected.push({ id: offer.id, reason: REASONS.duplicateInRequest });
+      continue;
+    }
+    const listed = byId.get(offer.id);
+    if (listed) {
+      if (listed.owner !== owner) rejected.push({ id: offer.id, reason: REASONS.idTaken });
+      else if (!isIdentical(listed, file)) rejected.push({ id: offer.id, reason: REASONS.idReused });
+      else {
+        seenInRequest.add(offer.id);
+        files.push(file);
+      }
+      continue;
+    }
+    const key = sameFileKey(file);
+    const twin = byKey.get(key);
+    if (twin !== undefined) {
+      rejected.push({ id: offer.id, reason: seenInRequest.has(twin) ? REASONS.duplicateInRequest : REASONS.duplicate });
+      continue;
+    }
+    seenInRequest.add(offer.id);
+    byKey.set(key, offer.id);
+    byId.set(offer.id, file);
+    files.push(file);
+  }
+  return { files, rejected };
+}
+
+/**
+ * Whether a forwarded REMOVE_FILE may go ahead. The daemon checked who asked already; the host
+ * checks again because it is the authority: only the file's owner or the host removes a file.
+ */
+export function mayRemoveFile(
+  request: { owner: string; by: string; fileId: string },
+  existing: readonly FileInfo[],
+  hostId: string | null,
+): boolean {
+  const file = existing.find((f) => f.id === request.fileId);
+  // A file the host does not list (its view lagging the daemon's) still goes: the daemon has it.
+  const owner = file?.owner ?? request.owner;
+  return request.by === owner || request.by === hostId;
+}

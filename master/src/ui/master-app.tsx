@@ -1,0 +1,112 @@
+import type { ComponentChildren } from 'preact';
+import { peopleOrder } from '../../../client/src/room/room-store';
+import { RoomLayout } from '../../../client/src/ui/client-room';
+import { ConnectionStatus } from '../../../client/src/ui/connection-status';
+import { ConnectingScreen, ReplacedScreen } from '../../../client/src/ui/gate-screens';
+import { Card, Shell } from '../../../client/src/ui/shell';
+import { useView } from '../../../client/src/ui/use-view';
+import type { MasterSession } from '../master-session';
+import { JoinLinkCard } from './join-link';
+import { JoinRequests } from './join-requests';
+import { MasterPeople } from './master-people';
+
+interface Props {
+  session: MasterSession;
+  joinLink: string;
+  copy?: (text: string) => Promise<boolean>;
+}
+
+function ProblemCard({ title, children }: { title: string; children: ComponentChildren }) {
+  return (
+    <Card>
+      <h2>{title}</h2>
+      {children}
+    </Card>
+  );
+}
+
+/** The host's page. */
+export function MasterApp({ session, joinLink, copy }: Props) {
+  const view = useView(session.store);
+  const { room, connection, problem } = view;
+
+  const screen = () => {
+    if (view.entry === 'loading') return <p class="muted">Loading…</p>;
+    switch (problem?.kind) {
+      case 'no-token':
+        return (
+          <ProblemCard title="Open the master link">
+            <p role="alert">
+              This page needs the master token. Open the master link the Ferry daemon printed when it started (it ends
+              in #token=…).
+            </p>
+          </ProblemCard>
+        );
+      case 'bad-token':
+        return (
+          <ProblemCard title="Wrong master link">
+            <p role="alert">
+              The master token is not valid. Open the master link the Ferry daemon printed when it started.
+            </p>
+          </ProblemCard>
+        );
+      case 'master-exists':
+        return (
+          <ProblemCard title="Already open elsewhere">
+            <p role="alert">Another browser is the host of this room right now. Close it there, then try again.</p>
+            <button type="button" class="button" onClick={() => session.takeBack()}>
+              Try again
+            </button>
+          </ProblemCard>
+        );
+      case 'refused':
+        return (
+          <ProblemCard title="Could not connect">
+            <p role="alert">{problem.message}</p>
+            <button type="button" class="button" onClick={() => session.takeBack()}>
+              Try again
+            </button>
+          </ProblemCard>
+        );
+      case undefined:
+        break;
+    }
+    if (connection.kind === 'replaced') return <ReplacedScreen onTakeBack={() => session.takeBack()} />;
+    if (room.selfStatus === null) return <ConnectingScreen />;
+    const people = [...room.clients].sort(peopleOrder(room.selfId));
+    return (
+      <RoomLayout
+        view={view}
+        actions={session}
+        aside={
+          <>
+            <JoinLinkCard joinLink={joinLink} {...(copy ? { copy } : {})} />
+            <JoinRequests
+              pending={people.filter((p) => p.status === 'pending')}
+              onApprove={(id) => session.approve(id)}
+              onReject={(id) => session.disapprove(id)}
+            />
+          </>
+        }
+        people={
+          <MasterPeople
+            approved={people.filter((p) => p.status === 'approved')}
+            rejected={people.filter((p) => p.status === 'rejected')}
+            selfId={room.selfId}
+            onRemove={(id) => session.disapprove(id)}
+            onApprove={(id) => session.approve(id)}
+          />
+        }
+      />
+    );
+  };
+
+  return (
+    <Shell
+      badge="Host"
+      banner={<ConnectionStatus connection={connection} isHostOffline={false} onRetryNow={() => session.retryNow()} />}
+    >
+      {screen()}
+    </Shell>
+  );
+}

@@ -1,0 +1,58 @@
+import type { ClientInfo } from '@ferry/common';
+import { PeopleList } from '../../../client/src/ui/people-list';
+
+interface Props {
+  approved: readonly ClientInfo[];
+  rejected: readonly ClientInfo[];
+  selfId: string | null;
+  onRemove: (publicId: string) => void;
+  onApprove: (publicId: string) => void;
+}
+
+/** The people in the room, with Remove; below them, whoever was turned away, with Approve. */
+export function MasterPeople({ approved, rejected, selfId, onRemove, onApprove }: Props) {
+  return (
+    <>
+      <section class="card" aria-labelledby="people-title">
+        <h2 id="people-title">People</h2>
+        <PeopleList
+          people={approved}
+          selfId={selfId}
+          emptyText="Only you so far. Approve a join request to let someone in."
+          actions={(person) =>
+            person.isMaster || person.publicId === selfId ? null : (
+              <button
+                type="button"
+                class="button button-small"
+                aria-label={`Remove ${person.name}`}
+                onClick={() => onRemove(person.publicId)}
+              >
+                Remove
+              </button>
+            )
+          }
+        />
+      </section>
+      {rejected.length > 0 ? (
+        <section class="card" aria-labelledby="rejected-title">
+          <h2 id="rejected-title">Not admitted</h2>
+          <PeopleList
+            people={rejected}
+            selfId={selfId}
+            emptyText=""
+            actions={(person) => (
+              <button
+                type="button"
+                class="button button-small"
+                aria-label={`Approve ${person.name}`}
+                onClick={() => onApprove(person.publicId)}
+              >
+                Approve
+              </button>
+            )}
+          />
+        </section>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,138 @@
+import type { FileInfo, FromDaemon } from '@ferry/common';
+import { describe, expect, it } from 'vitest';
+import { MasterSession } from '../src/master-session';
+import { tokenFromFragment } from '../src/token';
+import { offer, person, shared } from '../../client/test/builders';
+import { fakeDeps, fakeFile, flush } from '../../client/test/fakes';
+
+const KEY = 'ferry.master.identity';
+
+const ack = (files = [shared('f1', 'ann', 'a.txt')]): FromDaemon => ({
+  type: 'MASTER_APP_REGISTER_ACK',
+  publicId: 'host',
+  privateId: 'master-secret',
+  clients: [
+    person('host', 'Host', { isMaster: true }),
+    person('ann', 'Ann'),
+    person('cat', 'Cat', { status: 'pending' }),
+  ],
+  files,
+});
+
+async function connectedMaster(files?: FileInfo[]) {
+  const fakes = fakeDeps();
+  const session = new MasterSession({ ...fakes.deps, token: 'T' });
+  await session.init();
+  fakes.network.last.open();
+  fakes.network.last.receive(ack(files));
+  return { ...fakes, session };
+}
+
+describe('MasterSession', () => {
+  it('registers with the token, keeps its privateId and resumes with it', async () => {
+    const { network, storage } = await connectedMaster();
+    expect(network.sockets[0]?.sent[0]).toEqual({ type: 'MASTER_APP_REGISTER', token: 'T' });
+    await flush();
+    expect(storage.data.get(KEY)).toEqual({ privateId: 'master-secret', token: 'T' });
+    const reloaded = new MasterSession({ ...fakeDeps().deps, connect: network.connect, storage, token: null });
+    await reloaded.init();
+    network.last.open();
+    expect(network.last.sent[0]).toEqual({ type: 'MASTER_APP_REGISTER', token: 'T', privateId: 'master-secret' });
+  });
+
+  it('asks for the master link when there is no token at all', async () => {
+    const { deps, network } = fakeDeps();
+    const session = new MasterSession({ ...deps, token: null });
+    await session.init();
+    expect(session.view.problem).toEqual({ kind: 'no-token' });
+    expect(network.sockets).toHaveLength(0);
+  });
+
+  it('stops on a bad token and forgets the stored one', async () => {
+    const { deps, network, storage, clock } = fakeDeps();
+    storage.data.set(KEY, { privateId: 'old', token: 'T' });
+    const session = new MasterSession({ ...deps, token: 'T' });
+    await session.init();
+    network.last.open();
+    network.last.receive({ type: 'ERROR', code: 'BAD_TOKEN', message: 'bad token' });
+    expect(session.view.problem).toEqual({ kind: 'bad-token' });
+    clock.advance(60_000);
+    expect(network.sockets).toHaveLength(1);
+    await flush();
+    expect(storage.data.has(KEY)).toBe(false);
+  });
+
+  it('answers a forwarded ADD_FILES with FILES_ADDED, rejecting duplicates', async () => {
+    const { network } = await connectedMaster();
+    network.last.receive({
+      type: 'ADD_FILES',
+      reqId: 'r1',
+      owner: 'ann',
+      files: [offer('n1', 'new.txt'), offer('n2', 'a.txt')],
+    });
+    expect(network.last.sentOfType('FILES_ADDED')).toEqual([
+      {
+        type: 'FILES_ADDED',
+        reqId: 'r1',
+        owner: 'ann',
+        files: [shared('n1', 'ann', 'new.txt')],
+        rejected: [{ id: 'n2', reason: 'the same file is already shared' }],
+      },
+    ]);
+  });
+
+  it('checks a second request against the first before the daemon echoes it', async () => {
+    const { network } = await connectedMaster([]);
+    network.last.receive({ type: 'ADD_FILES', reqId: 'r1', owner: 'ann', files: [offer('n1', 'x.txt')] });
+    network.last.receive({ type: 'ADD_FILES', reqId: 'r2', owner: 'bob', files: [offer('n1', 'y.txt')] });
+    const answers = network.last.sentOfType('FILES_ADDED');
+    expect(answers[1]?.files).toEqual([]);
+    expect(answers[1]?.rejected).toEqual([{ id: 'n1', reason: 'another file already uses this id' }]);
+    // A resend of r1 gets the same answer.
+    network.last.receive({ type: 'ADD_FILES', reqId: 'r1', owner: 'ann', files: [offer('n1', 'x.txt')] });
+    expect(network.last.sentOfType('FILES_ADDED')[2]).toEqual(answers[0]);
+  });
+
+  it('answers a forwarded REMOVE_FILE from the owner', async () => {
+    const { network } = await connectedMaster();
+    network.last.receive({ type: 'REMOVE_FILE', reqId: 'q1', owner: 'ann', by: 'ann', fileId: 'f1' });
+    network.last.receive({ type: 'REMOVE_FILE', reqId: 'q2', owner: 'ann', by: 'eve', fileId: 'f1' });
+    expect(network.last.sentOfType('FILE_REMOVED')).toEqual([{ type: 'FILE_REMOVED', reqId: 'q1', fileId: 'f1' }]);
+  });
+
+  it('shares its own files by answering itself, settled by the echo', async () => {
+    const { network, session } = await connectedMaster();
+    session.addFiles([{ file: fakeFile('mine.txt', 4) }]);
+    const [answer] = network.last.sentOfType('FILES_ADDED');
+    expect(answer?.owner).toBe('host');
+    expect(answer?.files.map((f) => f.name)).toEqual(['mine.txt']);
+    expect(network.last.sentOfType('ADD_FILES')).toEqual([]);
+    expect(session.view.outbox.requests).toHaveLength(1);
+    if (answer) network.last.receive(answer);
+    expect(session.view.outbox.requests).toHaveLength(0);
+    expect(session.view.room.files.map((f) => f.name)).toEqual(['a.txt', 'mine.txt']);
+    const mine = session.view.room.files.find((f) => f.name === 'mine.txt');
+    session.removeFile(mine?.id ?? '');
+    expect(network.last.sentOfType('FILE_REMOVED')).toEqual([expect.objectContaining({ fileId: mine?.id })]);
+  });
+
+  it('approves and removes people', async () => {
+    const { network, session } = await connectedMaster();
+    session.approve('cat');
+    session.disapprove('ann');
+    expect(network.last.sentOfType('APPROVE_CLIENT')).toEqual([expect.objectContaining({ publicId: 'cat' })]);
+    expect(network.last.sentOfType('DIS_APPROVE_CLIENT')).toEqual([expect.objectContaining({ publicId: 'ann' })]);
+  });
+});
+
+describe('tokenFromFragment', () => {
+  it.each([
+    ['#token=abc', 'abc'],
+    ['#token=a%2Bb&x=1', 'a+b'],
+    ['', null],
+    ['#token=', null],
+    ['#other=1', null],
+  ])('%s -> %s', (hash, token) => {
+    expect(tokenFromFragment(hash)).toBe(token);
+  });
+});

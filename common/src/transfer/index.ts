@@ -5,3 +5,4 @@ export * from './links';
 export * from './ports';
 export * from './progress';
 export * from './upload';
+export * from './service';

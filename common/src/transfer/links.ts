@@ -38,6 +38,11 @@ interface Entry {
   readonly opened: Promise<boolean>;
 }
 
+/** Reads the state afresh (after an await, a narrowed `state` would be stale). */
+function isOpen(channel: PeerChannel): boolean {
+  return channel.state === 'open';
+}
+
 function isOffer(data: unknown): boolean {
   return typeof data === 'object' && data !== null && (data as { type?: unknown }).type === 'offer';
 }
@@ -66,8 +71,7 @@ export class PeerLinks {
     const channel = entry.link.channel;
     if (channel.state === 'open') return channel;
     const opened = await entry.opened;
-    // The state may have changed while waiting; read it again rather than trust the narrowing.
-    return opened && (channel as PeerChannel).state === 'open' ? channel : null;
+    return opened && isOpen(channel) ? channel : null;
   }
 
   /** A SIGNAL from the daemon. */

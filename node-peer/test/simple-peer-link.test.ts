@@ -1,0 +1,97 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import type { SimplePeerLink } from '../../common/src/transport/simple-peer-channel';
+import { MAX_MESSAGE_BYTES_CAP, MAX_MESSAGE_BYTES_FLOOR } from '../../common/src/transport/simple-peer-channel';
+import { cleanupWebrtc } from '../src/wrtc';
+import { closed, nextMessage, nodeLink, opened } from './support/links';
+import { pump } from './support/pump';
+
+/*
+ * Two links over real node-datachannel WebRTC on loopback, their signals wired to each other in
+ * memory (link1's sendSignal is link2.signal and back), as simple-peer's own tests do.
+ */
+
+const MiB = 1024 * 1024;
+const links: SimplePeerLink[] = [];
+
+function connectedPair(): { offerer: SimplePeerLink; answerer: SimplePeerLink } {
+  // simple-peer signals asynchronously, so the answerer exists before the offer is sent.
+  const wired: { answerer?: SimplePeerLink } = {};
+  const offerer = nodeLink(true, (data) => wired.answerer?.signal(data));
+  const answerer = nodeLink(false, (data) => offerer.signal(data));
+  wired.answerer = answerer;
+  links.push(offerer, answerer);
+  return { offerer, answerer };
+}
+
+afterAll(() => {
+  for (const link of links) link.destroy();
+  cleanupWebrtc();
+});
+
+describe('simple-peer link over node-datachannel', () => {
+  const { offerer, answerer } = connectedPair();
+
+  it('opens both ends', async () => {
+    await Promise.all([opened(offerer.channel), opened(answerer.channel)]);
+    expect(offerer.channel.state).toBe('open');
+    expect(answerer.channel.state).toBe('open');
+  });
+
+  it('reports a sensible max message size (node-datachannel advertises 256 KiB)', () => {
+    for (const { channel } of [offerer, answerer]) {
+      expect(channel.maxMessageBytes).toBeGreaterThanOrEqual(MAX_MESSAGE_BYTES_FLOOR);
+      expect(channel.maxMessageBytes).toBeLessThanOrEqual(MAX_MESSAGE_BYTES_CAP);
+    }
+    expect(offerer.channel.maxMessageBytes).toBe(256 * 1024);
+    expect(() => offerer.channel.send(new Uint8Array(offerer.channel.maxMessageBytes + 1))).toThrow(RangeError);
+  });
+
+  it('exchanges binary messages both ways, byte-exact, views included', async () => {
+    const toAnswerer = nextMessage(answerer.channel);
+    offerer.channel.send(new Uint8Array([0, 1, 2, 255]));
+    expect([...(await toAnswerer)]).toEqual([0, 1, 2, 255]);
+
+    const toOfferer = nextMessage(offerer.channel);
+    answerer.channel.send(new Uint8Array([7, 8, 9, 10, 11, 12]).subarray(2, 5));
+    const back = await toOfferer;
+    expect(back).toBeInstanceOf(Uint8Array);
+    expect([...back]).toEqual([9, 10, 11]);
+
+    const largest = new Uint8Array(offerer.channel.maxMessageBytes).map((_, i) => i % 251);
+    const big = nextMessage(answerer.channel);
+    offerer.channel.send(largest);
+    expect(Buffer.from(await big).equals(Buffer.from(largest))).toBe(true);
+  });
+
+  it('moves 64 MiB in 64 KiB messages under bufferedamountlow backpressure, byte-exact', async () => {
+    const result = await pump(offerer.channel, answerer.channel, {
+      totalBytes: 64 * MiB,
+      messageBytes: 64 * 1024,
+      highWaterBytes: 1 * MiB,
+      lowWaterBytes: 256 * 1024,
+    });
+    console.log(
+      `64 MiB node-datachannel -> node-datachannel: ${result.megabytesPerSecond.toFixed(1)} MB/s ` +
+        `(${result.elapsedMs.toFixed(0)} ms, max buffered ${(result.maxBufferedBytes / 1024).toFixed(0)} KiB, ` +
+        `${result.lowEvents} bufferedamountlow events)`,
+    );
+    expect(result.receivedBytes).toBe(64 * MiB);
+    expect(result.receivedSha256).toBe(result.sentSha256);
+    expect(result.maxBufferedBytes).toBeLessThanOrEqual(4 * MiB);
+    expect(result.lowEvents).toBeGreaterThan(0);
+  });
+
+  it('closes the other end when one side destroys, once, and destroy is idempotent', async () => {
+    const remoteClosed = closed(answerer.channel);
+    let localCloses = 0;
+    offerer.channel.onClose(() => (localCloses += 1));
+    offerer.destroy();
+    offerer.destroy();
+    offerer.channel.close();
+    expect(localCloses).toBe(1);
+    expect(offerer.channel.state).toBe('closed');
+    await remoteClosed;
+    expect(answerer.channel.state).toBe('closed');
+    expect(() => answerer.channel.send(new Uint8Array(1))).toThrow(/closed/);
+  });
+});

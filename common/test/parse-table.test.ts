@@ -17,9 +17,9 @@ import { ALL_ERROR_CODES, FORBIDDEN_KEYS, messageProblem, REQ_ID_RE, SPECS, type
 
 type Parse = (raw: unknown) => ParseResult<unknown>;
 
-const DIRECTIONS: { name: Direction; parse: Parse; valid: Record<string, Frame>; other: Record<string, Frame> }[] = [
-  { name: 'toDaemon', parse: parseToDaemon, valid: VALID_TO_DAEMON, other: VALID_FROM_DAEMON },
-  { name: 'fromDaemon', parse: parseFromDaemon, valid: VALID_FROM_DAEMON, other: VALID_TO_DAEMON },
+const DIRECTIONS: { name: Direction; parse: Parse; valid: Record<string, Frame>; other: Record<string, Frame>; maxChars: number }[] = [
+  { name: 'toDaemon', parse: parseToDaemon, valid: VALID_TO_DAEMON, other: VALID_FROM_DAEMON, maxChars: L.MAX_FRAME_BYTES },
+  { name: 'fromDaemon', parse: parseFromDaemon, valid: VALID_FROM_DAEMON, other: VALID_TO_DAEMON, maxChars: L.MAX_FROM_DAEMON_FRAME_CHARS },
 ];
 
 function accepted(result: ParseResult<unknown>): Frame {
@@ -47,7 +47,7 @@ function asText(frame: Frame): string | null {
   return text.length <= L.MAX_FRAME_BYTES ? text : null;
 }
 
-describe.each(DIRECTIONS)('$name', ({ name, parse, valid, other }) => {
+describe.each(DIRECTIONS)('$name', ({ name, parse, valid, other, maxChars }) => {
   const specs = SPECS[name];
 
   it('has a valid frame for every message type', () => {
@@ -182,11 +182,11 @@ describe.each(DIRECTIONS)('$name', ({ name, parse, valid, other }) => {
     expect(result).not.toHaveProperty('reqId');
   });
 
-  it('refuses a text over MAX_FRAME_BYTES before parsing it', () => {
+  it("refuses a text over its direction's frame limit before parsing it", () => {
     const frame = Object.values(valid)[0]!;
-    const padded = withRawMember(frame, `"pad":"${'x'.repeat(L.MAX_FRAME_BYTES)}"`);
+    const padded = withRawMember(frame, `"pad":"${'x'.repeat(maxChars)}"`);
     expect(rejected(parse(padded)).error).toMatch(/too large/);
-    expect(rejected(parse('x'.repeat(L.MAX_FRAME_BYTES + 1))).error).toMatch(/too large/);
+    expect(rejected(parse('x'.repeat(maxChars + 1))).error).toMatch(/too large/);
     // The same frame, just under the limit once its padding is stripped, is fine.
     expect(accepted(parse(withRawMember(frame, `"pad":"${'x'.repeat(1000)}"`)))).toEqual(frame);
   });

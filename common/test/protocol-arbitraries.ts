@@ -58,7 +58,7 @@ const SCALARS: Record<ScalarKind, fc.Arbitrary<unknown>> = {
   boolean: fc.boolean(),
   status: fc.constantFrom('pending', 'approved', 'rejected'),
   trueFlag: fc.constant(true),
-  clientName: text(1, L.MAX_NAME_CHARS),
+  clientName: text(1, L.MAX_NAME_CHARS).filter((s) => !CONTROL_RE.test(s)),
   fileName: text(1, L.MAX_FILE_NAME_CHARS),
   fileSize: fc.oneof(fc.nat(), fc.maxSafeNat().map((n) => n % (L.MAX_FILE_BYTES + 1)), fc.constant(L.MAX_FILE_BYTES)),
   mime: text(0, L.MAX_MIME_CHARS),
@@ -69,7 +69,11 @@ const SCALARS: Record<ScalarKind, fc.Arbitrary<unknown>> = {
   reason: text(1, L.MAX_REASON_CHARS),
   iceUrls: fc.oneof(iceUrl, fc.array(iceUrl, { minLength: 1, maxLength: L.MAX_ICE_URLS })),
   iceCredential: text(0, L.MAX_ICE_CREDENTIAL_CHARS),
-  signalData: fc.jsonValue({ maxDepth: 4 }).filter((v) => jsonShapeProblem(v, 1) === null),
+  // Through JSON once: jsonValue may hold -0, which the wire turns into 0.
+  signalData: fc
+    .jsonValue({ maxDepth: 4 })
+    .filter((v) => jsonShapeProblem(v, 1) === null)
+    .map((v): unknown => JSON.parse(JSON.stringify(v))),
   errorCode: fc.constantFrom(...ALL_ERROR_CODES),
   errorMessage: text(0, L.MAX_ERROR_MESSAGE_CHARS),
 };

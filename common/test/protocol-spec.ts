@@ -12,7 +12,7 @@ export const SHA256_RE = /^[0-9a-f]{64}$/;
 export const ICE_URL_RE = /^(stun|stuns|turn|turns):/;
 // Unicode category Cc: C0, DEL and C1.
 // eslint-disable-next-line no-control-regex
-export const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f]/;
+export const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 export const FORBIDDEN_KEYS = ['__proto__', 'constructor', 'prototype'] as const;
 
 /** The contract's eleven codes, then Ferry's additions. */
@@ -198,7 +198,7 @@ function scalarOk(kind: ScalarKind, v: unknown, mode: Mode): boolean {
     case 'trueFlag':
       return v === true;
     case 'clientName':
-      return isStr(v, 1, L.MAX_NAME_CHARS);
+      return isStr(v, 1, L.MAX_NAME_CHARS) && !CONTROL_RE.test(v);
     case 'fileName':
       return isStr(v, 1, L.MAX_FILE_NAME_CHARS);
     case 'fileSize':
@@ -298,7 +298,7 @@ export function messageProblem(direction: Direction, v: unknown, mode: Mode): st
   const { type: _type, ...fields } = v;
   const problem = objectProblem(s, fields, mode, type);
   if (problem) return problem;
-  if (type === 'REQUEST_CHUNK' && !((v['end'] as number) > (v['start'] as number))) return 'end <= start';
+  if ((type === 'REQUEST_CHUNK' || type === 'UPLOAD_CHUNK_REQUEST') && !((v['end'] as number) > (v['start'] as number))) return 'end <= start';
   if (mode === 'output' && Object.getPrototypeOf(v) !== Object.prototype) return 'not a plain object';
   return null;
 }

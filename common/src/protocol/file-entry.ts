@@ -2,8 +2,7 @@ import { MAX_PATH_DEPTH } from './limits';
 import type { FileOffer } from './shapes';
 
 // C0, DEL and C1: every code point of Unicode category Cc.
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
+import { UNSAFE_NAME_CHARS as CONTROL_CHARS } from './shapes';
 
 /**
  * Why a file name cannot be shared as is, or null when it can. A name is one path segment: no

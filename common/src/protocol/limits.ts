@@ -3,6 +3,11 @@
  * frame the schemas could never accept is refused before it is even parsed.
  */
 export const MAX_FRAME_BYTES = 1024 * 1024;
+/**
+ * Frames from the daemon may be far larger: ROOM_STATE lists the whole room (up to
+ * MAX_FILES_IN_ROOM files). The apps accept up to this.
+ */
+export const MAX_FROM_DAEMON_FRAME_CHARS = 64 * 1024 * 1024;
 /** Nesting a legitimate message never reaches; deeper frames are refused before schema checks. */
 export const MAX_JSON_DEPTH = 16;
 

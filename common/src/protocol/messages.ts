@@ -126,7 +126,7 @@ export const UploadChunkRequest = msg('UPLOAD_CHUNK_REQUEST', {
   start: ChunkIndex,
   end: ChunkIndex,
   from: Id,
-});
+}).refine((m) => m.end > m.start, { message: 'end must be greater than start', path: ['end'] });
 export const SignalFrom = msg('SIGNAL', { from: Id, data: SignalData });
 /** `sha256` (Ferry addition) is the chunk's hash as its owner declared it on PUT, when it did. */
 export const ChunkReady = msg('CHUNK_READY', { transferId: Id, fileId: Id, index: ChunkIndex, sha256: Sha256Hex.optional() });

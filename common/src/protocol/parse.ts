@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { ErrorCode } from './errors';
-import { MAX_FRAME_BYTES, MAX_JSON_DEPTH } from './limits';
+import { MAX_FRAME_BYTES, MAX_FROM_DAEMON_FRAME_CHARS, MAX_JSON_DEPTH } from './limits';
 import { FromDaemon, FROM_DAEMON_TYPES, ToDaemon, TO_DAEMON_TYPES } from './messages';
 
 export type ParseResult<T> =
@@ -48,12 +48,12 @@ function reqIdOf(value: unknown): string | undefined {
   return undefined;
 }
 
-function makeParser<S extends z.ZodType>(schema: S, knownTypes: readonly string[]) {
+function makeParser<S extends z.ZodType>(schema: S, knownTypes: readonly string[], maxChars: number) {
   const known = new Set(knownTypes);
   const parse = (raw: unknown): ParseResult<z.infer<S>> => {
     let value: unknown = raw;
     if (typeof raw === 'string') {
-      if (raw.length > MAX_FRAME_BYTES) return { ok: false, code: 'BAD_MESSAGE', error: 'message too large' };
+      if (raw.length > maxChars) return { ok: false, code: 'BAD_MESSAGE', error: 'message too large' };
       try {
         value = JSON.parse(raw);
       } catch {
@@ -103,5 +103,5 @@ function makeParser<S extends z.ZodType>(schema: S, knownTypes: readonly string[
  * The trust boundaries. `raw` is a frame's text or an already-parsed value. Never throws: a
  * result is either a typed message or the error code and text to send back.
  */
-export const parseToDaemon = makeParser(ToDaemon, TO_DAEMON_TYPES);
-export const parseFromDaemon = makeParser(FromDaemon, FROM_DAEMON_TYPES);
+export const parseToDaemon = makeParser(ToDaemon, TO_DAEMON_TYPES, MAX_FRAME_BYTES);
+export const parseFromDaemon = makeParser(FromDaemon, FROM_DAEMON_TYPES, MAX_FROM_DAEMON_FRAME_CHARS);

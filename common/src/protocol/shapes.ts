@@ -2,8 +2,13 @@ import { z } from 'zod';
 import * as L from './limits';
 
 // C0, DEL and C1: every code point of Unicode category Cc.
+/**
+ * Characters no name may hold: C0/C1 controls, and the bidirectional overrides and isolates that
+ * make a name read as something else ("gnp.exe" shown as "exe.png").
+ */
 // eslint-disable-next-line no-control-regex
-const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
+export const UNSAFE_NAME_CHARS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+const CONTROL_CHARS = UNSAFE_NAME_CHARS;
 
 const noControlChars = (s: string): boolean => !CONTROL_CHARS.test(s);
 
@@ -57,7 +62,7 @@ export type ClientStatus = z.infer<typeof ClientStatus>;
 
 export const ClientInfo = z.object({
   publicId: Id,
-  name: z.string().min(1).max(L.MAX_NAME_CHARS),
+  name: z.string().min(1).max(L.MAX_NAME_CHARS).refine(noControlChars, 'name has control characters'),
   status: ClientStatus,
   online: z.boolean(),
   isMaster: z.literal(true).optional(),
@@ -96,6 +101,7 @@ export function chunkCount(size: number, chunkSize: number): number {
 
 /** Exact byte length of chunk `index`: chunk i covers [i*chunkSize, min(size, (i+1)*chunkSize)). */
 export function chunkLength(size: number, chunkSize: number, index: number): number {
+  if (index < 0) return 0;
   const start = index * chunkSize;
   return Math.max(0, Math.min(size, start + chunkSize) - start);
 }

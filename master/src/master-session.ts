@@ -60,6 +60,7 @@ export class MasterSession extends PeerSession {
 
   protected onRegistered(ack: FromDaemonOf<'MASTER_APP_REGISTER_ACK' | 'CLIENT_REGISTER_ACK'>): void {
     this.privateId = ack.privateId;
+    if (ack.type === 'MASTER_APP_REGISTER_ACK' && ack.joinUrl !== undefined) this.store.update({ joinUrl: ack.joinUrl });
     if (this.token === null) return;
     this.deps.storage
       .set(IDENTITY_KEY, { privateId: ack.privateId, token: this.token })

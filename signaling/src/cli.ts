@@ -129,6 +129,7 @@ export async function main(argv: string[]): Promise<void> {
   const daemon = await startDaemon({ ...options, logger: consoleLogger });
   const base = `${daemon.url.split('://')[0]}://${publicHost(options.host ?? '0.0.0.0')}:${daemon.port}`;
   const joinLink = `${base}/`;
+  daemon.room.options.joinUrl = joinLink;
   console.log(`Ferry is running. listening on ${daemon.url}`);
   console.log(`master link (yours alone: it runs the room): ${base}/master#token=${encodeURIComponent(options.masterToken ?? '')}`);
   console.log(`join link (share it): ${joinLink}`);

@@ -21,7 +21,9 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'X-Frame-Options': 'DENY',
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Resource-Policy': 'same-origin',
-  'Permissions-Policy': 'camera=(), microphone=(), geolocation=()',
+  // camera and microphone stay allowed: Chrome lists local network interfaces for WebRTC only
+  // once a page may use them (see ../shared/TESTING.md).
+  'Permissions-Policy': 'geolocation=(), payment=(), usb=()',
 };
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {

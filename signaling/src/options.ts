@@ -34,6 +34,8 @@ export interface DaemonOptions {
   /** A socket whose unsent output passes this is a reader that cannot keep up: it is dropped. */
   maxBufferedBytes: number;
   tls: { cert: string; key: string } | null;
+  /** The join link as printed (with the LAN address); sent to the master for its invite card. */
+  joinUrl: string | null;
   /** Folder holding client/ and master/ as built by scripts/build.mjs. */
   webRoot: string;
   logger: Logger;
@@ -62,6 +64,7 @@ export function withDefaults(partial: Partial<DaemonOptions>, defaultWebRoot: st
     rateBurst: limits.RATE_BURST_MESSAGES,
     maxBufferedBytes: 4 * 1024 * 1024,
     tls: null,
+    joinUrl: null,
     webRoot: defaultWebRoot,
     logger: silentLogger,
     now: Date.now,

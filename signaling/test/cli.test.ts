@@ -146,6 +146,8 @@ describe('ferry command line', () => {
     const health = await fetch(`${url}/healthz`);
     expect(health.status).toBe(200);
     const master = await registerMaster({ url }, { token: 'T0ken-from-cli' });
+    // The master's invite card shows the same join link the daemon printed.
+    expect(master.ack.joinUrl).toBe(joinLink.href);
     const alice = await registerClient({ url }, 'alice');
     expect(alice.ack.p2p).toBe(false);
     expect((await master.peer.next('NEW_CLIENT_REGISTERED')).client.publicId).toBe(alice.publicId);

@@ -23,6 +23,8 @@ export interface SessionView {
   /** A passing message about something that went wrong (a removal refused, say). */
   notice: string | null;
   problem: SessionProblem | null;
+  /** The join link the daemon printed (master only), when it told us. */
+  joinUrl: string | null;
 }
 
 export const initialView: SessionView = {
@@ -34,4 +36,5 @@ export const initialView: SessionView = {
   removing: new Set(),
   notice: null,
   problem: null,
+  joinUrl: null,
 };

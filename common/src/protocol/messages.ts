@@ -96,6 +96,8 @@ export const MasterAppRegisterAck = msg('MASTER_APP_REGISTER_ACK', {
   iceServers: IceServers.optional(),
   p2p: z.boolean().optional(),
   reqId: ReqId.optional(),
+  /** Ferry addition: the join link the daemon printed (its LAN address), for the invite card. */
+  joinUrl: z.string().max(512).regex(/^https?:\/\//).optional(),
 });
 export const ClientRegisterAck = msg('CLIENT_REGISTER_ACK', {
   publicId: Id,

@@ -80,7 +80,7 @@ export function MasterApp({ session, joinLink, copy }: Props) {
         actions={session}
         aside={
           <>
-            <JoinLinkCard joinLink={joinLink} {...(copy ? { copy } : {})} />
+            <JoinLinkCard joinLink={view.joinUrl ?? joinLink} {...(copy ? { copy } : {})} />
             <JoinRequests
               pending={people.filter((p) => p.status === 'pending')}
               onApprove={(id) => session.approve(id)}

@@ -43,6 +43,7 @@ export function handleMasterRegister(room: Room, session: Session, msg: ToDaemon
     iceServers: room.options.iceServers,
     p2p: room.options.p2p,
     ...(room.reqId === undefined ? {} : { reqId: room.reqId }),
+    ...(room.options.joinUrl === null ? {} : { joinUrl: room.options.joinUrl }),
   });
   if (!wasOnline) room.broadcastAll({ type: 'MASTER_CONNECTED' }, master);
   room.options.logger.info(`master ${wasOnline ? 'took over its session' : 'connected'}`);

@@ -1,0 +1,79 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Daemon } from '../src/daemon';
+import { startTestDaemon } from './helpers';
+
+// The daemon serves the built apps: the right file per path, compressed, revalidated by ETag,
+// always with the security headers, and never anything outside the two app folders.
+
+let daemon: Daemon;
+let webRoot: string;
+const bundle = `console.log(${JSON.stringify('x'.repeat(5000))});`;
+
+beforeAll(async () => {
+  webRoot = await mkdtemp(join(tmpdir(), 'ferry-web-'));
+  for (const app of ['client', 'master']) {
+    await mkdir(join(webRoot, app));
+    await writeFile(join(webRoot, app, 'index.html'), `<!doctype html><title>${app}</title>`);
+    await writeFile(join(webRoot, app, 'app.js'), bundle);
+  }
+  await writeFile(join(webRoot, 'secret.txt'), 'not for the web');
+  daemon = await startTestDaemon({ webRoot });
+});
+
+afterAll(async () => {
+  await daemon.close();
+  await rm(webRoot, { recursive: true, force: true });
+});
+
+describe('static files', () => {
+  it('serves the client at / and the master at /master, with the security headers', async () => {
+    for (const [path, title] of [['/', 'client'], ['/master', 'master'], ['/master/', 'master']] as const) {
+      const res = await fetch(`${daemon.url}${path}`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain(`<title>${title}</title>`);
+      expect(res.headers.get('content-type')).toMatch(/text\/html/);
+      expect(res.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
+      expect(res.headers.get('content-security-policy')).toMatch(/frame-ancestors 'none'/);
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    }
+  });
+
+  it('compresses bundles for clients that accept gzip', async () => {
+    const { request } = await import('node:http');
+    const body = await new Promise<{ encoding: string | undefined; bytes: Buffer }>((resolve, reject) => {
+      request(`${daemon.url}/client/app.js`, { headers: { 'Accept-Encoding': 'gzip' } }, (res) => {
+        const parts: Buffer[] = [];
+        res.on('data', (p: Buffer) => parts.push(p));
+        res.on('end', () => resolve({ encoding: res.headers['content-encoding'], bytes: Buffer.concat(parts) }));
+      })
+        .on('error', reject)
+        .end();
+    });
+    expect(body.encoding).toBe('gzip');
+    expect(body.bytes.length).toBeLessThan(bundle.length / 4);
+    expect(gunzipSync(body.bytes).toString()).toBe(bundle);
+  });
+
+  it('answers 304 to a matching ETag', async () => {
+    const first = await fetch(`${daemon.url}/client/app.js`);
+    const etag = first.headers.get('etag');
+    expect(etag).toBeTruthy();
+    expect(first.headers.get('cache-control')).toBe('no-cache');
+    const again = await fetch(`${daemon.url}/client/app.js`, { headers: { 'If-None-Match': etag ?? '' } });
+    expect(again.status).toBe(304);
+  });
+
+  it.each(['/client/../secret.txt', '/client/%2e%2e%2fsecret.txt', '/secret.txt', '/client/.hidden', '/client/a/b.js', '/master/..%2fsecret.txt'])(
+    'refuses %s',
+    async (path) => {
+      const res = await fetch(`${daemon.url}${path}`);
+      expect(res.status).toBe(404);
+      expect(await res.text()).not.toContain('not for the web');
+    },
+  );
+});

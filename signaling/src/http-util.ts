@@ -7,7 +7,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'Content-Security-Policy': [
     "default-src 'self'",
-    "script-src 'self'",
+    // 'wasm-unsafe-eval' lets hash-wasm compile its SHA-256 (crypto.subtle is missing on plain-HTTP
+    // LAN pages); it allows WebAssembly only, never JavaScript eval.
+    "script-src 'self' 'wasm-unsafe-eval'",
     "style-src 'self'",
     "img-src 'self' data: blob:",
     "connect-src 'self'",

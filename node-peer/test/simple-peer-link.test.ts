@@ -81,6 +81,31 @@ describe('simple-peer link over node-datachannel', () => {
     expect(result.lowEvents).toBeGreaterThan(0);
   });
 
+  it('the Node offerer sends no candidate before it has the answer (see wrtc.ts)', async () => {
+    const events: string[] = [];
+    const describe = (data: unknown): string => {
+      const { type, sdp } = data as { type?: unknown; sdp?: unknown };
+      return typeof sdp === 'string' && sdp.includes('a=candidate') ? `${String(type)} with candidates` : String(type);
+    };
+    const wired: { answerer?: SimplePeerLink } = {};
+    const offerer = nodeLink(true, (data) => {
+      events.push(`offerer sends ${describe(data)}`);
+      wired.answerer?.signal(data);
+    });
+    const answerer = nodeLink(false, (data) => {
+      events.push(`offerer gets ${describe(data)}`);
+      offerer.signal(data);
+    });
+    wired.answerer = answerer;
+    links.push(offerer, answerer);
+    await Promise.all([opened(offerer.channel), opened(answerer.channel)]);
+    expect(events[0]).toBe('offerer sends offer');
+    const answerAt = events.findIndex((event) => event.startsWith('offerer gets answer'));
+    const firstCandidateAt = events.indexOf('offerer sends candidate');
+    expect(answerAt).toBeGreaterThan(0);
+    expect(firstCandidateAt).toBeGreaterThan(answerAt);
+  });
+
   it('closes the other end when one side destroys, once, and destroy is idempotent', async () => {
     const remoteClosed = closed(answerer.channel);
     let localCloses = 0;

@@ -25,6 +25,25 @@ const USAGE = `Usage: ferry [options]
 
 class UsageError extends Error {}
 
+const VALUE_OPTIONS = new Set(['--host', '--port', '--master-token', '--p2p', '--relay-ttl', '--relay-quota', '--grace', '--ice-servers', '--tls-cert', '--tls-key']);
+
+/**
+ * `--master-token -abc` is a value, not an option: random tokens may start with '-', which
+ * parseArgs alone refuses as ambiguous. Values of options that take one are joined with '='.
+ */
+function joinOptionValues(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    const value = argv[i + 1];
+    if (VALUE_OPTIONS.has(arg) && value !== undefined) {
+      out.push(`${arg}=${value}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
+}
+
 function numberOption(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
@@ -34,7 +53,7 @@ function numberOption(value: string | undefined, name: string, fallback: number,
 
 export function parseCli(argv: string[], env: NodeJS.ProcessEnv): { options: Partial<DaemonOptions>; qr: boolean; tokenGiven: boolean } | 'help' {
   const { values } = parseArgs({
-    args: argv,
+    args: joinOptionValues(argv),
     strict: true,
     allowPositionals: false,
     options: {

@@ -226,3 +226,12 @@ describe('ferry command line', () => {
     expect((await cli.exit('SIGTERM')).code).toBe(0);
   });
 });
+
+describe('ferry command line: option values', () => {
+  it('takes a master token that starts with a dash', async () => {
+    const { parseCli } = await import('../src/cli');
+    const parsed = parseCli(['--master-token', '-abc', '--port', '0'], {});
+    expect(parsed).not.toBe('help');
+    if (parsed !== 'help') expect(parsed.options.masterToken).toBe('-abc');
+  });
+});

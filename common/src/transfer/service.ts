@@ -38,6 +38,8 @@ export class TransferService {
   readonly uploader: Uploader;
   readonly links: PeerLinks;
   private requestCounter = 0;
+  /** The master is a peer too, but its presence comes as MASTER_(DIS)CONNECTED. */
+  private masterId: string | null = null;
 
   constructor(private readonly deps: TransferServiceDeps) {
     this.links = new PeerLinks(
@@ -107,6 +109,15 @@ export class TransferService {
         return this.peerOffline(message.publicId);
       case 'CLIENT_RECONNECTED':
         return this.peerOnline(message.publicId);
+      case 'ROOM_STATE':
+      case 'MASTER_APP_REGISTER_ACK':
+        this.masterId = message.clients.find((c) => c.isMaster)?.publicId ?? this.masterId;
+        for (const c of message.clients) if (c.online) this.peerOnline(c.publicId);
+        return;
+      case 'MASTER_DISCONNECTED':
+        return this.masterId === null ? undefined : this.peerOffline(this.masterId);
+      case 'MASTER_CONNECTED':
+        return this.masterId === null ? undefined : this.peerOnline(this.masterId);
       case 'FILE_REMOVED':
         for (const d of this.downloads.values()) if (d.file.id === message.fileId) d.fileRemoved();
         return;

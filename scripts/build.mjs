@@ -20,9 +20,8 @@ async function exists(path) {
   }
 }
 
-export async function buildAll({ quiet = false } = {}) {
-  const started = Date.now();
-  await rm(dist, { recursive: true, force: true });
+/** The daemon alone (tests that spawn the CLI rebuild just this). */
+export async function buildDaemon({ quiet = false } = {}) {
   await build({
     entryPoints: [join(root, 'signaling', 'src', 'cli.ts')],
     outfile: outputs[0],
@@ -31,11 +30,17 @@ export async function buildAll({ quiet = false } = {}) {
     format: 'esm',
     target: 'node20',
     sourcemap: true,
-    // Native or optional addons stay outside the bundle and are loaded from node_modules.
+    // Dependencies (some native) stay outside the bundle and load from node_modules.
     packages: 'external',
     alias: { '@ferry/common': join(root, 'common', 'src', 'index.ts') },
     logLevel: quiet ? 'error' : 'warning',
   });
+}
+
+export async function buildAll({ quiet = false } = {}) {
+  const started = Date.now();
+  await rm(dist, { recursive: true, force: true });
+  await buildDaemon({ quiet });
   for (const app of ['client', 'master']) {
     const appDir = join(root, app);
     const out = join(dist, 'web', app);

@@ -2,9 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { closeAll, Peer, registerClient, registerMaster } from './helpers';
+import { buildDaemon } from '../../scripts/build.mjs';
 
 // The command line is a contract too: `node signaling/bin/ferry.js`, a real process, real signals.
 
@@ -30,18 +30,7 @@ function newestMtimeMs(folder: string): number {
 beforeAll(async () => {
   const sources = Math.max(newestMtimeMs(join(root, 'signaling', 'src')), newestMtimeMs(join(root, 'common', 'src')));
   if (existsSync(bundle) && statSync(bundle).mtimeMs >= sources) return;
-  await build({
-    entryPoints: [join(root, 'signaling', 'src', 'cli.ts')],
-    outfile: bundle,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    sourcemap: true,
-    packages: 'external',
-    alias: { '@ferry/common': join(root, 'common', 'src', 'index.ts') },
-    logLevel: 'error',
-  });
+  await buildDaemon({ quiet: true });
 }, 60_000);
 
 class Cli {

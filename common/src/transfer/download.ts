@@ -149,10 +149,18 @@ export class Download {
     else this.fill();
   }
 
-  /** Stops asking for more; chunks already asked for are still taken when they arrive. */
+  /**
+   * Stops at once: the owner is told to drop what it still had queued (CANCEL_TRANSFER ends the
+   * daemon's record of the transfer; resuming asks again under the same transferId). Without
+   * this, a window of chunks already asked for would keep arriving after "Paused".
+   */
   pause(): void {
-    if (TERMINAL.has(this.statusValue)) return;
+    if (TERMINAL.has(this.statusValue) || this.statusValue === 'paused') return;
+    const wasAsking = this.inFlight.size > 0;
+    this.inFlight.clear();
+    this.assemblies.clear();
     this.setStatus('paused');
+    if (wasAsking) this.deps.port.cancelTransfer(this.transferId);
   }
 
   cancel(): void {

@@ -124,15 +124,22 @@ describe('Download', () => {
     expect(h.stored.size).toBe(0);
   });
 
-  it('pauses without asking for more, and resumes', async () => {
+  it('pauses at once, telling the owner to stop, and resumes where it was', async () => {
     const h = harness(content);
     h.download.start();
-    h.download.pause();
     await h.download.receiveChunk(0, h.chunk(0), hex(h.chunk(0)), 'relay');
-    expect(h.stored.has(0)).toBe(true);
-    expect(h.requests).toEqual([[0, 4]]);
+    h.download.pause();
+    expect(h.download.status).toBe('paused');
+    expect(h.cancelled).toEqual(['t1']);
+    // Frames of chunks asked before the pause are dropped, not stored.
+    for (const f of h.frames(1)) h.download.receiveFrame(f);
+    expect(h.stored.has(1)).toBe(false);
+    const asked = h.requests.length;
     h.download.start();
     expect(h.download.status).toBe('running');
+    expect(h.requests.length).toBe(asked + 1);
+    expect(h.requests[asked]?.[0]).toBe(1);
+    expect(h.download.snapshot().bytesDone).toBe(CHUNK);
   });
 
   it('cancel tells the owner and clears stored chunks', async () => {

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ClientSession } from '../src/session/client-session';
 import { ClientApp } from '../src/ui/client-app';
 import { person, shared } from './builders';
-import { fakeDeps, fakeFile, flush } from './fakes';
+import { fakeDeps, fakeFile, flush, until } from './fakes';
 
 afterEach(cleanup);
 
@@ -92,6 +92,28 @@ describe('ClientApp', () => {
     expect(session.view.room.files).toHaveLength(2);
   });
 
+  it('downloads a file and a folder from the list, and shows them under Downloads', async () => {
+    const { network } = await joinedAndApproved();
+    expect(screen.queryByRole('heading', { name: 'Downloads' })).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: `Download ${XSS_NAME}` }));
+    await until(() => network.last.sentOfType('REQUEST_CHUNK').length > 0);
+    await flush();
+    expect(screen.getByRole('heading', { name: 'Downloads' })).toBeTruthy();
+    expect(screen.getByRole('progressbar', { name: `${XSS_NAME} progress` }).getAttribute('aria-valuenow')).toBe('0');
+    expect(screen.getByRole<HTMLButtonElement>('button', { name: `Download ${XSS_NAME}` }).disabled).toBe(true);
+    // The owner is offline in this room: the download waits for them.
+    await until(() => screen.queryByText('Waiting for the owner') !== null);
+    fireEvent.click(screen.getByRole('button', { name: 'Download folder holiday' }));
+    await until(() => screen.queryByRole('progressbar', { name: 'holiday progress' }) !== null);
+    fireEvent.click(screen.getByRole('button', { name: 'Pause holiday' }));
+    await flush();
+    expect(screen.getByRole('button', { name: 'Resume holiday' })).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: `Cancel ${XSS_NAME}` }));
+    await flush();
+    expect(screen.getByText('Cancelled')).toBeTruthy();
+    expect(screen.getByRole<HTMLButtonElement>('button', { name: `Download ${XSS_NAME}` }).disabled).toBe(false);
+  });
+
   it('shows sending, then rejected with the reason, and lets you remove your own file', async () => {
     const { session, network } = await joinedAndApproved();
     const input = screen.getByLabelText<HTMLInputElement>('Add files');
@@ -99,6 +121,9 @@ describe('ClientApp', () => {
     expect(input.multiple).toBe(true);
     expect(screen.getByLabelText<HTMLInputElement>('Add folder').webkitdirectory).toBe(true);
     session.addFiles([{ file: fakeFile('ok.txt', 5) }, { file: fakeFile('dup.txt', 5) }]);
+    await flush();
+    expect(screen.getByText('ok.txt').closest('li')?.textContent).toMatch(/Preparing \d+%|Sending/);
+    await until(() => network.last.sentOfType('ADD_FILES').length > 0);
     await flush();
     expect(screen.getByText('ok.txt').closest('li')?.textContent).toContain('Sending');
     const [request] = network.last.sentOfType('ADD_FILES');
@@ -119,8 +144,9 @@ describe('ClientApp', () => {
   });
 
   it('shows an alert after giving up', async () => {
-    const { session, clock } = await joinedAndApproved();
+    const { session, clock, network } = await joinedAndApproved();
     session.addFiles([{ file: fakeFile('lost.txt', 5) }]);
+    await until(() => network.last.sentOfType('ADD_FILES').length > 0);
     clock.advance(60_000);
     await flush();
     expect(screen.getByRole('alert').textContent).toContain('The host did not answer');

@@ -2,7 +2,7 @@ import type { FromDaemon } from '@ferry/common';
 import { describe, expect, it } from 'vitest';
 import { ClientSession } from '../src/session/client-session';
 import { person, shared } from './builders';
-import { fakeDeps, fakeFile, flush } from './fakes';
+import { fakeDeps, fakeFile, flush, sha256Hex, until } from './fakes';
 
 const IDENTITY_KEY = 'ferry.client.identity';
 
@@ -73,11 +73,15 @@ describe('ClientSession', () => {
     const { session, network, clock } = await approvedSession();
     const socket = network.last;
     session.addFiles([{ file: fakeFile('a.txt', 10) }, { file: fakeFile('b.txt', 20), path: 'docs/b.txt' }]);
+    // Hashed first, then offered with the SHA-256 the downloader checks against.
+    expect(session.view.preparing.map((p) => p.offer.name)).toEqual(['a.txt', 'b.txt']);
+    await until(() => socket.sentOfType('ADD_FILES').length > 0);
     const [first] = socket.sentOfType('ADD_FILES');
-    expect(first?.files.map((f) => [f.name, f.path])).toEqual([
-      ['a.txt', undefined],
-      ['b.txt', 'docs/b.txt'],
+    expect(first?.files.map((f) => [f.name, f.path, f.sha256])).toEqual([
+      ['a.txt', undefined, sha256Hex(new Uint8Array(10))],
+      ['b.txt', 'docs/b.txt', sha256Hex(new Uint8Array(20))],
     ]);
+    expect(session.view.preparing).toEqual([]);
     clock.advance(4000);
     const sends = socket.sentOfType('ADD_FILES');
     expect(sends).toHaveLength(2);
@@ -102,6 +106,7 @@ describe('ClientSession', () => {
   it('gives up after the bounded number of tries', async () => {
     const { session, network, clock } = await approvedSession();
     session.addFiles([{ file: fakeFile('a.txt', 1) }]);
+    await until(() => network.last.sentOfType('ADD_FILES').length > 0);
     clock.advance(4000 * 3);
     expect(network.last.sentOfType('ADD_FILES')).toHaveLength(3);
     expect(session.view.outbox.requests[0]?.status.kind).toBe('failed');
@@ -110,6 +115,7 @@ describe('ClientSession', () => {
   it('holds files while the host is offline and sends them when it is back', async () => {
     const { session, network } = await approvedSession();
     session.addFiles([{ file: fakeFile('a.txt', 1) }]);
+    await until(() => network.last.sentOfType('ADD_FILES').length > 0);
     const [request] = network.last.sentOfType('ADD_FILES');
     network.last.receive({ type: 'ERROR', code: 'MASTER_OFFLINE', message: 'the host is offline', reqId: request?.reqId ?? '' });
     expect(session.view.outbox.requests[0]?.status).toEqual({ kind: 'held' });
@@ -120,6 +126,7 @@ describe('ClientSession', () => {
   it('reconnects after a drop, re-registers with its privateId and re-syncs the room', async () => {
     const { session, network, clock } = await approvedSession();
     session.addFiles([{ file: fakeFile('late.txt', 1) }]);
+    await until(() => network.last.sentOfType('ADD_FILES').length > 0);
     network.last.drop(1006);
     expect(session.view.connection.kind).toBe('waiting');
     expect(session.view.room.files).toHaveLength(1);

@@ -1,9 +1,13 @@
 import type { FromDaemon, ToDaemon } from '@ferry/common';
+import type { Clock as EngineClock } from '../../common/src/transfer/index';
 import type { Cancel, Clock, KeyValueStore, Logger, SocketFactory, SocketHandlers } from '../src/platform/types';
 import type { PeerDeps } from '../src/session/peer-session';
+import { fakeTransferPlatform } from './transfer-fakes';
 
-/** A clock that moves only when the test says so. */
-export class FakeClock implements Clock {
+export { nodeHasher, nodeSha256, sha256Hex } from './transfer-fakes';
+
+/** A clock that moves only when the test says so; it also serves as the transfer engine's clock. */
+export class FakeClock implements Clock, EngineClock {
   private nowMs = 0;
   private nextId = 0;
   private readonly timers = new Map<number, { atMs: number; fn: () => void }>();
@@ -30,6 +34,18 @@ export class FakeClock implements Clock {
 
   get pending(): number {
     return this.timers.size;
+  }
+
+  now(): number {
+    return this.nowMs;
+  }
+
+  setTimeout(callback: () => void, ms: number): unknown {
+    return this.after(ms, callback);
+  }
+
+  clearTimeout(handle: unknown): void {
+    if (typeof handle === 'function') (handle as Cancel)();
   }
 }
 
@@ -115,6 +131,7 @@ export function fakeDeps(overrides: Partial<PeerDeps> = {}) {
   const network = new FakeNetwork();
   const storage = new MemoryStore();
   const logger = new RecordingLogger();
+  const platform = fakeTransferPlatform(clock);
   const deps: PeerDeps = {
     connect: network.connect,
     clock,
@@ -122,9 +139,16 @@ export function fakeDeps(overrides: Partial<PeerDeps> = {}) {
     newId: sequentialIds(),
     storage,
     logger,
+    transfers: platform,
     ...overrides,
   };
-  return { deps, clock, network, storage, logger };
+  return { deps, clock, network, storage, logger, platform };
+}
+
+/** Runs pending promise callbacks and timers-at-zero until `condition` holds (or gives up). */
+export async function until(condition: () => boolean, tries = 200): Promise<void> {
+  for (let i = 0; i < tries && !condition(); i++) await flush();
+  if (!condition()) throw new Error('condition never held');
 }
 
 /** A File-like blob for offers, without touching the DOM's File constructor. */

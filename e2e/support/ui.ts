@@ -48,3 +48,18 @@ export const room = {
 
 /** Sizes as a person reads them: "512 B", "2 KB", "1.5 MB" (KiB/MiB spellings accepted). */
 export const SIZE_TEXT = /\b\d+(?:[.,]\d+)?\s?(?:B|bytes|KB|kB|KiB|MB|MiB|GB|GiB)\b/;
+
+/** Downloads (issue 4): the buttons on others' files and the "Downloads" list of the asker. */
+export const downloads = {
+  heading: (page: Page): Locator => page.getByRole('heading', { name: 'Downloads', exact: true }),
+  downloadButton: (page: Page, fileName: string): Locator =>
+    page.getByRole('button', { name: `Download ${fileName}`, exact: true }),
+  downloadFolderButton: (page: Page, folderName: string): Locator =>
+    page.getByRole('button', { name: `Download folder ${folderName}`, exact: true }),
+  progress: (page: Page, name: string): Locator => page.getByRole('progressbar', { name: `${name} progress`, exact: true }),
+  /** One download of the list: the list item holding its progress bar. */
+  item: (page: Page, name: string): Locator => page.getByRole('listitem').filter({ has: downloads.progress(page, name) }),
+  pauseButton: (page: Page, name: string): Locator => page.getByRole('button', { name: `Pause ${name}`, exact: true }),
+  resumeButton: (page: Page, name: string): Locator => page.getByRole('button', { name: `Resume ${name}`, exact: true }),
+  cancelButton: (page: Page, name: string): Locator => page.getByRole('button', { name: `Cancel ${name}`, exact: true }),
+};

@@ -1,6 +1,6 @@
 import '../../client/src/ui/styles.css';
 import './ui/master.css';
-import { createStore, del, get, set } from 'idb-keyval';
+import { createStore, del, delMany, get, keys, set } from 'idb-keyval';
 import { render } from 'preact';
 import { v4 as uuidv4 } from 'uuid';
 import {
@@ -10,6 +10,7 @@ import {
   socketUrlFor,
   webSocketFactory,
 } from '../../client/src/platform/browser';
+import { browserTransferPlatform } from '../../client/src/platform/browser-transfers';
 import { MasterSession } from './master-session';
 import { tokenFromFragment } from './token';
 import { MasterApp } from './ui/master-app';
@@ -22,6 +23,16 @@ const storage = resilientStore(
   { get: (key) => get(key, idbStore), set: (key, value) => set(key, value, idbStore), del: (key) => del(key, idbStore) },
   (message) => consoleLogger.warn(message),
 );
+// The same databases as the guest page: records carry their app's role, so each resumes its own.
+const chunkStore = createStore('ferry-chunks', 'chunks');
+const recordStore = createStore('ferry-downloads', 'downloads');
+const transfers = browserTransferPlatform({
+  window,
+  fetch: (input, init) => fetch(input, init),
+  chunkKv: { get: (k) => get(k, chunkStore), set: (k, v) => set(k, v, chunkStore), delMany: (ks) => delMany(ks, chunkStore), keys: () => keys(chunkStore) },
+  recordKv: { get: (k) => get(k, recordStore), set: (k, v) => set(k, v, recordStore), delMany: (ks) => delMany(ks, recordStore), keys: () => keys(recordStore) },
+  isRelayOnlyIce: new URLSearchParams(location.search).get('ice') === 'relay',
+});
 
 const session = new MasterSession({
   token: tokenFromFragment(location.hash),
@@ -34,6 +45,7 @@ const session = new MasterSession({
   newId: uuidv4,
   storage,
   logger: consoleLogger,
+  transfers,
 });
 
 window.addEventListener('online', () => session.retryNow());

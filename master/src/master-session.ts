@@ -23,11 +23,12 @@ export class MasterSession extends PeerSession {
   private privateId: string | undefined;
 
   constructor(protected override readonly deps: MasterDeps) {
-    super(deps);
+    super(deps, 'master');
     this.token = deps.token;
   }
 
   async init(): Promise<void> {
+    await this.transfers.load();
     const stored = StoredMaster.safeParse(await this.deps.storage.get(IDENTITY_KEY));
     if (stored.success && (this.token === null || this.token === stored.data.token)) {
       this.privateId = stored.data.privateId;

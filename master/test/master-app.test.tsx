@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MasterSession } from '../src/master-session';
 import { MasterApp } from '../src/ui/master-app';
 import { person, shared } from '../../client/test/builders';
-import { fakeDeps, flush } from '../../client/test/fakes';
+import { fakeDeps, flush, until } from '../../client/test/fakes';
 
 afterEach(cleanup);
 
@@ -79,5 +79,27 @@ describe('MasterApp', () => {
     network.last.receive({ type: 'ERROR', code: 'BAD_TOKEN', message: 'bad token' });
     await flush();
     expect(screen.getByRole('alert').textContent).toContain('The master token is not valid');
+  });
+
+  it("downloads a guest's file like a guest does, and offers no download of its own files", async () => {
+    const { network } = await startMaster();
+    network.last.open();
+    network.last.receive({ ...ack, p2p: false, files: [shared('f1', 'ann', 'a.txt'), shared('h1', 'host', 'mine.txt')] });
+    await flush();
+    expect(screen.queryByRole('button', { name: 'Download mine.txt' })).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Download a.txt' }));
+    await until(() => network.last.sentOfType('REQUEST_CHUNK').length > 0);
+    await flush();
+    expect(network.last.sentOfType('REQUEST_CHUNK')[0]).toMatchObject({ fileId: 'f1', start: 0, end: 1 });
+    expect(screen.getByRole('heading', { name: 'Downloads' })).toBeTruthy();
+    expect(screen.getByRole('progressbar', { name: 'a.txt progress' })).toBeTruthy();
+  });
+
+  it('asks the host to pick its own files again after a reload', async () => {
+    const { network } = await startMaster();
+    network.last.open();
+    network.last.receive({ ...ack, files: [shared('h1', 'host', 'mine.txt')] });
+    await flush();
+    expect(screen.getByText('mine.txt').closest('li')?.textContent).toContain('Pick again to share');
   });
 });

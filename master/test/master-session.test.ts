@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { MasterSession } from '../src/master-session';
 import { tokenFromFragment } from '../src/token';
 import { offer, person, shared } from '../../client/test/builders';
-import { fakeDeps, fakeFile, flush } from '../../client/test/fakes';
+import { fakeDeps, fakeFile, flush, until } from '../../client/test/fakes';
 
 const KEY = 'ferry.master.identity';
 
@@ -103,6 +103,7 @@ describe('MasterSession', () => {
   it('shares its own files by answering itself, settled by the echo', async () => {
     const { network, session } = await connectedMaster();
     session.addFiles([{ file: fakeFile('mine.txt', 4) }]);
+    await until(() => network.last.sentOfType('FILES_ADDED').length > 0);
     const [answer] = network.last.sentOfType('FILES_ADDED');
     expect(answer?.owner).toBe('host');
     expect(answer?.files.map((f) => f.name)).toEqual(['mine.txt']);

@@ -1,9 +1,12 @@
 import { folderOf, type ClientInfo, type FileInfo, type FileOffer } from '@ferry/common';
 import type { OutboxState } from './outbox-machine';
+import type { PreparingFile } from '../transfers/file-preparer';
 
 /** One row of the file list. */
 export type FileEntry =
-  | { kind: 'shared'; file: FileInfo; isRemoving: boolean }
+  | { kind: 'shared'; file: FileInfo; isRemoving: boolean; needsRepick: boolean }
+  /** Being hashed before it is offered; `percent` 0-100. */
+  | { kind: 'preparing'; file: FileOffer; percent: number }
   | { kind: 'sending'; file: FileOffer; isHeld: boolean }
   | { kind: 'failed'; file: FileOffer }
   | { kind: 'rejected'; file: FileOffer; reason: string };
@@ -31,6 +34,9 @@ export interface GroupInput {
   selfId: string | null;
   outbox: OutboxState;
   removing: ReadonlySet<string>;
+  preparing?: readonly PreparingFile[];
+  /** Our listed files with no File in this tab. */
+  needsRepick?: ReadonlySet<string>;
 }
 
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
@@ -64,12 +70,21 @@ export function groupFiles(input: GroupInput): OwnerGroup[] {
   for (const file of input.files) {
     sharedIds.add(file.id);
     const group = bucket(file.owner);
-    group.entries.push({ kind: 'shared', file, isRemoving: input.removing.has(file.id) });
+    group.entries.push({
+      kind: 'shared',
+      file,
+      isRemoving: input.removing.has(file.id),
+      needsRepick: input.needsRepick?.has(file.id) ?? false,
+    });
     group.fileCount += 1;
     group.totalBytes += file.size;
   }
   if (input.selfId !== null) {
     const own = () => bucket(input.selfId ?? '');
+    for (const { offer, bytesDone } of input.preparing ?? []) {
+      const percent = offer.size > 0 ? Math.min(100, Math.floor((bytesDone / offer.size) * 100)) : 0;
+      own().entries.push({ kind: 'preparing', file: offer, percent });
+    }
     for (const request of input.outbox.requests) {
       for (const file of request.offers) {
         if (sharedIds.has(file.id)) continue;

@@ -1,7 +1,7 @@
 import { DisplayName, PrivateId, type ErrorCode, type FileOffer, type FromDaemonOf, type ToDaemon } from '@ferry/common';
 import { z } from 'zod';
 import { emptyRoom } from '../room/room-store';
-import { PeerSession } from './peer-session';
+import { PeerSession, type PeerDeps } from './peer-session';
 
 const IDENTITY_KEY = 'ferry.client.identity';
 
@@ -12,8 +12,13 @@ const StoredIdentity = z.object({ name: DisplayName, privateId: PrivateId });
 export class ClientSession extends PeerSession {
   private privateId: string | undefined;
 
+  constructor(deps: PeerDeps) {
+    super(deps, 'client');
+  }
+
   /** Resumes the stored identity, or asks for a name. */
   async init(): Promise<void> {
+    await this.transfers.load();
     const stored = StoredIdentity.safeParse(await this.deps.storage.get(IDENTITY_KEY));
     if (stored.success) {
       this.privateId = stored.data.privateId;
@@ -38,6 +43,7 @@ export class ClientSession extends PeerSession {
     this.send({ type: 'LEAVE' });
     this.connection.stop('left');
     this.privateId = undefined;
+    this.transfers.leave();
     for (const request of this.outbox.state.requests) this.dismissRequest(request.reqId);
     for (const rejected of this.outbox.state.rejected) this.dismissRejected(rejected.offer.id);
     this.store.update({ entry: 'join', room: emptyRoom, problem: null, notice: null });

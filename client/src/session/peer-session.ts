@@ -8,6 +8,10 @@ import { applyToRoom, type RoomState } from '../room/room-store';
 import type { BackoffOptions } from '../signaling/backoff';
 import { SignalingConnection } from '../signaling/connection';
 import type { ConnectionState } from '../signaling/connection-machine';
+import type { AppRole } from '../transfers/download-records';
+import { matchRepicks } from '../transfers/repick';
+import type { TransferPlatform } from '../transfers/transfer-platform';
+import { Transfers } from '../transfers/transfers';
 import { initialView, type SessionView } from './session-view';
 import { ViewStore } from './view-store';
 
@@ -20,8 +24,17 @@ export interface PeerDeps {
   newId: () => string;
   storage: KeyValueStore;
   logger: Logger;
+  /** Peer connections, the relay, chunk storage, hashing and saving. */
+  transfers: TransferPlatform;
   outbox?: OutboxOptions;
   backoff?: BackoffOptions;
+}
+
+/** Errors about transfers the engine handles itself (REQUEST_CHUNK's reqIds start with "rc."). */
+function isTransferError(code: ErrorCode, reqId: string | undefined): boolean {
+  if (reqId?.startsWith('rc.')) return true;
+  // CANCEL_TRANSFER of a transfer the daemon already forgot; SIGNAL to a peer that just left.
+  return reqId === undefined && (code === 'NO_SUCH_TRANSFER' || code === 'NO_SUCH_PEER');
 }
 
 /**
@@ -34,10 +47,14 @@ export abstract class PeerSession {
   readonly localFiles = new LocalFiles();
   protected readonly connection: SignalingConnection;
   protected readonly outbox: OutboxDriver;
+  readonly transfers: Transfers;
   /** reqId of each removal we asked for, to the file it removes. */
   private readonly removals = new Map<string, string>();
 
-  constructor(protected readonly deps: PeerDeps) {
+  constructor(
+    protected readonly deps: PeerDeps,
+    role: AppRole,
+  ) {
     this.connection = new SignalingConnection(
       { connect: deps.connect, clock: deps.clock, random: deps.random, logger: deps.logger, backoff: deps.backoff },
       {
@@ -55,6 +72,27 @@ export abstract class PeerSession {
       },
       deps.outbox,
     );
+    this.transfers = new Transfers({
+      platform: deps.transfers,
+      role,
+      clock: deps.clock,
+      newId: deps.newId,
+      storage: deps.storage,
+      logger: deps.logger,
+      localFiles: this.localFiles,
+      host: {
+        send: (message) => this.send(message),
+        room: () => this.room,
+        isLive: () => this.isLive,
+        onPreparing: (preparing) => this.store.update({ preparing }),
+        onOffersReady: (offers) => this.outbox.dispatch({ type: 'add', reqId: this.deps.newId(), offers }),
+        onUnreadable: (offer, reason) => {
+          this.localFiles.forget([offer.id]);
+          this.outbox.dispatch({ type: 'refuse', rejected: [{ offer, reason }] });
+        },
+        onLocalFilesChanged: () => this.refreshNeedsRepick(),
+      },
+    });
   }
 
   get view(): SessionView {
@@ -77,12 +115,37 @@ export abstract class PeerSession {
   /** Messages only one role handles (forwarded requests for the host). */
   protected onRoleMessage(_message: FromDaemon): void {}
 
+  /**
+   * Files picked or dropped. Those matching a listed file of ours that lost its File (after a
+   * reload) take it back under the same id; the rest are hashed, then offered.
+   */
   addFiles(picked: readonly PickedFile[]): void {
     if (picked.length === 0) return;
-    const { batches, refused, blobs } = prepareOffers(picked, this.deps.newId);
+    const { reattached, rest } = matchRepicks(picked, this.transfers.missingOwnFiles());
+    if (reattached.length > 0) {
+      this.localFiles.add(reattached);
+      this.refreshNeedsRepick();
+    }
+    if (rest.length === 0) return;
+    const { batches, refused, blobs } = prepareOffers(rest, this.deps.newId);
     this.localFiles.add(blobs);
     if (refused.length > 0) this.outbox.dispatch({ type: 'refuse', rejected: refused });
-    for (const offers of batches) this.outbox.dispatch({ type: 'add', reqId: this.deps.newId(), offers });
+    const items = batches.flat().flatMap((offer) => {
+      const blob = blobs.get(offer.id);
+      return blob ? [{ offer, blob }] : [];
+    });
+    this.transfers.preparer.enqueue(items);
+  }
+
+  downloadFile(fileId: string): void {
+    const file = this.room.files.find((f) => f.id === fileId);
+    if (!file || file.owner === this.room.selfId) return;
+    this.transfers.downloads.downloadFile(file).catch((error: unknown) => this.deps.logger.warn('could not start a download', error));
+  }
+
+  downloadFolder(owner: string, folder: string): void {
+    if (owner === this.room.selfId) return;
+    this.transfers.downloads.downloadFolder(owner, folder).catch((error: unknown) => this.deps.logger.warn('could not start a download', error));
   }
 
   removeFile(fileId: string): void {
@@ -124,6 +187,7 @@ export abstract class PeerSession {
   destroy(): void {
     this.connection.stop('left');
     this.outbox.destroy();
+    this.transfers.destroy();
   }
 
   protected send(message: ToDaemon): boolean {
@@ -132,6 +196,11 @@ export abstract class PeerSession {
 
   protected applyLocally(message: FromDaemon): void {
     this.store.update({ room: applyToRoom(this.room, message) });
+  }
+
+  /** Connected, registered and approved: room actions reach the daemon. */
+  protected get isLive(): boolean {
+    return this.connection.state.kind === 'ready' && this.room.selfStatus === 'approved';
   }
 
   private handle(message: FromDaemon): void {
@@ -166,12 +235,26 @@ export abstract class PeerSession {
         this.onRoleMessage(message);
     }
     this.syncOutboxLink();
+    this.transfers.handle(message);
+    this.refreshNeedsRepick();
+  }
+
+  /** Which of our listed files must be picked again (they have no File in this tab). */
+  private refreshNeedsRepick(): void {
+    const missing = this.transfers.missingOwnFiles();
+    const current = this.view.needsRepick;
+    if (missing.length === current.size && missing.every((f) => current.has(f.id))) return;
+    this.store.update({ needsRepick: new Set(missing.map((f) => f.id)) });
   }
 
   private handleError(error: FromDaemonOf<'ERROR'>): void {
     const { reqId, code, message } = error;
     if (reqId !== undefined && this.outbox.state.requests.some((r) => r.reqId === reqId)) {
       this.outbox.dispatch({ type: 'error', reqId, code, message });
+      return;
+    }
+    if (isTransferError(code, reqId)) {
+      this.deps.logger.warn(`transfer error ${code}: ${message}`);
       return;
     }
     if (reqId !== undefined && this.removals.has(reqId)) {
@@ -207,13 +290,13 @@ export abstract class PeerSession {
       this.store.update({ connection });
     }
     this.syncOutboxLink();
+    this.transfers.connectionChanged(connection.kind === 'replaced');
   }
 
   /** Offers can go out only over a registered connection, as an approved member of the room. */
   private syncOutboxLink(): void {
-    const isLive = this.connection.state.kind === 'ready' && this.room.selfStatus === 'approved';
-    if (isLive !== this.outbox.state.isConnected) {
-      this.outbox.dispatch({ type: isLive ? 'connection-ready' : 'connection-lost' });
+    if (this.isLive !== this.outbox.state.isConnected) {
+      this.outbox.dispatch({ type: this.isLive ? 'connection-ready' : 'connection-lost' });
     }
   }
 }

@@ -2,6 +2,7 @@ import type { ConnectionState } from '../signaling/connection-machine';
 import { emptyRoom, type RoomState } from '../room/room-store';
 import { emptyOutbox, type OutboxState } from '../files/outbox-machine';
 import { initialConnection } from '../signaling/connection-machine';
+import type { PreparingFile } from '../transfers/file-preparer';
 
 /** Why the tab cannot go on without the person doing something. */
 export type SessionProblem =
@@ -18,6 +19,10 @@ export interface SessionView {
   connection: ConnectionState;
   room: RoomState;
   outbox: OutboxState;
+  /** Picked files being hashed before they are offered. */
+  preparing: readonly PreparingFile[];
+  /** Our listed files with no File in this tab (after a reload): they must be picked again. */
+  needsRepick: ReadonlySet<string>;
   /** Files whose removal was asked and not yet confirmed. */
   removing: ReadonlySet<string>;
   /** A passing message about something that went wrong (a removal refused, say). */
@@ -33,6 +38,8 @@ export const initialView: SessionView = {
   connection: initialConnection,
   room: emptyRoom,
   outbox: emptyOutbox,
+  preparing: [],
+  needsRepick: new Set(),
   removing: new Set(),
   notice: null,
   problem: null,

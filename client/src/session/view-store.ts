@@ -9,7 +9,12 @@ export class ViewStore<T> {
   }
 
   update(change: Partial<T>): void {
-    this.value = { ...this.value, ...change };
+    this.set({ ...this.value, ...change });
+  }
+
+  /** Replaces the value whole (for values that are not plain objects, such as a Set). */
+  set(value: T): void {
+    this.value = value;
     for (const listener of this.listeners) listener(this.value);
   }
 

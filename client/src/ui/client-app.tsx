@@ -41,7 +41,7 @@ export function ClientApp({ session }: { session: ClientSession }) {
       case 'rejected':
         return <NotAdmittedScreen onLeave={() => session.leave()} />;
       case 'approved':
-        return <RoomLayout view={view} actions={session} />;
+        return <RoomLayout view={view} actions={session} downloads={session.transfers.downloads} />;
     }
   };
 

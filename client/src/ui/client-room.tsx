@@ -1,19 +1,24 @@
 import type { ComponentChildren } from 'preact';
 import { approvedPeople } from '../room/room-store';
 import type { SessionView } from '../session/session-view';
+import type { DownloadManager } from '../transfers/download-manager';
+import { LiveDownloadsSection } from './downloads-section';
 import { FilesSection, type FileActions } from './files-section';
 import { PeopleList } from './people-list';
+import { useView } from './use-view';
 
 interface Props {
   view: SessionView;
   actions: FileActions;
+  downloads: DownloadManager;
   /** Shown above the people (the host's join link and requests). */
   aside?: ComponentChildren;
   people?: ComponentChildren;
 }
 
-/** The room: people beside the files on wide screens, above them on a phone. */
-export function RoomLayout({ view, actions, aside, people }: Props) {
+/** The room: people beside the downloads and files on wide screens, above them on a phone. */
+export function RoomLayout({ view, actions, downloads, aside, people }: Props) {
+  const busyFileIds = useView(downloads.busy);
   return (
     <div class="room">
       <div class="room-side">
@@ -30,7 +35,8 @@ export function RoomLayout({ view, actions, aside, people }: Props) {
         )}
       </div>
       <div class="room-files">
-        <FilesSection view={view} actions={actions} />
+        <LiveDownloadsSection store={downloads.view} actions={downloads} />
+        <FilesSection view={view} actions={actions} busyFileIds={busyFileIds} />
       </div>
     </div>
   );

@@ -4,18 +4,24 @@ import { fileTypeLabel, formatBytes } from '../files/format';
 export interface FileRowActions {
   removeFile(fileId: string): void;
   dismissRejected(fileId: string): void;
+  downloadFile(fileId: string): void;
 }
 
 interface Props {
   entry: FileEntry;
   isOwn: boolean;
+  /** A download of this file is under way. */
+  isBusy?: boolean;
   actions: FileRowActions;
 }
 
 function StatusText({ entry }: { entry: FileEntry }) {
   switch (entry.kind) {
     case 'shared':
-      return entry.isRemoving ? <span class="file-status">Removing…</span> : null;
+      if (entry.isRemoving) return <span class="file-status">Removing…</span>;
+      return entry.needsRepick ? <span class="file-status file-status-error">Pick again to share</span> : null;
+    case 'preparing':
+      return <span class="file-status file-status-pending">Preparing {entry.percent}%</span>;
     case 'sending':
       return <span class="file-status file-status-pending">{entry.isHeld ? 'Sending (waiting for the host)' : 'Sending…'}</span>;
     case 'failed':
@@ -26,7 +32,7 @@ function StatusText({ entry }: { entry: FileEntry }) {
 }
 
 /** One file: its name (as text), size, type, state, and what you can do with it. */
-export function FileRow({ entry, isOwn, actions }: Props) {
+export function FileRow({ entry, isOwn, isBusy = false, actions }: Props) {
   const { file } = entry;
   return (
     <li class={`file file-${entry.kind}`}>
@@ -41,6 +47,18 @@ export function FileRow({ entry, isOwn, actions }: Props) {
         <StatusText entry={entry} />
       </span>
       <span class="file-actions">
+        {entry.kind === 'shared' && !isOwn ? (
+          <button
+            type="button"
+            class="button button-small"
+            aria-label={`Download ${file.name}`}
+            title={isBusy ? 'Already downloading' : undefined}
+            disabled={isBusy}
+            onClick={() => actions.downloadFile(file.id)}
+          >
+            Download
+          </button>
+        ) : null}
         {entry.kind === 'shared' && isOwn ? (
           <button
             type="button"

@@ -5,10 +5,9 @@ import { countFiles } from '../files/format';
 import type { PickedFile } from '../files/offers';
 import type { SessionView } from '../session/session-view';
 import { AddFiles } from './add-files';
-import { FileList } from './file-list';
-import type { FileRowActions } from './file-row';
+import { FileList, type FileListActions } from './file-list';
 
-export interface FileActions extends FileRowActions {
+export interface FileActions extends FileListActions {
   addFiles(files: readonly PickedFile[]): void;
   retryRequest(reqId: string): void;
   dismissRequest(reqId: string): void;
@@ -18,16 +17,18 @@ export interface FileActions extends FileRowActions {
 interface Props {
   view: SessionView;
   actions: FileActions;
+  /** Files with a download under way. */
+  busyFileIds?: ReadonlySet<string>;
   onDropError?: (error: unknown) => void;
 }
 
 /** "Shared files": the pickers, a drop zone over the whole section, what went wrong, the list. */
-export function FilesSection({ view, actions, onDropError }: Props) {
+export function FilesSection({ view, actions, busyFileIds, onDropError }: Props) {
   const [isDragging, setDragging] = useState(false);
-  const { room, outbox, removing } = view;
+  const { room, outbox, removing, preparing, needsRepick } = view;
   const groups = useMemo(
-    () => groupFiles({ files: room.files, clients: room.clients, selfId: room.selfId, outbox, removing }),
-    [room.files, room.clients, room.selfId, outbox, removing],
+    () => groupFiles({ files: room.files, clients: room.clients, selfId: room.selfId, outbox, removing, preparing, needsRepick }),
+    [room.files, room.clients, room.selfId, outbox, removing, preparing, needsRepick],
   );
   const failed = outbox.requests.filter((r) => r.status.kind === 'failed');
 
@@ -80,6 +81,13 @@ export function FilesSection({ view, actions, onDropError }: Props) {
           </span>
         </div>
       ))}
+      {needsRepick.size > 0 ? (
+        <div class="banner banner-warn">
+          After a reload the browser no longer has {countFiles(needsRepick.size)} you shared. Add the same{' '}
+          {needsRepick.size === 1 ? 'file' : 'files'} again with “Add files” or “Add folder”: they keep their place in
+          the list and downloads of them go on.
+        </div>
+      ) : null}
       {view.notice ? (
         <div class="banner banner-error" aria-live="polite">
           <span>{view.notice}</span>
@@ -91,7 +99,7 @@ export function FilesSection({ view, actions, onDropError }: Props) {
       {groups.length === 0 ? (
         <p class="empty">No files yet. Use “Add files” or “Add folder”, or drop files here, and everyone in the room sees them.</p>
       ) : (
-        <FileList groups={groups} actions={actions} />
+        <FileList groups={groups} actions={actions} {...(busyFileIds ? { busyFileIds } : {})} />
       )}
       {isDragging ? (
         <div class="drop-overlay" aria-hidden="true">

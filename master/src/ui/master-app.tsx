@@ -78,6 +78,7 @@ export function MasterApp({ session, joinLink, copy }: Props) {
       <RoomLayout
         view={view}
         actions={session}
+        downloads={session.transfers.downloads}
         aside={
           <>
             <JoinLinkCard joinLink={view.joinUrl ?? joinLink} {...(copy ? { copy } : {})} />

@@ -1,0 +1,44 @@
+import type { Cancel, Clock } from '../platform/types';
+import { ViewStore } from '../session/view-store';
+import { isTerminalPhase, viewOf, type Job } from './download-job';
+import { emptyDownloads, type DownloadsView } from './download-view';
+
+/**
+ * The Downloads list's view of the jobs: progress at most every `everyMs` (it changes with every
+ * chunk), state changes at once, and the files under way in a store of their own that changes
+ * only when that set does (the file list re-renders on it).
+ */
+export class DownloadsPublisher {
+  readonly view = new ViewStore<DownloadsView>(emptyDownloads);
+  readonly busy = new ViewStore<ReadonlySet<string>>(new Set());
+  private timer: Cancel | null = null;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly everyMs: number,
+    private readonly jobs: () => readonly Job[],
+  ) {}
+
+  soon(): void {
+    this.timer ??= this.clock.after(this.everyMs, () => {
+      this.timer = null;
+      this.now();
+    });
+  }
+
+  now(): void {
+    this.timer?.();
+    this.timer = null;
+    const jobs = this.jobs();
+    const busy = new Set(jobs.filter((job) => !isTerminalPhase(job.phase)).flatMap((job) => job.items.map((item) => item.file.id)));
+    const previous = this.busy.get();
+    const isSameBusy = busy.size === previous.size && [...busy].every((id) => previous.has(id));
+    this.view.set({ items: jobs.map(viewOf), busyFileIds: isSameBusy ? previous : busy });
+    if (!isSameBusy) this.busy.set(busy);
+  }
+
+  destroy(): void {
+    this.timer?.();
+    this.timer = null;
+  }
+}

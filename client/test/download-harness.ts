@@ -1,0 +1,88 @@
+import type { FileInfo, ToDaemon } from '@ferry/common';
+import { ClientSession } from '../src/session/client-session';
+import type { DownloadView } from '../src/transfers/download-view';
+import { person, shared } from './builders';
+import { fakeDeps, flush, sha256Hex, type FakeSocket } from './fakes';
+
+/*
+ * Downloads through the whole guest session: the real transfer engine, the daemon played by the
+ * test (it answers REQUEST_CHUNK with CHUNK_READY and holds the chunks in a fake relay), and
+ * IndexedDB played by maps that outlive a "reload".
+ */
+
+export const CHUNK = 1024;
+const IDENTITY = { name: 'Ben', privateId: 'secret-ben' };
+
+export function makeFile(id: string, bytes: Uint8Array, extra: Partial<FileInfo> = {}): FileInfo {
+  return shared(id, 'ann', `${id}.bin`, { size: bytes.length, chunkSize: CHUNK, sha256: sha256Hex(bytes), ...extra });
+}
+
+const sessions: ClientSession[] = [];
+
+/** Ends every session the tests started (call from afterEach). */
+export function destroySessions(): void {
+  for (const session of sessions.splice(0)) session.destroy();
+}
+
+export type Fakes = ReturnType<typeof fakeDeps>;
+
+/** A guest whose identity is stored, so it connects at once; `previous` carries storage over a reload. */
+export async function guest(files: FileInfo[], previous?: Fakes) {
+  const fakes = fakeDeps(previous ? { storage: previous.storage } : {});
+  if (previous) {
+    fakes.platform.chunkKv = previous.platform.chunkKv;
+    fakes.platform.recordKv = previous.platform.recordKv;
+  } else {
+    fakes.storage.data.set('ferry.client.identity', IDENTITY);
+  }
+  const session = new ClientSession(fakes.deps);
+  sessions.push(session);
+  await session.init();
+  const socket = fakes.network.last;
+  socket.open();
+  // fakeDeps hands back its own store even when given one; keep the one the session uses.
+  return { ...fakes, storage: previous?.storage ?? fakes.storage, session, socket, enter: () => enterRoom(socket, files) };
+}
+
+export function enterRoom(socket: FakeSocket, files: FileInfo[], online = true): void {
+  socket.receive({ type: 'CLIENT_REGISTER_ACK', publicId: 'me', privateId: IDENTITY.privateId, status: 'approved', iceServers: [], p2p: false, masterOnline: true });
+  socket.receive({
+    type: 'ROOM_STATE',
+    clients: [person('h', 'Host', { isMaster: true }), person('me', 'Ben'), person('ann', 'Ann', { online })],
+    files,
+    masterOnline: true,
+  });
+}
+
+/** Plays the owner and the relay: every chunk asked so far (up to `limit`) is put on the relay and announced. */
+export function serve(fakes: Fakes, socket: FakeSocket, sources: Map<string, Uint8Array>, limit = Infinity): number {
+  let served = 0;
+  const done = new Set<string>();
+  for (const request of socket.sentOfType('REQUEST_CHUNK')) {
+    const bytes = sources.get(request.fileId);
+    if (!bytes) continue;
+    for (let index = request.start; index < request.end && served < limit; index++) {
+      const key = `${request.transferId}/${index}`;
+      if (done.has(key) || fakes.platform.relay.chunks.has(key)) continue;
+      done.add(key);
+      fakes.platform.relay.chunks.set(key, bytes.subarray(index * CHUNK, (index + 1) * CHUNK));
+      socket.receive({ type: 'CHUNK_READY', transferId: request.transferId, fileId: request.fileId, index });
+      served++;
+    }
+  }
+  return served;
+}
+
+/** Serves until the download ends (each CHUNK_READY the engine fetches opens room for more requests). */
+export async function serveAll(fakes: Fakes, socket: FakeSocket, sources: Map<string, Uint8Array>, session: ClientSession): Promise<DownloadView> {
+  for (let round = 0; round < 200; round++) {
+    serve(fakes, socket, sources);
+    await flush();
+    const view = session.transfers.downloads.view.get().items.at(-1);
+    if (view && ['saved', 'failed', 'cancelled'].includes(view.state)) return view;
+  }
+  throw new Error('the download never ended');
+}
+
+export const lastView = (session: ClientSession) => session.transfers.downloads.view.get().items.at(-1);
+export const sent = (socket: FakeSocket, type: ToDaemon['type']) => socket.sent.filter((m) => m.type === type);

@@ -242,6 +242,8 @@ export class Download {
     await this.deps.store.putChunk(index, bytes);
     if (TERMINAL.has(this.statusValue) || !this.have.add(index)) return;
     await this.deps.store.saveProgress(this.have.bits);
+    // Several chunks' writes may finish after the last one lands: only one of them completes.
+    if (TERMINAL.has(this.statusValue)) return;
     this.inFlight.delete(index);
     this.bytesDone += bytes.length;
     this.lastRoute = via;

@@ -91,6 +91,16 @@ export class PeerLinks {
     return this.links.get(remote)?.link.channel.state === 'open';
   }
 
+  /**
+   * The remote is back online: a link still connecting was dialled while it was away (its offer
+   * was dropped) and would only time out, so it is dropped and the next send dials afresh.
+   */
+  remoteReturned(remote: string): void {
+    const entry = this.links.get(remote);
+    if (entry && entry.link.channel.state !== 'open') this.drop(remote, entry);
+    this.failedUntil.delete(remote);
+  }
+
   forget(remote: string): void {
     const entry = this.links.get(remote);
     if (entry) this.drop(remote, entry);

@@ -135,6 +135,7 @@ export class TransferService {
   }
 
   peerOnline(publicId: string): void {
+    this.links.remoteReturned(publicId);
     for (const d of this.downloads.values()) if (d.file.owner === publicId) d.ownerOnline();
   }
 

@@ -195,6 +195,35 @@ describe('Download', () => {
     expect(requests).toEqual([[3, 7]]);
   });
 
+  it('finishes once when several chunk writes complete after the last chunk lands', async () => {
+    const bytes = new Uint8Array(3 * CHUNK).map((_, i) => i);
+    let finished = 0;
+    const pending: Array<() => void> = [];
+    const d = new Download(fileOf(bytes), 't1', {
+      port: { requestChunks: () => {}, cancelTransfer: () => {} },
+      store: {
+        putChunk: () => Promise.resolve(),
+        // Progress writes resolve only when the test says so, all at once.
+        saveProgress: () => new Promise<void>((resolve) => pending.push(resolve)),
+        clear: () => Promise.resolve(),
+      },
+      sha256: (b) => Promise.resolve(sha(b)),
+      clock: systemClock,
+      finish: () => {
+        finished++;
+        return Promise.resolve();
+      },
+    }, undefined, { windowBytes: 4 * CHUNK });
+    d.start();
+    const part = (i: number) => bytes.subarray(i * CHUNK, (i + 1) * CHUNK);
+    const arrivals = [0, 1, 2].map((i) => d.receiveChunk(i, part(i), hex(part(i)), 'p2p'));
+    await vi.waitFor(() => expect(pending.length).toBe(3));
+    for (const resolve of pending) resolve();
+    await Promise.all(arrivals);
+    await vi.waitFor(() => expect(d.status).toBe('complete'));
+    expect(finished).toBe(1);
+  });
+
   it('an empty file completes without asking for anything', async () => {
     const h = harness(new Uint8Array(0));
     h.download.start();

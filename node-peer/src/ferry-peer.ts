@@ -195,7 +195,19 @@ export class FerryPeer {
     }
   }
 
-  private readChunk(fileId: string, index: number): Uint8Array | 'gone' {
+  /** Tests: act like a browser that lost the file (after a reload) until `restore`. */
+  loseFile(fileId: string): void {
+    this.lost.add(fileId);
+  }
+
+  restoreFile(fileId: string): void {
+    this.lost.delete(fileId);
+  }
+
+  private readonly lost = new Set<string>();
+
+  private readChunk(fileId: string, index: number): Uint8Array | 'gone' | 'needs-repick' {
+    if (this.lost.has(fileId)) return 'needs-repick';
     const bytes = this.shared.get(fileId);
     const file = this.files.find((f) => f.id === fileId);
     if (!bytes || !file) return 'gone';

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import type { Daemon } from '../../signaling/src/daemon';
 import { startDaemon } from '../../signaling/src/daemon';
 import { FerryPeer } from '../src/ferry-peer';
@@ -78,4 +78,21 @@ describe('fallback', () => {
     expect(sha(got)).toBe(sha(bytes));
     expect(download.snapshot().route).toBe('relay');
   });
+});
+
+describe('an owner that lost the file', () => {
+  it.each([
+    ['P2P', true],
+    ['the relay', false],
+  ])('over %s the asker is told to wait for a re-pick, then finishes byte-exact', async (_name, p2p) => {
+    const { owner, asker } = await room(p2p);
+    const bytes = randomBytes(4 * CHUNK + 9);
+    const file = await owner.share('lost.bin', bytes);
+    owner.loseFile(file.id);
+    const finished = asker.download(file);
+    await vi.waitFor(() => expect([...asker.service.downloads.values()][0]?.status).toBe('needs-repick'), { timeout: 10_000 });
+    owner.restoreFile(file.id);
+    const { bytes: got } = await finished;
+    expect(sha(got)).toBe(sha(bytes));
+  }, 30_000);
 });

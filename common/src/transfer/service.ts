@@ -27,6 +27,19 @@ export interface TransferServiceDeps {
 }
 
 const REQ_PREFIX = 'rc.';
+const ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** A chunk-unavailable notice sent as SIGNAL data (the relay path has no data channel), or null. */
+function unavailableNotice(data: unknown): Frame | null {
+  if (typeof data !== 'object' || data === null) return null;
+  const d = data as Record<string, unknown>;
+  if (d['ferry'] !== 'chunk-unavailable') return null;
+  const { transferId, index, reason } = d;
+  if (typeof transferId !== 'string' || !ID.test(transferId)) return null;
+  if (typeof index !== 'number' || !Number.isSafeInteger(index) || index < 0) return null;
+  if (reason !== 'needs-repick' && reason !== 'gone') return null;
+  return { kind: 'chunk-unavailable', transferId, index, reason };
+}
 
 /**
  * Wires the transfer engine to the signaling channel: chunk requests out, upload requests, signals,
@@ -60,6 +73,9 @@ export class TransferService {
         clock: deps.clock,
         channelTo: (peer) => this.links.channelTo(peer),
         relayPut: deps.relayPut,
+        // Without a data channel the notice travels as a SIGNAL the daemon relays as is.
+        notifyUnavailable: (peer, transferId, index, reason) =>
+          deps.send({ type: 'SIGNAL', to: peer, data: { ferry: 'chunk-unavailable', transferId, index, reason } }),
       },
       deps.tuning?.upload,
     );
@@ -95,8 +111,11 @@ export class TransferService {
     switch (message.type) {
       case 'UPLOAD_CHUNK_REQUEST':
         return this.uploader.request(message.from, message.transferId, message.fileId, message.start, message.end);
-      case 'SIGNAL':
+      case 'SIGNAL': {
+        const notice = unavailableNotice(message.data);
+        if (notice) return this.onFrame(message.from, notice);
         return this.links.handleSignal(message.from, message.data);
+      }
       case 'CHUNK_READY':
         return void this.fetchRelayChunk(message.transferId, message.index);
       case 'TRANSFER_CANCELLED':

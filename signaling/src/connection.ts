@@ -75,7 +75,12 @@ export class Connection implements Session {
         this.room.error(this, 'BAD_MESSAGE', 'binary frames are not part of the protocol; send JSON text');
         return;
       }
-      const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+      // ws hands text frames over as a Buffer: decode it in place (Buffer.from would copy every frame).
+      const text = Buffer.isBuffer(data)
+        ? data.toString('utf8')
+        : Array.isArray(data)
+          ? Buffer.concat(data).toString('utf8')
+          : Buffer.from(data).toString('utf8');
       const parsed = parseToDaemon(text);
       if (!parsed.ok) {
         this.room.error(this, parsed.code, parsed.error, parsed.reqId);

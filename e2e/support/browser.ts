@@ -8,7 +8,7 @@ export const CHROMIUM_PATH = process.env.FERRY_CHROMIUM ?? '/usr/bin/chromium';
  * Launches the system Chromium. Throws (never skips) when it is missing: a test that needs a
  * browser must run one.
  */
-export async function launchChromium(): Promise<Browser> {
+export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
       `Chromium is not installed at ${CHROMIUM_PATH}. Install it (Debian: apt-get install -y chromium) ` +
@@ -28,6 +28,7 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-sync',
       // Chrome ignores loopback ICE candidates without it, and the e2e network has only loopback.
       '--allow-loopback-in-peer-connection',
+      ...extraArgs,
     ],
   });
 }

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContextOptions } from 'playwright-core';
 import { startDaemon, type DaemonOptions, type RunningDaemon } from './daemon.js';
 import { Person } from './person.js';
 import { openCuttableLink, type CuttableLink } from './proxy.js';
@@ -17,6 +17,8 @@ export class Room {
   #shotCount = 0;
   readonly #tempDirs: string[] = [];
   readonly #links: CuttableLink[] = [];
+  /** Options for every person's context from now on (e.g. accepting a self-signed certificate). */
+  contextOptions: BrowserContextOptions = {};
 
   private constructor(
     readonly browser: Browser,
@@ -35,7 +37,7 @@ export class Room {
 
   /** A person with their own context; `baseUrl` is where they reach the daemon (default: directly). */
   async newPerson(label: string, baseUrl: string = this.url): Promise<Person> {
-    const person = await Person.create(label, await this.browser.newContext(), baseUrl);
+    const person = await Person.create(label, await this.browser.newContext(this.contextOptions), baseUrl);
     this.people.push(person);
     return person;
   }

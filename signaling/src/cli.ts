@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { networkInterfaces } from 'node:os';
+import { hostname, networkInterfaces } from 'node:os';
 import { parseArgs } from 'node:util';
 import { renderUnicodeCompact } from 'uqr';
 import { IceServers } from '@ferry/common';
 import { startDaemon } from './daemon';
 import type { DaemonOptions, Logger } from './options';
 import { newSecret } from './secrets';
+import { certificateHosts, selfSignedCertificate } from './self-signed';
 
 const USAGE = `Usage: ferry [options]
 
@@ -19,13 +20,15 @@ const USAGE = `Usage: ferry [options]
   --ice-servers JSON     STUN/TURN servers for WebRTC, e.g. '[{"urls":"stun:stun.example.org"}]'
   --tls-cert FILE        serve HTTPS/WSS with this certificate (PEM) ...
   --tls-key FILE         ... and this key (PEM)
+  --tls self-signed      serve HTTPS/WSS with a certificate made for this machine's addresses
+                         (LAN use: browsers warn once; kept with the room's data)
   --no-qr                do not print the join link's QR code
   --help                 show this text
 `;
 
 class UsageError extends Error {}
 
-const VALUE_OPTIONS = new Set(['--host', '--port', '--master-token', '--p2p', '--relay-ttl', '--relay-quota', '--grace', '--ice-servers', '--tls-cert', '--tls-key']);
+const VALUE_OPTIONS = new Set(['--host', '--port', '--master-token', '--p2p', '--relay-ttl', '--relay-quota', '--grace', '--ice-servers', '--tls-cert', '--tls-key', '--tls']);
 
 /**
  * `--master-token -abc` is a value, not an option: random tokens may start with '-', which
@@ -51,7 +54,7 @@ function numberOption(value: string | undefined, name: string, fallback: number,
   return n;
 }
 
-export function parseCli(argv: string[], env: NodeJS.ProcessEnv): { options: Partial<DaemonOptions>; qr: boolean; tokenGiven: boolean } | 'help' {
+export function parseCli(argv: string[], env: NodeJS.ProcessEnv): { options: Partial<DaemonOptions>; qr: boolean; isSelfSigned: boolean; tokenGiven: boolean } | 'help' {
   const { values } = parseArgs({
     args: joinOptionValues(argv),
     strict: true,
@@ -67,6 +70,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): { options: Par
       'ice-servers': { type: 'string' },
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
+      tls: { type: 'string' },
       'no-qr': { type: 'boolean' },
       help: { type: 'boolean' },
     },
@@ -93,6 +97,9 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): { options: Par
   const certFile = values['tls-cert'];
   const keyFile = values['tls-key'];
   if ((certFile === undefined) !== (keyFile === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
+  if (values.tls !== undefined && values.tls !== 'self-signed') throw new UsageError('--tls takes one value: self-signed');
+  const isSelfSigned = values.tls === 'self-signed';
+  if (isSelfSigned && certFile !== undefined) throw new UsageError('--tls self-signed and --tls-cert/--tls-key exclude each other');
   let tls: DaemonOptions['tls'] = null;
   if (certFile !== undefined && keyFile !== undefined) {
     try {
@@ -114,6 +121,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): { options: Par
       tls,
     },
     qr: !values['no-qr'],
+    isSelfSigned,
     tokenGiven: givenToken !== undefined,
   };
 }
@@ -145,6 +153,13 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
   const { options, qr } = parsed;
+  if (parsed.isSelfSigned) {
+    // TODO(data-dir): keep it with the room's data so accepted browser exceptions survive restarts.
+    const made = await selfSignedCertificate(certificateHosts(options.host ?? '0.0.0.0', networkInterfaces(), hostname()), null);
+    options.tls = { cert: made.cert, key: made.key };
+    console.log(`self-signed certificate (${made.reused ? 'kept' : 'new'}), SHA-256 fingerprint: ${made.fingerprint256}`);
+    console.log('browsers warn about it once: compare the fingerprint above with the one the browser shows');
+  }
   const daemon = await startDaemon({ ...options, logger: consoleLogger });
   const base = `${daemon.url.split('://')[0]}://${publicHost(options.host ?? '0.0.0.0')}:${daemon.port}`;
   const joinLink = `${base}/`;

@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { connect as connectTls } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { closeAll, Peer, registerClient, registerMaster } from './helpers';
@@ -185,6 +187,28 @@ describe('ferry command line', () => {
     expect((await cli.exit('SIGTERM')).code).toBe(0);
   });
 
+  it('--tls self-signed serves a certificate for its address, and prints its fingerprint', async () => {
+    const cli = new Cli([...ARGS, '--master-token', 'tls-token', '--tls', 'self-signed']);
+    const { url, masterLink } = await cli.started();
+    expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    expect(masterLink.protocol).toBe('https:');
+    const printed = /fingerprint: ([0-9A-F:]{95})/.exec(cli.output)?.[1];
+    expect(printed).toBeDefined();
+    // Fetch the served certificate without trusting it, then trust exactly it: name checks must pass.
+    const served = await new Promise<Buffer>((resolve, reject) => {
+      const socket = connectTls({ host: '127.0.0.1', port: Number(new URL(url).port), rejectUnauthorized: false }, () => {
+        resolve(socket.getPeerCertificate().raw);
+        socket.end();
+      }).on('error', reject);
+    });
+    const pem = new X509Certificate(served).toString();
+    expect(new X509Certificate(served).fingerprint256).toBe(printed);
+    const peer = await Peer.connect({ url }, 'master', { ca: pem });
+    const master = await registerMaster({ url }, { token: 'tls-token', peer });
+    expect(master.ack.clients).toHaveLength(1);
+    expect((await cli.exit('SIGTERM')).code).toBe(0);
+  });
+
   it('passes --ice-servers to the peers', async () => {
     const iceServers = [{ urls: 'stun:stun.example.org:3478' }];
     const cli = new Cli([...ARGS, '--master-token', 'ice', '--ice-servers', JSON.stringify(iceServers)]);
@@ -199,6 +223,8 @@ describe('ferry command line', () => {
     ['a bad --p2p value', ['--p2p', 'maybe']],
     ['bad --ice-servers JSON', ['--ice-servers', '{not json']],
     ['a --tls-cert without --tls-key', ['--tls-cert', bin]],
+    ['an unknown --tls mode', ['--tls', 'maybe']],
+    ['--tls self-signed with --tls-cert', ['--tls', 'self-signed', '--tls-cert', bin, '--tls-key', bin]],
   ])('refuses %s with a non-zero exit', async (_name, extra) => {
     const cli = new Cli(['--port', '0', '--host', '127.0.0.1', ...extra]);
     const { code } = await cli.exited;

@@ -1,0 +1,70 @@
+import { expect, test as base } from 'vitest';
+import { launchChromium } from './support/browser.js';
+import { Room } from './support/room.js';
+import { approve, joinAndWait } from './support/scenes.js';
+import { MIB, randomFile } from './support/source-files.js';
+import { expectRoute, expectSavedAs, startDownload, waitStatus } from './support/transfers.js';
+import { master, room as roomUi } from './support/ui.js';
+import { waitVisible } from './support/wait.js';
+
+// `--tls self-signed` is for LAN use: a page reached by a LAN name over plain http is not a
+// secure context (no WebCrypto, no save picker), while the same page over the self-signed https
+// is, once the person accepts the certificate. `ferry-lan.test` stands in for the LAN address: the
+// e2e network has loopback only, and Chrome treats every 127.0.0.1 page as secure already.
+const LAN_NAME = 'ferry-lan.test';
+
+const test = base
+  // eslint-disable-next-line no-empty-pattern -- vitest reads fixture dependencies from the pattern
+  .extend('browser', { scope: 'file' }, async ({}, { onCleanup }) => {
+    const browser = await launchChromium([`--host-resolver-rules=MAP ${LAN_NAME} 127.0.0.1`]);
+    onCleanup(() => browser.close());
+    return browser;
+  });
+
+function lanUrl(room: Room): string {
+  const url = new URL(room.url);
+  url.hostname = LAN_NAME;
+  return url.origin;
+}
+
+test('over plain http a LAN page is not a secure context', async ({ browser, task, onTestFinished }) => {
+  const room = await Room.open(browser, task.name);
+  onTestFinished(() => room.close({ hasFailed: task.result?.state === 'fail' }));
+  // A bare context: Chrome refuses media permissions to an insecure origin, which is the point.
+  const context = await browser.newContext();
+  onTestFinished(() => context.close());
+  const page = await context.newPage();
+  await page.goto(`${lanUrl(room)}/`);
+  expect(await page.evaluate(() => window.isSecureContext)).toBe(false);
+});
+
+test('with --tls self-signed the LAN page is a secure context, and a P2P download is byte-exact', async ({ browser, task, onTestFinished }) => {
+  const room = await Room.open(browser, task.name, { extraArgs: ['--tls', 'self-signed'] });
+  onTestFinished(() => room.close({ hasFailed: task.result?.state === 'fail' }));
+  expect(room.url).toMatch(/^https:\/\//);
+  expect(room.daemon.log()).toMatch(/fingerprint: [0-9A-F:]{95}/);
+  // What a person does when the browser warns about the certificate: accept it for this site.
+  room.contextOptions = { ignoreHTTPSErrors: true };
+  const base = lanUrl(room);
+
+  const host = await room.newPerson('host', base);
+  await host.openMaster(room.daemon.masterToken);
+  await waitVisible(master.joinRequestsHeading(host.page));
+  const ana = await joinAndWait(room, host, 'Ana', base);
+  await approve(host, ana);
+  const cleo = await joinAndWait(room, host, 'Cleo', base);
+  await approve(host, cleo);
+  for (const person of [host, ana, cleo]) {
+    expect(person.page.url().startsWith(`https://${LAN_NAME}:`)).toBe(true);
+    expect(await person.page.evaluate(() => window.isSecureContext && typeof crypto.subtle === 'object')).toBe(true);
+  }
+
+  const source = await randomFile(room, 'over-tls.bin', 3 * MIB + 321);
+  await roomUi.addFilesInput(ana.page).setInputFiles(source.path);
+  const { saved } = await startDownload(cleo, source.name);
+  await waitStatus(cleo, source.name, 'Saved');
+  await expectRoute(cleo, source.name, 'via P2P');
+  await expectSavedAs(saved, source);
+  await room.screenshot('saved over tls');
+});
+

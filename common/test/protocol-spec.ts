@@ -152,8 +152,14 @@ export type Mode = 'input' | 'output';
 
 export const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
+/** Lengths count code points, as zod 4 does: a character outside the BMP is one, not two. */
+const codePoints = (v: string): number => {
+  let n = 0;
+  for (const _ of v) n++;
+  return n;
+};
 const isStr = (v: unknown, min: number, max: number): v is string =>
-  typeof v === 'string' && v.length >= min && v.length <= max;
+  typeof v === 'string' && codePoints(v) >= min && codePoints(v) <= max;
 const isInt = (v: unknown, min: number, max: number): v is number =>
   typeof v === 'number' && Number.isSafeInteger(v) && v >= min && v <= max;
 const matches = (v: unknown, re: RegExp): boolean => typeof v === 'string' && re.test(v);
@@ -163,7 +169,7 @@ function displayNameOk(v: unknown, mode: Mode): boolean {
   if (!isStr(v, 0, L.MAX_NAME_CHARS * 4)) return false;
   const trimmed = v.trim();
   if (mode === 'output' && trimmed !== v) return false;
-  return trimmed.length >= 1 && trimmed.length <= L.MAX_NAME_CHARS && !CONTROL_RE.test(trimmed);
+  return codePoints(trimmed) >= 1 && codePoints(trimmed) <= L.MAX_NAME_CHARS && !CONTROL_RE.test(trimmed);
 }
 
 function signalDataOk(v: unknown): boolean {

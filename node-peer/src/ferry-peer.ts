@@ -2,11 +2,13 @@ import { createHash, randomUUID } from 'node:crypto';
 import SimplePeer from 'simple-peer';
 import WebSocket from 'ws';
 import type { FileInfo, FileOffer, FromDaemon, FromDaemonOf, ToDaemon } from '@ferry/common';
-import { chunkLength, limits, parseFromDaemon } from '@ferry/common';
-import type { Download, DownloadStore, RelayGetResult, RelayPutResult } from '../../common/src/transfer/index';
+import { chunkCount, chunkLength, CLOSE_CODES, limits, parseFromDaemon } from '@ferry/common';
+import type { Download } from '../../common/src/transfer/index';
 import { systemClock, TransferService } from '../../common/src/transfer/index';
 import { createSimplePeerLink } from '../../common/src/transport/simple-peer-channel';
 import { decideAddFiles } from '../../master/src/authority';
+import { MemoryDownloadStore } from './memory-download-store';
+import { RelayClient } from './relay-client';
 import { nodeWrtc } from './wrtc';
 
 /**
@@ -32,16 +34,23 @@ export class FerryPeer {
   p2p = true;
   files: FileInfo[] = [];
   readonly service: TransferService;
-  private readonly ws: WebSocket;
+  /** Times the socket to the daemon was lost and the identity resumed with its privateId. */
+  reconnects = 0;
+  private ws: WebSocket;
+  private isClosing = false;
+  private isReconnecting = false;
   private readonly shared = new Map<string, Uint8Array>();
   private readonly waiters = new Set<Waiter>();
-  private readonly completed = new Map<string, Uint8Array>();
+  /** Verified chunks of each completed download, in order (joined only when a caller reads them). */
+  private readonly completed = new Map<string, Uint8Array[]>();
+  private readonly relay: RelayClient;
 
   private constructor(
     private readonly options: FerryPeerOptions,
     ws: WebSocket,
   ) {
     this.ws = ws;
+    this.relay = new RelayClient(options.url, () => this.privateId);
     this.service = new TransferService({
       send: (m) => this.send(m),
       selfId: () => this.publicId,
@@ -51,38 +60,87 @@ export class FerryPeer {
       readChunk: (fileId, index) => Promise.resolve(this.readChunk(fileId, index)),
       sha256: (bytes) => Promise.resolve(new Uint8Array(createHash('sha256').update(bytes).digest())),
       clock: systemClock,
-      relayPut: (transferId, index, bytes, sha) => this.relayPut(transferId, index, bytes, sha),
-      relayGet: (transferId, index) => this.relayGet(transferId, index),
+      relayPut: (transferId, index, bytes, sha) => this.relay.put(transferId, index, bytes, sha),
+      relayGet: (transferId, index) => this.relay.get(transferId, index),
       finish: (download) => this.finish(download),
     });
-    ws.on('message', (data) => {
-      const parsed = parseFromDaemon(Buffer.isBuffer(data) ? data.toString('utf8') : '');
-      if (parsed.ok) this.onMessage(parsed.message);
-    });
+    this.listen(ws);
   }
 
   static async connect(options: FerryPeerOptions): Promise<FerryPeer> {
-    const ws = new WebSocket(`${options.url.replace(/^http/, 'ws')}/ws`);
+    const peer = new FerryPeer(options, await FerryPeer.open(options.url));
+    await peer.register();
+    return peer;
+  }
+
+  private static async open(url: string): Promise<WebSocket> {
+    const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/ws`);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
     });
-    const peer = new FerryPeer(options, ws);
-    if (options.masterToken !== undefined) {
-      peer.send({ type: 'MASTER_APP_REGISTER', token: options.masterToken });
-      const ack = await peer.next('MASTER_APP_REGISTER_ACK');
-      peer.publicId = ack.publicId;
-      peer.privateId = ack.privateId;
-      peer.p2p = ack.p2p ?? true;
-      peer.files = ack.files;
+    return ws;
+  }
+
+  /** Registers, or resumes the identity it already has (its privateId), like a reloaded tab. */
+  private async register(timeoutMs = 10_000): Promise<void> {
+    const resume = this.privateId ? { privateId: this.privateId } : {};
+    if (this.options.masterToken !== undefined) {
+      this.send({ type: 'MASTER_APP_REGISTER', token: this.options.masterToken, ...resume });
+      const ack = await this.next('MASTER_APP_REGISTER_ACK', () => true, timeoutMs);
+      this.publicId = ack.publicId;
+      this.privateId = ack.privateId;
+      this.p2p = ack.p2p ?? true;
+      this.files = ack.files;
     } else {
-      peer.send({ type: 'CLIENT_REGISTER', name: options.name ?? 'node peer' });
-      const ack = await peer.next('CLIENT_REGISTER_ACK');
-      peer.publicId = ack.publicId;
-      peer.privateId = ack.privateId;
-      peer.p2p = ack.p2p;
+      this.send({ type: 'CLIENT_REGISTER', name: this.options.name ?? 'node peer', ...resume });
+      const ack = await this.next('CLIENT_REGISTER_ACK', () => true, timeoutMs);
+      this.publicId = ack.publicId;
+      this.privateId = ack.privateId;
+      this.p2p = ack.p2p;
     }
-    return peer;
+  }
+
+  private listen(ws: WebSocket): void {
+    ws.on('message', (data) => {
+      if (ws !== this.ws) return;
+      const parsed = parseFromDaemon(Buffer.isBuffer(data) ? data.toString('utf8') : '');
+      if (parsed.ok) this.onMessage(parsed.message);
+    });
+    ws.on('error', () => undefined);
+    // The daemon went away (restart, crash, kill -9): come back as the same identity, as a tab
+    // does; not after another socket took the identity over, or after leaving.
+    ws.on('close', (code) => {
+      if (code === CLOSE_CODES.sessionReplaced || code === CLOSE_CODES.left) return;
+      if (ws === this.ws && !this.isClosing && !this.isReconnecting) void this.reconnect();
+    });
+  }
+
+  private async reconnect(): Promise<void> {
+    this.isReconnecting = true;
+    try {
+      for (let attempt = 0; !this.isClosing; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 50 * 2 ** attempt)).unref());
+        if (this.isClosing) return;
+        const ws = await FerryPeer.open(this.options.url).catch(() => null);
+        if (!ws) continue;
+        this.ws = ws;
+        this.listen(ws);
+        try {
+          await this.register(5_000);
+        } catch {
+          ws.terminate();
+          continue;
+        }
+        this.reconnects++;
+        // Chunk requests sent while the daemon was away were lost, and a restarted daemon knows
+        // no transfer: ask again now rather than after each chunk's timeout.
+        for (const download of this.service.downloads.values()) download.transferEnded();
+        return;
+      }
+    } finally {
+      this.isReconnecting = false;
+    }
   }
 
   send(message: ToDaemon): void {
@@ -132,21 +190,15 @@ export class FerryPeer {
     return file;
   }
 
-  /** Downloads a file into memory; resolves with its bytes once verified. */
-  async download(file: FileInfo): Promise<{ bytes: Uint8Array; download: Download }> {
-    const chunks = new Map<number, Uint8Array>();
-    const store: DownloadStore = {
-      putChunk: (index, bytes) => {
-        chunks.set(index, bytes);
-        return Promise.resolve();
-      },
-      saveProgress: () => Promise.resolve(),
-      clear: () => {
-        chunks.clear();
-        return Promise.resolve();
-      },
-    };
-    this.stores.set(file.id, chunks);
+  /**
+   * Downloads a file into memory; resolves once it is verified. `bytes` joins the chunks on first
+   * read: like a browser's Blob of stored chunks, a finished download is its chunks, and copying
+   * them into one buffer (a fresh 256 MiB costs about a second on these machines) is the caller's
+   * choice, not part of the transfer.
+   */
+  async download(file: FileInfo): Promise<{ readonly bytes: Uint8Array; readonly chunks: readonly Uint8Array[]; download: Download }> {
+    const store = new MemoryDownloadStore(chunkCount(file.size, file.chunkSize));
+    this.stores.set(file.id, store);
     const download = this.service.download(file, randomUUID(), store);
     await new Promise<void>((resolve, reject) => {
       const check = () => {
@@ -156,12 +208,23 @@ export class FerryPeer {
       download.onChange(check);
       check();
     });
-    const bytes = this.completed.get(download.transferId);
-    if (!bytes) throw new Error('completed without bytes');
-    return { bytes, download };
+    const parts = this.completed.get(download.transferId);
+    if (!parts) throw new Error('completed without bytes');
+    this.completed.delete(download.transferId);
+    let joined: Uint8Array | null = null;
+    return {
+      chunks: parts,
+      download,
+      get bytes() {
+        joined ??= Buffer.concat(parts);
+        return joined;
+      },
+    };
   }
 
   async close(): Promise<void> {
+    this.isClosing = true;
+    this.relay.close();
     this.service.destroy();
     if (this.ws.readyState === WebSocket.CLOSED) return;
     await new Promise<void>((resolve) => {
@@ -170,7 +233,7 @@ export class FerryPeer {
     });
   }
 
-  private readonly stores = new Map<string, Map<number, Uint8Array>>();
+  private readonly stores = new Map<string, MemoryDownloadStore>();
 
   private onMessage(message: FromDaemon): void {
     if (message.type === 'ADD_FILES' && this.options.masterToken !== undefined) {
@@ -215,43 +278,15 @@ export class FerryPeer {
     return bytes.subarray(start, start + chunkLength(file.size, file.chunkSize, index));
   }
 
-  private async relayPut(transferId: string, index: number, bytes: Uint8Array, sha256: string): Promise<RelayPutResult> {
-    const res = await fetch(`${this.options.url}/relay/${transferId}/${index}`, {
-      method: 'PUT',
-      body: bytes as Uint8Array<ArrayBuffer>,
-      headers: { Authorization: `Bearer ${this.privateId}`, 'X-Chunk-Sha256': sha256, 'Content-Type': 'application/octet-stream' },
-    });
-    await res.arrayBuffer();
-    if (res.ok) return 'ok';
-    return res.status === 507 || res.status >= 500 ? 'retry' : 'gone';
-  }
-
-  private async relayGet(transferId: string, index: number): Promise<RelayGetResult> {
-    const res = await fetch(`${this.options.url}/relay/${transferId}/${index}`, { headers: { Authorization: `Bearer ${this.privateId}` } });
-    if (!res.ok) {
-      await res.arrayBuffer();
-      return res.status === 404 ? 'missing' : 'gone';
-    }
-    const sha256 = res.headers.get('x-chunk-sha256') ?? undefined;
-    return { bytes: new Uint8Array(await res.arrayBuffer()), ...(sha256 ? { sha256 } : {}) };
-  }
-
   private finish(download: Download): Promise<void> {
-    const chunks = this.stores.get(download.file.id) ?? new Map<number, Uint8Array>();
-    const out = new Uint8Array(download.file.size);
-    const hash = createHash('sha256');
-    for (let i = 0; i < download.totalChunks; i++) {
-      const chunk = chunks.get(i);
-      if (!chunk) return Promise.reject(new Error(`chunk ${i} is missing`));
-      out.set(chunk, i * download.file.chunkSize);
-      hash.update(chunk);
-    }
-    const digest = hash.digest('hex');
-    if (download.file.sha256 !== undefined && digest !== download.file.sha256) {
+    const store = this.stores.get(download.file.id);
+    const ordered = store?.ordered() ?? 0;
+    if (typeof ordered === 'number') return Promise.reject(new Error(`chunk ${ordered} is missing`));
+    if (download.file.sha256 !== undefined && store?.digestHex() !== download.file.sha256) {
       return Promise.reject(new Error('the file does not match its SHA-256; nothing was saved'));
     }
-    this.completed.set(download.transferId, out);
-    chunks.clear();
+    this.completed.set(download.transferId, ordered);
+    this.stores.delete(download.file.id);
     return Promise.resolve();
   }
 }

@@ -63,6 +63,32 @@ describe('simple-peer link over node-datachannel', () => {
     expect(Buffer.from(await big).equals(Buffer.from(largest))).toBe(true);
   });
 
+  it('send copies its bytes: one buffer reused for every message still delivers each as sent', async () => {
+    // The engine's DataFrameWriter relies on this (PeerChannel.send's contract).
+    const count = 40;
+    const received: Uint8Array[] = [];
+    const all = new Promise<void>((resolve) => {
+      const off = answerer.channel.onMessage((data) => {
+        received.push(data.slice());
+        if (received.length === count) {
+          off();
+          resolve();
+        }
+      });
+    });
+    const scratch = new Uint8Array(256 * 1024);
+    for (let i = 0; i < count; i++) {
+      scratch.fill(i);
+      offerer.channel.send(scratch.subarray(0, 1000 + i));
+    }
+    scratch.fill(255);
+    await all;
+    received.forEach((data, i) => {
+      expect(data.length).toBe(1000 + i);
+      expect(data.every((b) => b === i)).toBe(true);
+    });
+  });
+
   it('moves 64 MiB in 64 KiB messages under bufferedamountlow backpressure, byte-exact', async () => {
     const result = await pump(offerer.channel, answerer.channel, {
       totalBytes: 64 * MiB,

@@ -1,6 +1,6 @@
 import type { PeerChannel } from '../transport/peer-channel';
 import type { UnavailableReason } from './framing';
-import { dataFrameOverhead, encodeChunkData, encodeChunkHeader, encodeChunkUnavailable, toHex } from './framing';
+import { DataFrameWriter, dataFrameOverhead, encodeChunkHeader, encodeChunkUnavailable, toHex } from './framing';
 import type { Clock, Route, Sha256 } from './ports';
 
 /** Reads one chunk of a shared file; a file the browser lost access to (after a reload) is unavailable. */
@@ -30,6 +30,13 @@ export interface UploadTuning {
   maxQueuedChunks: number;
   relayRetryMs: number;
   relayMaxRetries: number;
+  /**
+   * Relay PUTs under way at once per asker. One at a time left the pipe idle for a round trip per
+   * chunk; a few overlap those. Kept small: each holds a chunk in memory and a share of the
+   * per-peer quota. A PUT told to retry (507 quota full, 429 too fast) keeps its place while it
+   * backs off, so no further chunk starts until one has gone through.
+   */
+  relayConcurrency: number;
 }
 
 export const DEFAULT_UPLOAD_TUNING: UploadTuning = {
@@ -39,6 +46,7 @@ export const DEFAULT_UPLOAD_TUNING: UploadTuning = {
   maxQueuedChunks: 4096,
   relayRetryMs: 500,
   relayMaxRetries: 40,
+  relayConcurrency: 3,
 };
 
 interface QueuedChunk {
@@ -56,7 +64,13 @@ export class Uploader {
   private readonly queues = new Map<string, QueuedChunk[]>();
   private readonly pumping = new Set<string>();
   private readonly cancelled = new Set<string>();
+  /** Relay PUTs (with their retries) under way, by asker. */
+  private readonly relayPuts = new Map<string, Set<Promise<void>>>();
+  /** Wakes a pump that waits on relay PUTs when new requests arrive. */
+  private readonly wakers = new Map<string, () => void>();
   private readonly tuning: UploadTuning;
+  /** One for every peer: each frame is encoded and sent with no await in between. */
+  private readonly frames = new DataFrameWriter();
   private destroyed = false;
 
   constructor(
@@ -76,6 +90,7 @@ export class Uploader {
       if (!queued.has(index)) queue.push({ transferId, fileId, index });
     }
     this.queues.set(from, queue);
+    this.wakers.get(from)?.();
     void this.pump(from);
   }
 
@@ -109,8 +124,15 @@ export class Uploader {
     try {
       for (;;) {
         const next = this.queues.get(peer)?.shift();
-        if (!next || this.destroyed) break;
-        await this.sendOne(peer, next);
+        if (next && !this.destroyed) {
+          await this.sendOne(peer, next);
+          continue;
+        }
+        // Requests that arrive while the last PUTs finish are served by this same pump.
+        const puts = this.relayPuts.get(peer);
+        if (!puts || puts.size === 0 || this.destroyed) break;
+        await Promise.race([...puts, new Promise<void>((resolve) => this.wakers.set(peer, resolve))]);
+        this.wakers.delete(peer);
       }
     } finally {
       this.pumping.delete(peer);
@@ -135,7 +157,19 @@ export class Uploader {
       return;
     }
     this.deps.onRoute?.(item.transferId, 'relay');
-    await this.sendOverRelay(item, bytes, toHex(hash));
+    await this.startRelayPut(peer, item, bytes, toHex(hash));
+  }
+
+  /** Starts a PUT and returns once fewer than the allowed number are under way for `peer`. */
+  private async startRelayPut(peer: string, item: QueuedChunk, bytes: Uint8Array, sha256Hex: string): Promise<void> {
+    const puts = this.relayPuts.get(peer) ?? new Set<Promise<void>>();
+    this.relayPuts.set(peer, puts);
+    const put = this.sendOverRelay(item, bytes, sha256Hex).finally(() => {
+      puts.delete(put);
+      if (puts.size === 0 && this.relayPuts.get(peer) === puts) this.relayPuts.delete(peer);
+    });
+    puts.add(put);
+    while (puts.size >= Math.max(1, this.tuning.relayConcurrency)) await Promise.race(puts);
   }
 
   /** Header, then payload frames sized to the channel; false if the channel died on the way. */
@@ -148,7 +182,7 @@ export class Uploader {
       for (let offset = 0; offset < bytes.length; offset += payloadBytes) {
         if (this.cancelled.has(item.transferId)) return true;
         if (!(await this.drain(channel))) return false;
-        channel.send(encodeChunkData(item.transferId, item.index, offset, bytes.subarray(offset, offset + payloadBytes)));
+        channel.send(this.frames.frame(item.transferId, item.index, offset, bytes.subarray(offset, offset + payloadBytes)));
       }
       return true;
     } catch {

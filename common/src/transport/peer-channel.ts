@@ -13,6 +13,7 @@ export interface PeerChannel {
   readonly bufferedAmount: number;
   /** `bufferedamountlow` fires when bufferedAmount falls to or below this. */
   bufferedAmountLowThreshold: number;
+  /** Copies `data` (as RTCDataChannel.send does): the caller may reuse its buffer once this returns. */
   send(data: Uint8Array): void;
   onOpen(listener: () => void): () => void;
   onMessage(listener: (data: Uint8Array) => void): () => void;

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  DataFrameWriter,
   decodeFrame,
   encodeChunkData,
   encodeChunkHeader,
@@ -63,6 +64,32 @@ describe('data-channel framing', () => {
   it('refuses to encode a bad transferId or index', () => {
     expect(() => encodeChunkData('../x', 0, 0, new Uint8Array())).toThrow(RangeError);
     expect(() => encodeChunkData('a', -1, 0, new Uint8Array())).toThrow(RangeError);
+  });
+
+  it('a reused DataFrameWriter encodes every frame exactly as encodeChunkData does', () => {
+    const id = fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/);
+    const frameArgs = fc.tuple(id, fc.integer({ min: 0, max: 2 ** 40 }), fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.uint8Array({ maxLength: 300 }));
+    fc.assert(
+      fc.property(fc.array(frameArgs, { minLength: 1, maxLength: 12 }), (frames) => {
+        const writer = new DataFrameWriter();
+        for (const [transferId, index, offset, payload] of frames) {
+          expect(writer.frame(transferId, index, offset, payload)).toEqual(encodeChunkData(transferId, index, offset, payload));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a DataFrameWriter rewrites the head when the chunk changes, reusing its buffer', () => {
+    const writer = new DataFrameWriter();
+    const first = writer.frame('t-1', 4, 0, new Uint8Array(64).fill(1));
+    const second = writer.frame('t-1', 5, 64, new Uint8Array(32).fill(2));
+    expect(second.buffer).toBe(first.buffer);
+    expect(decodeFrame(second)).toEqual({
+      ok: true,
+      frame: { kind: 'chunk-data', transferId: 't-1', index: 5, offset: 64, payload: new Uint8Array(32).fill(2) },
+    });
+    expect(() => writer.frame('../x', 0, 0, new Uint8Array(1))).toThrow(RangeError);
   });
 
   it('hex helpers round-trip and reject junk', () => {

@@ -1,21 +1,29 @@
 import { readFileSync } from 'node:fs';
-import { hostname, networkInterfaces } from 'node:os';
+import { homedir, hostname, networkInterfaces } from 'node:os';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderUnicodeCompact } from 'uqr';
 import { IceServers } from '@ferry/common';
 import { startDaemon } from './daemon';
 import type { DaemonOptions, Logger } from './options';
-import { newSecret } from './secrets';
 import { certificateHosts, selfSignedCertificate } from './self-signed';
+import type { System } from './store/data-dir';
+import { defaultDataDir } from './store/data-dir';
 
 const USAGE = `Usage: ferry [options]
 
   --host HOST            address to listen on (default 0.0.0.0: the whole LAN)
   --port PORT            port, 0 for any free one (default 8787)
-  --master-token TOKEN   the host's secret (default: $FERRY_MASTER_TOKEN or a random one)
+  --master-token TOKEN   the host's secret (default: $FERRY_MASTER_TOKEN, else the room's
+                         stored one, else a random one that is then kept)
+  --data-dir DIR         keep the room (people, approvals, files, master) in DIR/ferry.sqlite
+                         (default: the user's data folder, ferry/rooms/port-PORT; with --port 0
+                         the room is kept in memory only)
   --p2p on|off           off sends every transfer through the HTTP relay (default on)
   --relay-ttl SECONDS    relay chunks not fetched by then are deleted (default 60)
   --relay-quota MIB      bytes the relay may hold at once (default 128)
+  --register-rate N      registrations per second from one address, burst 3N (default 20;
+                         0 = no limit, for load tests that open many sockets from one machine)
   --grace SECONDS        how long an offline peer's files stay listed (default 300)
   --ice-servers JSON     STUN/TURN servers for WebRTC, e.g. '[{"urls":"stun:stun.example.org"}]'
   --tls-cert FILE        serve HTTPS/WSS with this certificate (PEM) ...
@@ -28,7 +36,13 @@ const USAGE = `Usage: ferry [options]
 
 class UsageError extends Error {}
 
-const VALUE_OPTIONS = new Set(['--host', '--port', '--master-token', '--p2p', '--relay-ttl', '--relay-quota', '--grace', '--ice-servers', '--tls-cert', '--tls-key', '--tls']);
+/** `--register-rate`: 0 lifts the limit (loopback load tests open thousands of sockets from one address). */
+function registerRate(perSecond: number): Partial<DaemonOptions> {
+  if (perSecond === 0) return { registerRatePerSecond: Number.POSITIVE_INFINITY, registerBurst: Number.POSITIVE_INFINITY };
+  return { registerRatePerSecond: perSecond, registerBurst: perSecond * 3 };
+}
+
+const VALUE_OPTIONS = new Set(['--host', '--port', '--master-token', '--p2p', '--relay-ttl', '--relay-quota', '--grace', '--ice-servers', '--tls-cert', '--tls-key', '--tls', '--data-dir', '--register-rate']);
 
 /**
  * `--master-token -abc` is a value, not an option: random tokens may start with '-', which
@@ -54,7 +68,11 @@ function numberOption(value: string | undefined, name: string, fallback: number,
   return n;
 }
 
-export function parseCli(argv: string[], env: NodeJS.ProcessEnv): { options: Partial<DaemonOptions>; qr: boolean; isSelfSigned: boolean; tokenGiven: boolean } | 'help' {
+export function parseCli(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  system: Omit<System, 'env'> = { platform: process.platform, homedir: homedir() },
+): { options: Partial<DaemonOptions>; qr: boolean; isSelfSigned: boolean; tokenGiven: boolean } | 'help' {
   const { values } = parseArgs({
     args: joinOptionValues(argv),
     strict: true,
@@ -71,6 +89,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): { options: Par
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       tls: { type: 'string' },
+      'data-dir': { type: 'string' },
+      'register-rate': { type: 'string' },
       'no-qr': { type: 'boolean' },
       help: { type: 'boolean' },
     },
@@ -108,14 +128,19 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): { options: Par
       throw new UsageError(`cannot read the TLS files: ${(error as Error).message}`);
     }
   }
+  const port = numberOption(values.port, 'port', 8787, 0, 65535);
+  if (values['data-dir'] === '') throw new UsageError('--data-dir needs a folder');
   return {
     options: {
       host: values.host ?? '0.0.0.0',
-      port: numberOption(values.port, 'port', 8787, 0, 65535),
-      masterToken: givenToken ?? newSecret(),
+      port,
+      dataDir: values['data-dir'] === undefined ? defaultDataDir(port, { ...system, env }) : resolve(values['data-dir']),
+      // Empty: the daemon reuses the room's stored token, or makes one up and keeps it.
+      masterToken: givenToken ?? '',
       p2p: p2p === 'on',
       relayTtlMs: numberOption(values['relay-ttl'], 'relay-ttl', 60, 1, 86_400) * 1000,
       relayQuotaBytes: numberOption(values['relay-quota'], 'relay-quota', 128, 1, 65_536) * 1024 * 1024,
+      ...registerRate(numberOption(values['register-rate'], 'register-rate', 20, 0, 1_000_000)),
       gracePeriodMs: numberOption(values.grace, 'grace', 300, 0, 86_400 * 7) * 1000,
       iceServers,
       tls,
@@ -154,22 +179,21 @@ export async function main(argv: string[]): Promise<void> {
   }
   const { options, qr } = parsed;
   if (parsed.isSelfSigned) {
-    // TODO(data-dir): keep it with the room's data so accepted browser exceptions survive restarts.
-    const made = await selfSignedCertificate(certificateHosts(options.host ?? '0.0.0.0', networkInterfaces(), hostname()), null);
+    // Kept with the room's data, so exceptions browsers were given still match after a restart.
+    const made = await selfSignedCertificate(certificateHosts(options.host ?? '0.0.0.0', networkInterfaces(), hostname()), options.dataDir ?? null);
     options.tls = { cert: made.cert, key: made.key };
     console.log(`self-signed certificate (${made.reused ? 'kept' : 'new'}), SHA-256 fingerprint: ${made.fingerprint256}`);
     console.log('browsers warn about it once: compare the fingerprint above with the one the browser shows');
   }
-  const daemon = await startDaemon({ ...options, logger: consoleLogger });
-  const base = `${daemon.url.split('://')[0]}://${publicHost(options.host ?? '0.0.0.0')}:${daemon.port}`;
-  const joinLink = `${base}/`;
-  daemon.room.options.joinUrl = joinLink;
-  console.log(`Ferry is running. listening on ${daemon.url}`);
-  console.log(`master link (yours alone: it runs the room): ${base}/master#token=${encodeURIComponent(options.masterToken ?? '')}`);
-  console.log(`join link (share it): ${joinLink}`);
-  if (!options.p2p) console.log('p2p is off: every transfer goes through the relay');
-  if (qr) console.log(renderUnicodeCompact(joinLink));
-
+  let daemon: Awaited<ReturnType<typeof startDaemon>>;
+  try {
+    daemon = await startDaemon({ ...options, logger: consoleLogger });
+  } catch (error) {
+    // A locked or unreadable room, a port in use: one clear line, not a stack trace.
+    console.error(`ferry: cannot start: ${(error as Error).message}`);
+    process.exit(2);
+  }
+  // Before anything is printed: whoever reads the links may signal at once, and must get a clean exit.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -182,4 +206,17 @@ export async function main(argv: string[]): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  const base = `${daemon.url.split('://')[0]}://${publicHost(options.host ?? '0.0.0.0')}:${daemon.port}`;
+  const joinLink = `${base}/`;
+  daemon.room.options.joinUrl = joinLink;
+  console.log(`Ferry is running. listening on ${daemon.url}`);
+  console.log(
+    daemon.storage === 'memory'
+      ? 'state kept in memory: a restart starts an empty room (pass --data-dir to keep it)'
+      : `state kept in ${daemon.storage}`,
+  );
+  console.log(`master link (yours alone: it runs the room): ${base}/master#token=${encodeURIComponent(daemon.room.options.masterToken)}`);
+  console.log(`join link (share it): ${joinLink}`);
+  if (!options.p2p) console.log('p2p is off: every transfer goes through the relay');
+  if (qr) console.log(renderUnicodeCompact(joinLink));
 }

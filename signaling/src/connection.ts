@@ -1,10 +1,18 @@
+import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
 import { CLOSE_CODES, parseToDaemon } from '@ferry/common';
 import type { Session } from './peers';
-import type { TokenBucket } from './rate-limit';
+import type { KeyedBuckets, TokenBucket } from './rate-limit';
 import type { Room } from './room';
 
 let nextSessionId = 1;
+
+/** Registrations are limited per remote address: a flood of new identities from one machine is refused. */
+export interface RegistrationLimit {
+  readonly perAddress: KeyedBuckets;
+  /** The socket's remote address (behind a reverse proxy, every peer shares the proxy's). */
+  readonly address: string;
+}
 
 /**
  * One WebSocket: enforces the per-connection limits, parses every frame at the trust boundary,
@@ -14,12 +22,16 @@ export class Connection implements Session {
   readonly id = nextSessionId++;
   peer: Session['peer'] = null;
   isAlive = true;
+  private isCorked = false;
   private readonly bucket: TokenBucket;
   private readonly registerTimer: ReturnType<typeof setTimeout>;
 
   constructor(
     private readonly socket: WebSocket,
     private readonly room: Room,
+    private readonly registrationLimit: RegistrationLimit | null = null,
+    /** The socket under the WebSocket (from the upgrade): corked so a tick's frames leave in one write. */
+    private readonly stream: Pick<Duplex, 'cork' | 'uncork'> | null = null,
   ) {
     this.bucket = room.newBucket();
     socket.on('message', (data, isBinary) => this.onMessage(data, isBinary));
@@ -43,7 +55,24 @@ export class Connection implements Session {
       this.socket.terminate();
       return;
     }
+    this.corkUntilEndOfTick();
     this.socket.send(text);
+  }
+
+  /**
+   * A burst of broadcasts (approvals read in one go, a peer leaving with its files) would cost one
+   * write system call per frame per socket, which dominates the daemon's CPU in a large room:
+   * frames sent to this socket in the same tick are written together instead.
+   */
+  private corkUntilEndOfTick(): void {
+    const stream = this.stream;
+    if (!stream || this.isCorked) return;
+    this.isCorked = true;
+    stream.cork();
+    process.nextTick(() => {
+      this.isCorked = false;
+      stream.uncork();
+    });
   }
 
   close(code: number, reason: string): void {
@@ -86,7 +115,14 @@ export class Connection implements Session {
         this.room.error(this, parsed.code, parsed.error, parsed.reqId);
         return;
       }
-      this.room.handle(this, parsed.message);
+      const message = parsed.message;
+      const isRegistering = message.type === 'CLIENT_REGISTER' || message.type === 'MASTER_APP_REGISTER';
+      if (isRegistering && !this.peer && this.registrationLimit && !this.registrationLimit.perAddress.take(this.registrationLimit.address)) {
+        this.room.error(this, 'RATE_LIMITED', 'too many registrations from your address; wait a moment and reconnect', message.reqId);
+        this.close(CLOSE_CODES.policyViolation, 'too many registrations');
+        return;
+      }
+      this.room.handle(this, message);
     } catch (error) {
       // A bug in a handler must cost one message, not the daemon.
       this.room.options.logger.warn(`error handling a message on session ${this.id}: ${String(error)}`);

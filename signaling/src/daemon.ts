@@ -7,11 +7,14 @@ import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
 import { CLOSE_CODES, limits } from '@ferry/common';
 import { Connection } from './connection';
+import { KeyedBuckets } from './rate-limit';
 import { sendError, sendJson } from './http-util';
 import type { DaemonOptions } from './options';
 import { withDefaults } from './options';
 import { handleRelayGet, handleRelayPut, isRelayPath } from './relay-http';
 import { Room } from './room';
+import { newSecret } from './secrets';
+import { openRoomStore } from './store/sqlite-store';
 import { StaticFiles } from './static-files';
 
 export type { DaemonOptions } from './options';
@@ -21,6 +24,8 @@ export interface Daemon {
   readonly url: string;
   readonly port: number;
   readonly room: Room;
+  /** The room's database file, or "memory" when it is not kept across restarts. */
+  readonly storage: string;
   close(): Promise<void>;
 }
 
@@ -29,10 +34,21 @@ const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../dist/web/', import.meta.ur
 
 export async function startDaemon(partial: Partial<DaemonOptions> = {}): Promise<Daemon> {
   const options = withDefaults(partial, DEFAULT_WEB_ROOT);
-  if (!options.masterToken) throw new Error('startDaemon needs a masterToken');
-  const room = new Room(options);
+  // Throws (StoreError) when another daemon holds the room or its database cannot be read.
+  const store = openRoomStore(options.dataDir, (m) => options.logger.warn(m));
+  let room: Room;
+  try {
+    // A token made up at first start is kept, so the master link survives a restart.
+    options.masterToken ||= store.masterToken() ?? newSecret();
+    if (store.masterToken() !== options.masterToken) store.setMasterToken(options.masterToken);
+    room = new Room(options, store);
+  } catch (error) {
+    store.close();
+    throw error;
+  }
   const statics = new StaticFiles(options.webRoot);
   const connections = new Set<Connection>();
+  const registrationsPerAddress = new KeyedBuckets(options.registerRatePerSecond, options.registerBurst, options.now);
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const pathname = pathOf(req);
@@ -67,15 +83,21 @@ export async function startDaemon(partial: Partial<DaemonOptions> = {}): Promise
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const connection = new Connection(ws, room);
+      const connection = new Connection(ws, room, { perAddress: registrationsPerAddress, address: req.socket.remoteAddress ?? '' }, socket);
       connections.add(connection);
       ws.on('close', () => connections.delete(connection));
     });
   });
 
+  let lastBeatMs = options.now();
   const heartbeat = setInterval(() => {
+    // A late beat means this process stalled (a long task, a starved CPU): the pongs may be
+    // sitting unread behind this timer, so this round only pings and cuts nobody.
+    const nowMs = options.now();
+    const isLate = nowMs - lastBeatMs > options.heartbeatMs + Math.max(1000, options.heartbeatMs / 10);
+    lastBeatMs = nowMs;
     for (const c of connections) {
-      if (!c.isAlive) c.terminate();
+      if (!c.isAlive && !isLate) c.terminate();
       else c.ping();
     }
   }, options.heartbeatMs);
@@ -83,13 +105,21 @@ export async function startDaemon(partial: Partial<DaemonOptions> = {}): Promise
   const sweeper = setInterval(() => room.sweep(), Math.min(1000, options.relayTtlMs));
   sweeper.unref();
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, options.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    clearInterval(heartbeat);
+    clearInterval(sweeper);
+    room.close();
+    store.close();
+    throw error;
+  }
   const port = (server.address() as AddressInfo).port;
   const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
   const url = `${options.tls ? 'https' : 'http'}://${hostForUrl}:${port}`;
@@ -111,10 +141,12 @@ export async function startDaemon(partial: Partial<DaemonOptions> = {}): Promise
       await closed;
       clearTimeout(force);
       wss.close();
+      // Last: a message handled while the sockets were closing is still written.
+      store.close();
     })();
     return closing;
   };
-  return { url, port, room, close };
+  return { url, port, room, storage: store.location, close };
 }
 
 function pathOf(req: IncomingMessage): string {

@@ -9,8 +9,10 @@ export interface Logger {
 export interface DaemonOptions {
   host: string;
   port: number;
-  /** The secret that makes a register the master. */
+  /** The secret that makes a register the master; empty: the one stored in the room, else a new random one. */
   masterToken: string;
+  /** Folder of the room's database (kept across restarts); null keeps the room in memory only. */
+  dataDir: string | null;
   /** Advice to peers: false makes every transfer use the HTTP relay. */
   p2p: boolean;
   iceServers: IceServer[];
@@ -31,6 +33,14 @@ export interface DaemonOptions {
   maxPeers: number;
   rateMessagesPerSecond: number;
   rateBurst: number;
+  /** Registrations (CLIENT_REGISTER / MASTER_APP_REGISTER) per remote address: sustained rate and burst. */
+  registerRatePerSecond: number;
+  registerBurst: number;
+  /** Relay upload bytes per peer: sustained rate and burst (PUT answers 429 with Retry-After above it). */
+  relayBytesPerSecond: number;
+  relayBurstBytes: number;
+  /** Test hook, set only by tests (never by the CLI or the wire): corrupts chosen relay chunks. */
+  relayFaults: RelayFaults | null;
   /** A socket whose unsent output passes this is a reader that cannot keep up: it is dropped. */
   maxBufferedBytes: number;
   tls: { cert: string; key: string } | null;
@@ -42,6 +52,11 @@ export interface DaemonOptions {
   now: () => number;
 }
 
+/** Flips one byte of chunk `index` (of any transfer) the first `times` times it is stored; Infinity = always. */
+export interface RelayFaults {
+  corruptChunks: ReadonlyArray<{ index: number; times: number }>;
+}
+
 export const silentLogger: Logger = { info: () => {}, warn: () => {} };
 
 export function withDefaults(partial: Partial<DaemonOptions>, defaultWebRoot: string): DaemonOptions {
@@ -49,6 +64,7 @@ export function withDefaults(partial: Partial<DaemonOptions>, defaultWebRoot: st
     host: '127.0.0.1',
     port: 0,
     masterToken: '',
+    dataDir: null,
     p2p: true,
     iceServers: [],
     relayTtlMs: 60_000,
@@ -62,6 +78,11 @@ export function withDefaults(partial: Partial<DaemonOptions>, defaultWebRoot: st
     maxPeers: limits.MAX_PEERS_IN_ROOM,
     rateMessagesPerSecond: limits.RATE_MESSAGES_PER_SECOND,
     rateBurst: limits.RATE_BURST_MESSAGES,
+    registerRatePerSecond: 20,
+    registerBurst: 60,
+    relayBytesPerSecond: 64 * 1024 * 1024,
+    relayBurstBytes: 256 * 1024 * 1024,
+    relayFaults: null,
     maxBufferedBytes: 4 * 1024 * 1024,
     tls: null,
     joinUrl: null,

@@ -1,6 +1,7 @@
 import type { ClientInfo, ClientStatus } from '@ferry/common';
 import type { TokenBucket } from './rate-limit';
 import { newPublicId, newSecret, secretDigest, secretMatches } from './secrets';
+import type { RoomStore, StoredPeer } from './store/room-store';
 
 /** One open WebSocket as the room sees it. */
 export interface Session {
@@ -11,7 +12,10 @@ export interface Session {
   close(code: number, reason: string): void;
 }
 
-/** An identity in the room; it outlives its sockets and is resumed with its privateId. */
+/**
+ * An identity in the room; it outlives its sockets (and the daemon: see store/) and is resumed with
+ * its privateId. Change its name, status or digest only through PeerRegistry, which stores first.
+ */
 export interface Peer {
   readonly publicId: string;
   name: string;
@@ -31,11 +35,17 @@ export function clientInfo(peer: Peer): ClientInfo {
   return info;
 }
 
-/** Identities by publicId and by the digest of their privateId. */
+/**
+ * Identities by publicId and by the digest of their privateId. Every change is written to the
+ * store first and made in memory second, so what a caller then announces is already durable (and
+ * a failed write changes nothing).
+ */
 export class PeerRegistry {
   private readonly byPublicId = new Map<string, Peer>();
   private readonly byDigest = new Map<string, Peer>();
   master: Peer | null = null;
+
+  constructor(private readonly store: RoomStore) {}
 
   get size(): number {
     return this.byPublicId.size;
@@ -52,21 +62,35 @@ export class PeerRegistry {
   /** Returns the new identity and its privateId, which the daemon hands out once and never keeps. */
   create(init: { name: string; status: ClientStatus; isMaster: boolean; bucket: TokenBucket }): { peer: Peer; privateId: string } {
     const privateId = newSecret();
-    const peer: Peer = {
+    const stored: StoredPeer = {
       publicId: newPublicId(),
       name: init.name,
       status: init.status,
       isMaster: init.isMaster,
       privateIdDigest: secretDigest(privateId),
-      session: null,
-      graceTimer: null,
-      bucket: init.bucket,
-      fileIds: new Set(),
     };
+    this.store.savePeer(stored);
+    return { peer: this.restore(stored, init.bucket), privateId };
+  }
+
+  /** Puts back an identity read from the store at start (offline, as after any restart). */
+  restore(stored: StoredPeer, bucket: TokenBucket): Peer {
+    const peer: Peer = { ...stored, session: null, graceTimer: null, bucket, fileIds: new Set() };
     this.byPublicId.set(peer.publicId, peer);
     this.byDigest.set(peer.privateIdDigest.toString('hex'), peer);
     if (peer.isMaster) this.master = peer;
-    return { peer, privateId };
+    return peer;
+  }
+
+  setStatus(peer: Peer, status: ClientStatus): void {
+    this.store.savePeer({ ...peer, status });
+    peer.status = status;
+  }
+
+  rename(peer: Peer, name: string): void {
+    if (name === peer.name) return;
+    this.store.savePeer({ ...peer, name });
+    peer.name = name;
   }
 
   /** The identity a presented privateId resumes, if any (digest lookup, then a constant-time check). */
@@ -79,13 +103,17 @@ export class PeerRegistry {
   /** Issues a new privateId for an identity; the old one stops working at once. */
   rotate(peer: Peer): string {
     const privateId = newSecret();
+    const digest = secretDigest(privateId);
+    this.store.savePeer({ ...peer, privateIdDigest: digest });
     this.byDigest.delete(peer.privateIdDigest.toString('hex'));
-    peer.privateIdDigest = secretDigest(privateId);
+    peer.privateIdDigest = digest;
     this.byDigest.set(peer.privateIdDigest.toString('hex'), peer);
     return privateId;
   }
 
+  /** Forgets an identity and, in the store, every file it listed. */
   remove(peer: Peer): void {
+    this.store.deletePeer(peer.publicId);
     if (peer.graceTimer) clearTimeout(peer.graceTimer);
     this.byPublicId.delete(peer.publicId);
     this.byDigest.delete(peer.privateIdDigest.toString('hex'));

@@ -1,10 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { chunkLength } from '@ferry/common';
 import type { Peer } from './peers';
+import { KeyedBuckets } from './rate-limit';
+import { RelayCorrupter } from './relay-store';
 import type { Room } from './room';
 import { rangesInclude } from './transfers';
 import type { Transfer } from './transfers';
-import { bearerOf, SECURITY_HEADERS, sendError } from './http-util';
+import { bearerOf, SECURITY_HEADERS, sendError, sendJson } from './http-util';
 
 const RELAY_PATH = /^\/relay\/([^/]*)\/([^/]*)$/;
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -15,6 +17,28 @@ export const CHUNK_SHA256_HEADER = 'x-chunk-sha256';
 
 export function isRelayPath(pathname: string): boolean {
   return RELAY_PATH.test(pathname);
+}
+
+/** What the relay keeps per room besides the chunks: upload rate per peer, the test fault hook. */
+interface RelayGuards {
+  readonly uploadBytes: KeyedBuckets;
+  readonly corrupter: RelayCorrupter | null;
+}
+
+// Kept beside the Room rather than in it so that the relay's guards stay in the relay's files.
+const guardsByRoom = new WeakMap<Room, RelayGuards>();
+
+function guardsOf(room: Room): RelayGuards {
+  let guards = guardsByRoom.get(room);
+  if (!guards) {
+    const { relayBytesPerSecond, relayBurstBytes, relayFaults, now } = room.options;
+    guards = {
+      uploadBytes: new KeyedBuckets(relayBytesPerSecond, relayBurstBytes, now),
+      corrupter: relayFaults ? new RelayCorrupter(relayFaults.corruptChunks) : null,
+    };
+    guardsByRoom.set(room, guards);
+  }
+  return guards;
 }
 
 interface RelayTarget {
@@ -68,6 +92,16 @@ export function handleRelayPut(room: Room, req: IncomingMessage, res: ServerResp
   if (shaHeader !== undefined && (typeof shaHeader !== 'string' || !SHA256_HEX.test(shaHeader))) {
     return sendError(res, 400, `${CHUNK_SHA256_HEADER} must be a lowercase hex SHA-256`, true);
   }
+  const guards = guardsOf(room);
+  // Bytes per second per peer, on top of the quotas on bytes held: one peer cannot hog the
+  // daemon's bandwidth or CPU. The bucket is charged before the body is read.
+  if (!guards.uploadBytes.take(peer.publicId, expected)) {
+    const retryAfterSeconds = Math.max(1, Math.ceil(guards.uploadBytes.waitMsFor(peer.publicId, expected) / 1000));
+    return sendJson(res, 429, { error: 'you are uploading to the relay too fast; retry later' }, {
+      Connection: 'close',
+      'Retry-After': String(Math.min(retryAfterSeconds, 3600)),
+    });
+  }
   const reservation = room.relay.reserve(peer.publicId, expected);
   if (reservation !== 'ok') {
     return sendError(res, 507, reservation === 'total-quota' ? 'the relay is full; retry later' : 'your relay quota is full; retry later', true);
@@ -97,6 +131,7 @@ export function handleRelayPut(room: Room, req: IncomingMessage, res: ServerResp
     // The transfer may have ended while the body was arriving.
     if (room.transfers.get(transfer.transferId) !== transfer) return fail(404, 'the transfer ended');
     settled = true;
+    guards.corrupter?.apply(transfer.transferId, index, body);
     // The reservation becomes the stored chunk's share of the quota.
     room.relay.put(transfer.transferId, index, peer.publicId, body, shaHeader, room.options.now());
     transfer.lastActivityMs = room.options.now();

@@ -109,3 +109,26 @@ export class RelayStore {
 function key(transferId: string, index: number): string {
   return `${transferId}/${index}`;
 }
+
+/**
+ * The test hook behind `relayFaults`: flips the first byte of chosen chunks as they are stored,
+ * so tests can prove that the asker's SHA-256 check catches a relay that alters bytes. Only a
+ * test passing the daemon option reaches it; the CLI and the wire cannot.
+ */
+export class RelayCorrupter {
+  private readonly storedCount = new Map<string, number>();
+
+  constructor(private readonly plan: ReadonlyArray<{ index: number; times: number }>) {}
+
+  /** Corrupts `data` in place if this store of (transferId, index) is one the plan names. */
+  apply(transferId: string, index: number, data: Buffer): boolean {
+    const entry = this.plan.find((p) => p.index === index);
+    if (!entry || data.length === 0) return false;
+    const k = key(transferId, index);
+    const count = this.storedCount.get(k) ?? 0;
+    this.storedCount.set(k, count + 1);
+    if (count >= entry.times) return false;
+    data[0] = (data[0] ?? 0) ^ 0xff;
+    return true;
+  }
+}

@@ -14,6 +14,7 @@ import type { Peer, Session } from './peers';
 import { clientInfo, PeerRegistry } from './peers';
 import { TokenBucket } from './rate-limit';
 import { RelayStore } from './relay-store';
+import type { RoomStore } from './store/room-store';
 import { TransferRegistry } from './transfers';
 
 /**
@@ -22,13 +23,31 @@ import { TransferRegistry } from './transfers';
  * the network itself, so every rule can be driven directly.
  */
 export class Room {
-  readonly peers = new PeerRegistry();
+  readonly peers: PeerRegistry;
   readonly files = new Map<string, FileInfo>();
   readonly transfers = new TransferRegistry();
   readonly relay: RelayStore;
 
-  constructor(readonly options: DaemonOptions) {
+  /**
+   * Identities and the file list come back from `store` as they were; every peer starts offline
+   * with its grace period running, as if its socket had just closed. Transfers and relay chunks
+   * are not kept: askers ask again (REQUEST_CHUNK opens a transfer the daemon does not know).
+   */
+  constructor(
+    readonly options: DaemonOptions,
+    readonly store: RoomStore,
+  ) {
     this.relay = new RelayStore(options.relayQuotaBytes, options.relayPeerQuotaBytes);
+    this.peers = new PeerRegistry(store);
+    const stored = store.load();
+    for (const peer of stored.peers) this.peers.restore(peer, this.newBucket());
+    for (const file of stored.files) {
+      const owner = this.peers.get(file.owner);
+      if (!owner) continue;
+      this.files.set(file.id, file);
+      owner.fileIds.add(file.id);
+    }
+    for (const peer of this.peers.all()) this.startGrace(peer);
   }
 
   newBucket(): TokenBucket {
@@ -138,18 +157,40 @@ export class Room {
 
   // ---- shared effects -------------------------------------------------------------------------
 
+  /** Lists files of `owner` (new ones last, known ids in place), durably, before anyone is told. */
+  putFiles(owner: Peer, files: readonly FileInfo[]): void {
+    this.store.putFiles(files);
+    for (const file of files) {
+      this.files.set(file.id, file);
+      owner.fileIds.add(file.id);
+    }
+  }
+
   /** Removes a file from the mirror, ends its transfers and tells the room. */
   removeFile(fileId: string, reqId?: string): void {
     const file = this.files.get(fileId);
     if (!file) return;
+    this.store.deleteFile(fileId);
+    this.dropFile(file, reqId);
+  }
+
+  /** One write for all of a peer's files (a peer leaving with thousands of files is one commit). */
+  removeFilesOf(peer: Peer): void {
+    if (peer.fileIds.size === 0) return;
+    this.store.deleteFilesOf(peer.publicId);
+    for (const fileId of [...peer.fileIds]) {
+      const file = this.files.get(fileId);
+      if (file) this.dropFile(file);
+    }
+  }
+
+  /** The in-memory side of removing a file, once the store has forgotten it. */
+  private dropFile(file: FileInfo, reqId?: string): void {
+    const fileId = file.id;
     this.files.delete(fileId);
     this.peers.get(file.owner)?.fileIds.delete(fileId);
     for (const t of this.transfers.where((t) => t.fileId === fileId)) this.endTransfer(t.transferId, null);
     this.broadcastApproved(reqId === undefined ? { type: 'FILE_REMOVED', fileId } : { type: 'FILE_REMOVED', reqId, fileId });
-  }
-
-  removeFilesOf(peer: Peer): void {
-    for (const fileId of [...peer.fileIds]) this.removeFile(fileId);
   }
 
   /** Forgets a transfer and its relay chunks; tells each side except `by` (who already knows). */
@@ -196,6 +237,11 @@ export class Room {
     peer.session = null;
     if (peer.isMaster) this.broadcastAll({ type: 'MASTER_DISCONNECTED' });
     else this.announce(peer, { type: 'CLIENT_DISCONNECTED', publicId: peer.publicId });
+    this.startGrace(peer);
+  }
+
+  private startGrace(peer: Peer): void {
+    if (peer.graceTimer) clearTimeout(peer.graceTimer);
     peer.graceTimer = setTimeout(() => this.graceExpired(peer), this.options.gracePeriodMs);
     peer.graceTimer.unref?.();
   }

@@ -4,6 +4,7 @@ import type { ErrorCode } from '@ferry/common';
 import {
   closeAll,
   disApprove,
+  TOKEN,
   offer,
   Peer,
   pick,
@@ -37,6 +38,8 @@ type Setting = Awaited<ReturnType<typeof setting>>;
 
 interface Actor {
   peer: Peer;
+  /** The identity the actor holds in the room, if any (others may try to signal it). */
+  publicId?: string;
   /** What the actor presents as a Bearer privateId on the relay. */
   privateId: string;
   /** Error codes it may get for a room action, for a master-only action. */
@@ -58,18 +61,18 @@ const actors: Array<[string, (s: Setting) => Promise<Actor>]> = [
   ['pending', async (s) => {
     const carol = await registerClient(s.daemon, 'carol');
     await s.master.peer.next('NEW_CLIENT_REGISTERED');
-    return { peer: carol.peer, privateId: carol.privateId, ...NOT_ADMITTED };
+    return { peer: carol.peer, publicId: carol.publicId, privateId: carol.privateId, ...NOT_ADMITTED };
   }],
   ['rejected', async (s) => {
     const carol = await registerClient(s.daemon, 'carol');
     await disApprove(s.master, carol);
-    return { peer: carol.peer, privateId: carol.privateId, ...NOT_ADMITTED };
+    return { peer: carol.peer, publicId: carol.publicId, privateId: carol.privateId, ...NOT_ADMITTED };
   }],
   ['kicked', async (s) => {
     const carol = await approvedClientOf(s);
     await disApprove(s.master, carol);
     await Promise.all([s.alice.peer.next('CLIENT_DIS_APPROVED'), s.bob.peer.next('CLIENT_DIS_APPROVED')]);
-    return { peer: carol.peer, privateId: carol.privateId, ...NOT_ADMITTED };
+    return { peer: carol.peer, publicId: carol.publicId, privateId: carol.privateId, ...NOT_ADMITTED };
   }],
   ['kicked, then back with its privateId', async (s) => {
     const carol = await approvedClientOf(s);
@@ -80,7 +83,36 @@ const actors: Array<[string, (s: Setting) => Promise<Actor>]> = [
     expect(back.ack.status).toBe('rejected');
     expect(back.ack.publicId).toBe(carol.publicId);
     await s.master.peer.next('CLIENT_RECONNECTED');
-    return { peer: back.peer, privateId: back.privateId, ...NOT_ADMITTED };
+    return { peer: back.peer, publicId: back.publicId, privateId: back.privateId, ...NOT_ADMITTED };
+  }],
+  // socket.io #5491: approval is checked again on resume, not remembered from the last session.
+  ['kicked while offline, then back with its privateId', async (s) => {
+    const carol = await approvedClientOf(s);
+    await carol.peer.close();
+    await s.master.peer.next('CLIENT_DISCONNECTED', { where: (m) => m.publicId === carol.publicId });
+    s.master.peer.send({ type: 'DIS_APPROVE_CLIENT', publicId: carol.publicId });
+    await s.master.peer.next('CLIENT_DIS_APPROVED', { where: (m) => m.publicId === carol.publicId });
+    const back = await registerClient(s.daemon, 'carol', { privateId: carol.privateId });
+    expect(back.ack).toMatchObject({ publicId: carol.publicId, status: 'rejected' });
+    await back.peer.expectNo('ROOM_STATE');
+    return { peer: back.peer, publicId: back.publicId, privateId: back.privateId, ...NOT_ADMITTED };
+  }],
+  ['holding a publicId presented as its privateId', async (s) => {
+    const forger = await registerClient(s.daemon, 'alice', { privateId: s.alice.publicId });
+    expect(forger.ack.status).toBe('pending');
+    expect(forger.publicId).not.toBe(s.alice.publicId);
+    await s.master.peer.next('NEW_CLIENT_REGISTERED');
+    // On the relay it presents the publicId it forged with, not the privateId it was given.
+    return { peer: forger.peer, publicId: forger.publicId, privateId: s.alice.publicId, ...NOT_ADMITTED };
+  }],
+  ['guessing the master token', async (s) => {
+    const guesser = await Peer.connect(s.daemon, 'guesser');
+    for (const guess of ['', 'master', TOKEN.slice(0, -1), `${TOKEN}x`, TOKEN.toUpperCase(), s.master.privateId]) {
+      guesser.send({ type: 'MASTER_APP_REGISTER', token: guess, reqId: 'guess' });
+      expect(['BAD_TOKEN', 'BAD_MESSAGE']).toContain((await guesser.next('ERROR')).code);
+    }
+    expect(s.master.peer.isOpen).toBe(true);
+    return { peer: guesser, privateId: TOKEN, roomCodes: ['NOT_REGISTERED'], masterCodes: ['NOT_REGISTERED'] };
   }],
 ];
 
@@ -142,6 +174,55 @@ describe.each(actors)('a peer that is %s', (_actorName, makeActor) => {
     expect([401, 403]).toContain(get.status);
     const put = await relay(s.daemon, 'PUT', `/relay/${s.transferId}/1`, { privateId: actor.privateId, body: CHUNK });
     expect([401, 403]).toContain(put.status);
+    await expectRoomUntouched(s);
+  });
+
+  it('hears nothing of the room: no file list, no signal, no chunk notice', async () => {
+    const s = await setting();
+    const actor = await makeActor(s);
+    quiet(s, actor);
+    const seenBefore = actor.peer.frames.length;
+    // The room goes on: a new file is listed, the transfer moves, someone tries to signal the actor.
+    const [secret] = await share(s.master, s.alice, [offer({ name: 'secret-plans.txt' })]);
+    s.bob.peer.send({ type: 'REQUEST_CHUNK', transferId: s.transferId, fileId: s.file.id, start: 1, end: 2 });
+    await s.alice.peer.next('UPLOAD_CHUNK_REQUEST');
+    expect((await relay(s.daemon, 'PUT', `/relay/${s.transferId}/1`, { privateId: s.alice.privateId, body: CHUNK })).status).toBe(201);
+    await s.bob.peer.next('CHUNK_READY');
+    if (actor.publicId !== undefined) {
+      s.alice.peer.send({ type: 'SIGNAL', to: actor.publicId, data: { sdp: 'offer' }, reqId: 'to-actor' });
+      expect((await s.alice.peer.next('ERROR')).code).toBe('NO_SUCH_PEER');
+    }
+    await actor.peer.expectSilence();
+    const heard = actor.peer.frames.slice(seenBefore).join('\n');
+    expect(heard).not.toContain(s.file.id);
+    expect(heard).not.toContain(secret?.id ?? 'no file');
+    expect(heard).not.toContain('secret-plans');
+  });
+});
+
+describe('revoking a peer revokes its privateId', () => {
+  it('the asker of a live transfer, kicked: its waiting chunks go, its socket and a resume get nothing', async () => {
+    const s = await setting();
+    await disApprove(s.master, s.bob);
+    await s.alice.peer.next('TRANSFER_CANCELLED', { where: (m) => m.transferId === s.transferId });
+    expect([403, 404]).toContain((await relay(s.daemon, 'GET', `/relay/${s.transferId}/0`, { privateId: s.bob.privateId })).status);
+    s.bob.peer.send({ type: 'REQUEST_CHUNK', reqId: 'still', transferId: s.transferId, fileId: s.file.id, start: 0, end: 1 });
+    expect((await s.bob.peer.next('ERROR', { where: (m) => m.reqId === 'still' })).code).toBe('NOT_APPROVED');
+    await s.bob.peer.close();
+    const back = await registerClient(s.daemon, 'bob', { privateId: s.bob.privateId });
+    expect(back.ack.status).toBe('rejected');
+    await back.peer.expectNo('ROOM_STATE');
+    back.peer.send({ type: 'SIGNAL', to: s.alice.publicId, data: 'let me in', reqId: 'sig' });
+    expect((await back.peer.next('ERROR')).code).toBe('NOT_APPROVED');
+    await s.alice.peer.expectNo('SIGNAL');
+    expect((await relay(s.daemon, 'GET', `/relay/${s.transferId}/0`, { privateId: back.privateId })).status).not.toBe(200);
+  });
+
+  it('the master token is no Bearer credential on the relay', async () => {
+    const s = await setting();
+    quiet(s, s.bob);
+    expect((await relay(s.daemon, 'GET', `/relay/${s.transferId}/0`, { privateId: TOKEN })).status).toBe(401);
+    expect((await relay(s.daemon, 'PUT', `/relay/${s.transferId}/1`, { privateId: TOKEN, body: CHUNK })).status).toBe(401);
     await expectRoomUntouched(s);
   });
 });

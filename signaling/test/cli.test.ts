@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { connect as connectTls } from 'node:tls';
 import { fileURLToPath } from 'node:url';
@@ -248,5 +249,71 @@ describe('ferry command line: option values', () => {
     const parsed = parseCli(['--master-token', '-abc', '--port', '0'], {});
     expect(parsed).not.toBe('help');
     if (parsed !== 'help') expect(parsed.options.masterToken).toBe('-abc');
+  });
+});
+
+describe('ferry command line: the room database (--data-dir)', () => {
+  const folders: string[] = [];
+  const tempDir = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ferry-cli-'));
+    folders.push(dir);
+    return dir;
+  };
+  afterEach(() => {
+    for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('--data-dir names the folder; without it a fixed port gets a room in the user data folder, port 0 none', async () => {
+    const { parseCli } = await import('../src/cli');
+    const linux: { platform: NodeJS.Platform; homedir: string } = { platform: 'linux', homedir: '/home/u' };
+    const dataDirOf = (argv: string[], env: NodeJS.ProcessEnv = {}, system = linux) => {
+      const parsed = parseCli(argv, env, system);
+      if (parsed === 'help') throw new Error('help');
+      return parsed.options.dataDir;
+    };
+    expect(dataDirOf(['--data-dir', '/srv/ferry', '--port', '0'])).toBe('/srv/ferry');
+    expect(dataDirOf(['--data-dir', '/srv/ferry'])).toBe('/srv/ferry');
+    expect(dataDirOf([])).toBe('/home/u/.local/share/ferry/rooms/port-8787');
+    expect(dataDirOf(['--port', '9000'], { XDG_DATA_HOME: '/xdg' })).toBe('/xdg/ferry/rooms/port-9000');
+    expect(dataDirOf(['--port', '9000'], { XDG_DATA_HOME: 'relative' })).toBe('/home/u/.local/share/ferry/rooms/port-9000');
+    expect(dataDirOf(['--port', '0'])).toBeNull();
+    expect(dataDirOf([], {}, { platform: 'darwin', homedir: '/Users/u' })).toBe('/Users/u/Library/Application Support/ferry/rooms/port-8787');
+    expect(dataDirOf([], { LOCALAPPDATA: '/c/AppData/Local' }, { platform: 'win32', homedir: '/c' })).toBe(join('/c/AppData/Local', 'ferry', 'rooms', 'port-8787'));
+    expect(() => parseCli(['--data-dir', ''], {}, linux)).toThrow(/--data-dir/);
+  });
+
+  it('says where the room is kept; a restart without --master-token prints the same master link', async () => {
+    const dataDir = tempDir();
+    const first = new Cli([...ARGS, '--data-dir', dataDir]);
+    const a = await first.started();
+    expect(first.output).toContain(`state kept in ${join(dataDir, 'ferry.sqlite')}`);
+    const master = await registerMaster({ url: a.url }, { token: decodeURIComponent(a.masterLink.hash.slice('#token='.length)) });
+    await first.kill();
+    const second = new Cli([...ARGS, '--port', a.masterLink.port, '--data-dir', dataDir]);
+    const b = await second.started();
+    expect(b.masterLink.href).toBe(a.masterLink.href);
+    const back = await registerMaster({ url: b.url }, { token: decodeURIComponent(b.masterLink.hash.slice('#token='.length)), privateId: master.privateId });
+    expect(back.publicId).toBe(master.publicId);
+    expect((await second.exit('SIGTERM')).code).toBe(0);
+    const memory = new Cli(ARGS);
+    await memory.started();
+    expect(memory.output).toMatch(/state kept in memory/);
+  });
+
+  it('refuses a second daemon on the same --data-dir with exit code 2; the first keeps serving', async () => {
+    const dataDir = tempDir();
+    const first = new Cli([...ARGS, '--data-dir', dataDir, '--master-token', 'lock-token']);
+    const { url } = await first.started();
+    const second = new Cli([...ARGS, '--data-dir', dataDir, '--master-token', 'lock-token']);
+    expect((await second.exited).code).toBe(2);
+    expect(second.output).toMatch(/another Ferry daemon is already using/);
+    expect(second.output).toContain(dataDir);
+    expect(second.output).not.toMatch(/listening on/);
+    await registerMaster({ url }, { token: 'lock-token' });
+    // kill -9 leaves no stale lock: the OS lets it go with the process.
+    await first.kill();
+    const third = new Cli([...ARGS, '--data-dir', dataDir, '--master-token', 'lock-token']);
+    await third.started();
+    expect((await third.exit('SIGTERM')).code).toBe(0);
   });
 });

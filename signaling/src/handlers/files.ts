@@ -38,20 +38,28 @@ export function handleFilesAdded(room: Room, peer: Peer, msg: ToDaemonOf<'FILES_
   if (!owner || owner.status !== 'approved') return room.error(peer, 'NO_SUCH_PEER', 'no approved peer with that publicId', msg.reqId);
   const accepted: FileInfo[] = [];
   const rejected: Rejection[] = [...msg.rejected];
+  // Decided first, stored in one transaction, applied and announced last.
+  const listed = new Map<string, FileInfo>();
+  let ownerCount = owner.fileIds.size;
+  let roomCount = room.files.size;
   for (const offered of msg.files) {
     // The owner is the message's, whatever a file claims; an id held by someone else stays theirs.
     const file: FileInfo = { ...offered, owner: owner.publicId };
-    const current = room.files.get(file.id);
+    const current = listed.get(file.id) ?? room.files.get(file.id);
     if (current && current.owner !== owner.publicId) {
       rejected.push({ id: file.id, reason: 'a file with this id is already shared by someone else' });
-    } else if (!current && (owner.fileIds.size >= limits.MAX_FILES_PER_PEER || room.files.size >= limits.MAX_FILES_IN_ROOM)) {
+    } else if (!current && (ownerCount >= limits.MAX_FILES_PER_PEER || roomCount >= limits.MAX_FILES_IN_ROOM)) {
       rejected.push({ id: file.id, reason: 'file limit reached' });
     } else {
-      room.files.set(file.id, file);
-      owner.fileIds.add(file.id);
+      if (!current) {
+        ownerCount++;
+        roomCount++;
+      }
+      listed.set(file.id, file);
       accepted.push(file);
     }
   }
+  room.putFiles(owner, [...listed.values()]);
   room.broadcastApproved({ type: 'FILES_ADDED', reqId: msg.reqId, owner: owner.publicId, files: accepted, rejected });
 }
 

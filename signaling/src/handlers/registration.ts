@@ -24,7 +24,7 @@ export function handleMasterRegister(room: Room, session: Session, msg: ToDaemon
     // The token proves mastership; an old privateId that does not match is replaced so that
     // only this tab holds the session from now on.
     privateId = presentedMatches && msg.privateId !== undefined ? msg.privateId : room.peers.rotate(existing);
-    if (msg.name) master.name = msg.name;
+    if (msg.name) room.peers.rename(master, msg.name);
   } else {
     ({ peer: master, privateId } = room.peers.create({
       name: msg.name ?? DEFAULT_MASTER_NAME,
@@ -105,7 +105,7 @@ export function handleApprove(room: Room, by: Peer, msg: ToDaemonOf<'APPROVE_CLI
   if (target.status === 'approved') {
     return room.send(by, withReq({ type: 'CLIENT_APPROVED' as const, client: clientInfo(target) }));
   }
-  target.status = 'approved';
+  room.peers.setStatus(target, 'approved');
   const announcement = { type: 'CLIENT_APPROVED' as const, client: clientInfo(target) };
   room.broadcastApproved(announcement, by);
   room.send(by, withReq(announcement));
@@ -119,12 +119,12 @@ export function handleDisApprove(room: Room, by: Peer, msg: ToDaemonOf<'DIS_APPR
   const announcement = { type: 'CLIENT_DIS_APPROVED' as const, publicId: target.publicId };
   if (target.status === 'rejected') return room.send(by, withReq(announcement));
   const wasApproved = target.status === 'approved';
-  // Everyone who could see the peer hears of it, then the peer loses its status: from here on it
-  // can do nothing but leave (its socket stays open to show "not admitted").
+  // Stored before anyone hears of it. From here on the peer can do nothing but leave (its socket
+  // stays open to show "not admitted"); everyone who could see it is told, the peer itself last.
+  room.peers.setStatus(target, 'rejected');
   room.broadcastApproved(announcement, by);
   room.send(by, withReq(announcement));
-  if (!wasApproved) room.send(target, announcement);
-  target.status = 'rejected';
+  room.send(target, announcement);
   if (wasApproved) {
     room.endTransfersOf(target);
     room.removeFilesOf(target);
@@ -136,8 +136,8 @@ export function handleLeave(room: Room, peer: Peer): void {
   room.endTransfersOf(peer);
   room.removeFilesOf(peer);
   const session = peer.session;
-  room.announce(peer, { type: 'CLIENT_LEFT', publicId: peer.publicId });
   room.peers.remove(peer);
+  room.announce(peer, { type: 'CLIENT_LEFT', publicId: peer.publicId });
   if (session) {
     session.peer = null;
     session.close(CLOSE_CODES.left, 'left the room');

@@ -60,6 +60,21 @@ describe('connection transition', () => {
       { kind: 'waiting', attempt: 2, delayMs: 500 },
       ['start-retry-timer'],
     ],
+    [
+      'a register refused for now (rate limit) drops the socket and tries again after the backoff',
+      { kind: 'open', attempt: 0 },
+      { type: 'busy', random: 0 },
+      { kind: 'waiting', attempt: 1, delayMs: 250 },
+      ['close-socket', 'start-retry-timer'],
+    ],
+    [
+      'refused for now again backs off further',
+      { kind: 'open', attempt: 3 },
+      { type: 'busy', random: 0 },
+      { kind: 'waiting', attempt: 4, delayMs: 2000 },
+      ['close-socket', 'start-retry-timer'],
+    ],
+    ['busy once ready means nothing (only a register is refused that way)', { kind: 'ready' }, { type: 'busy', random: 0 }, { kind: 'ready' }, []],
     ['session replaced does not reconnect', { kind: 'ready' }, closed(4001), { kind: 'replaced' }, []],
     ['left does not reconnect', { kind: 'ready' }, closed(4002), { kind: 'stopped', reason: 'left' }, []],
     [

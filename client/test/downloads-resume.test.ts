@@ -24,7 +24,8 @@ describe('downloads that survive', () => {
     // The page reloads: same storage, a new session and engine.
     const second = await guest([file], first);
     await until(() => second.session.transfers.downloads.view.get().items.length === 1);
-    expect(lastView(second.session)).toMatchObject({ state: 'waiting-owner', bytesDone: 5 * CHUNK });
+    // Before the room answers, what it waits for is this tab's own connection.
+    expect(lastView(second.session)).toMatchObject({ state: 'waiting-connection', bytesDone: 5 * CHUNK });
     second.enter();
     await until(() => sent(second.socket, 'REQUEST_CHUNK').length > 0);
     const [resumed] = second.socket.sentOfType('REQUEST_CHUNK');
@@ -117,7 +118,7 @@ describe('downloads that survive', () => {
     expect((await serveAll(fakes, fakes.socket, new Map([['f1', bytes]]), fakes.session)).state).toBe('saved');
   });
 
-  it('waits while its own connection is down, and resumes with the room state', async () => {
+  it('waits while its own connection is down, says so, and resumes with the room state', async () => {
     const bytes = randomBytes(3 * CHUNK);
     const file = makeFile('f1', bytes);
     const fakes = await guest([file]);
@@ -125,7 +126,8 @@ describe('downloads that survive', () => {
     fakes.session.downloadFile('f1');
     await until(() => sent(fakes.socket, 'REQUEST_CHUNK').length > 0);
     fakes.socket.drop(1006);
-    expect(lastView(fakes.session)?.state).toBe('waiting-owner');
+    // Not "waiting for the owner": the owner is still there, it is this tab that is cut off.
+    expect(lastView(fakes.session)?.state).toBe('waiting-connection');
     fakes.clock.advance(15_000);
     const socket = fakes.network.last;
     socket.open();

@@ -74,6 +74,7 @@ describe('the Downloads list', () => {
   it.each([
     ['paused', null, 'Paused', ['Resume', 'Cancel']],
     ['waiting-owner', null, 'Waiting for the owner', ['Pause', 'Cancel']],
+    ['waiting-connection', null, 'Waiting for the connection to the room', ['Pause', 'Cancel']],
     ['needs-repick', null, 'The owner must pick the file again', ['Pause', 'Cancel']],
     ['checking', null, 'Checking', []],
     ['saved', null, 'Saved', []],

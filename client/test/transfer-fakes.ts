@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { CreateHasher, Link, RelayGetResult, RelayPutResult, Sha256 } from '../../common/src/transfer/index';
+import type { CreateHasher, Link, Sha256 } from '../../common/src/transfer/index';
 import type { FileSaver, SaveTarget } from '../src/transfers/file-saver';
-import type { TransferPlatform } from '../src/transfers/transfer-platform';
+import type { RelayGetOutcome, RelayPutOutcome, TransferPlatform } from '../src/transfers/transfer-platform';
 import type { KvStore } from '../src/transfers/transfer-storage';
 import type { FakeClock } from './fakes';
 
@@ -72,17 +72,35 @@ export class FakeSaver implements FileSaver {
   }
 }
 
-/** The daemon's relay as a map of chunks the test puts there. */
+/**
+ * The daemon's relay as a map of chunks the test puts there. `busyPuts` / `busyGets`: that many
+ * requests from now on are refused for now (as a full relay or a byte-rate limit would).
+ */
 export class FakeRelay {
   readonly chunks = new Map<string, Uint8Array>();
   readonly puts: Array<{ transferId: string; index: number; bytes: Uint8Array }> = [];
+  /** Every PUT tried, refused ones too. */
+  putTries = 0;
+  getTries = 0;
+  busyPuts = 0;
+  busyGets = 0;
 
-  put(_privateId: string, transferId: string, index: number, bytes: Uint8Array): Promise<RelayPutResult> {
+  put(_privateId: string, transferId: string, index: number, bytes: Uint8Array): Promise<RelayPutOutcome> {
+    this.putTries++;
+    if (this.busyPuts > 0) {
+      this.busyPuts--;
+      return Promise.resolve('busy');
+    }
     this.puts.push({ transferId, index, bytes });
     return Promise.resolve('ok');
   }
 
-  get(_privateId: string, transferId: string, index: number): Promise<RelayGetResult> {
+  get(_privateId: string, transferId: string, index: number): Promise<RelayGetOutcome> {
+    this.getTries++;
+    if (this.busyGets > 0) {
+      this.busyGets--;
+      return Promise.resolve('busy');
+    }
     const bytes = this.chunks.get(`${transferId}/${index}`);
     return Promise.resolve(bytes ? { bytes, sha256: sha256Hex(bytes) } : 'missing');
   }

@@ -21,6 +21,7 @@ export type DownloadStatus =
   | 'Downloading'
   | 'Paused'
   | 'Waiting for the owner'
+  | 'Waiting for the connection to the room'
   | 'The owner must pick the file again'
   | 'Checking'
   | 'Saved'
@@ -145,10 +146,13 @@ export interface StartedDownload {
   readonly saved: Promise<Download>;
 }
 
-/** Clicks "Download <name>" and waits for the download to be listed. */
-export async function startDownload(asker: Person, fileName: string): Promise<StartedDownload> {
+/**
+ * Clicks "Download <name>" and waits for the download to be listed. `savedTimeoutMs`: how long the
+ * whole download may take, from the click (longer for tests that hold a fault on the way).
+ */
+export async function startDownload(asker: Person, fileName: string, savedTimeoutMs = DOWNLOAD_TIMEOUT_MS): Promise<StartedDownload> {
   await waitDownloadable(asker, fileName);
-  const saved = nextDownload(asker.page);
+  const saved = nextDownload(asker.page, savedTimeoutMs);
   await downloads.downloadButton(asker.page, fileName).click();
   await waitVisible(downloads.heading(asker.page));
   await waitVisible(downloads.item(asker.page, fileName));

@@ -4,6 +4,7 @@ import { PeerSession, type PeerDeps } from '../../client/src/session/peer-sessio
 import { decideAddFiles, mayRemoveFile } from './authority';
 
 const IDENTITY_KEY = 'ferry.master.identity';
+const MAX_TRACKED_ACTIONS = 64;
 
 /** The host's secret and the token that proved it, kept so a reload resumes the same master. */
 const StoredMaster = z.object({ privateId: PrivateId, token: Token });
@@ -21,6 +22,10 @@ export interface MasterDeps extends PeerDeps {
 export class MasterSession extends PeerSession {
   private token: string | null;
   private privateId: string | undefined;
+  /** reqId of each approval or removal sent and not yet answered, to what it asked (for errors). */
+  private readonly personActions = new Map<string, string>();
+  /** reqIds of the latest answers to guests' requests: an error about one is not the host's doing. */
+  private readonly answersForOthers = new Set<string>();
 
   constructor(protected override readonly deps: MasterDeps) {
     super(deps, 'master');
@@ -43,12 +48,45 @@ export class MasterSession extends PeerSession {
   }
 
   approve(publicId: string): void {
-    this.send({ type: 'APPROVE_CLIENT', publicId, reqId: this.deps.newId() });
+    this.askAboutPerson('APPROVE_CLIENT', publicId);
   }
 
   /** Rejects a pending person, or removes an approved one (their files go with them). */
   disapprove(publicId: string): void {
-    this.send({ type: 'DIS_APPROVE_CLIENT', publicId, reqId: this.deps.newId() });
+    this.askAboutPerson('DIS_APPROVE_CLIENT', publicId);
+  }
+
+  /**
+   * Sends an approval or removal and remembers it by reqId, so that a refusal is told beside the
+   * people, naming who and what; a click while the room is out of reach is told at once.
+   */
+  private askAboutPerson(type: 'APPROVE_CLIENT' | 'DIS_APPROVE_CLIENT', publicId: string): void {
+    const person = this.room.clients.find((c) => c.publicId === publicId);
+    const verb = type === 'APPROVE_CLIENT' ? 'let' : person?.status === 'approved' ? 'remove' : 'turn away';
+    const what = type === 'APPROVE_CLIENT' ? `${verb} ${person?.name ?? 'that person'} in` : `${verb} ${person?.name ?? 'that person'}`;
+    const reqId = this.deps.newId();
+    if (!this.send({ type, publicId, reqId })) {
+      this.store.update({ peopleNotice: `Could not ${what}: the room is out of reach. Try again once it is back.` });
+      return;
+    }
+    // Only the latest few matter: an answer that never comes must not grow this forever.
+    if (this.personActions.size >= MAX_TRACKED_ACTIONS) this.personActions.delete(this.personActions.keys().next().value ?? '');
+    this.personActions.set(reqId, what);
+  }
+
+  protected override onRoleError(error: FromDaemonOf<'ERROR'>): boolean {
+    if (error.reqId !== undefined && this.answersForOthers.has(error.reqId)) {
+      // The host did not ask for this: it answered a guest, who hears the outcome (or has left).
+      this.answersForOthers.delete(error.reqId);
+      this.deps.logger.warn(`the daemon refused an answer to a guest: ${error.code} ${error.message}`);
+      return true;
+    }
+    const what = error.reqId === undefined ? undefined : this.personActions.get(error.reqId);
+    if (what === undefined || error.reqId === undefined) return false;
+    this.personActions.delete(error.reqId);
+    const reason = error.code === 'RATE_LIMITED' ? 'too many actions at once; wait a moment and try again' : error.message;
+    this.store.update({ peopleNotice: `Could not ${what}: ${reason}` });
+    return true;
   }
 
   protected registerMessage(): ToDaemon {
@@ -83,11 +121,16 @@ export class MasterSession extends PeerSession {
 
   protected override onRoleMessage(message: FromDaemon): void {
     switch (message.type) {
+      case 'CLIENT_APPROVED':
+      case 'CLIENT_DIS_APPROVED':
+        if (message.reqId !== undefined) this.personActions.delete(message.reqId);
+        return;
       case 'ADD_FILES':
         this.answerAddFiles(message.reqId, message.owner, message.files);
         return;
       case 'REMOVE_FILE':
         if (mayRemoveFile(message, this.room.files, this.room.selfId)) {
+          if (message.by !== this.room.selfId) this.rememberAnswerForOthers(message.reqId);
           this.send({ type: 'FILE_REMOVED', reqId: message.reqId, fileId: message.fileId });
         } else {
           this.deps.logger.warn(`refused a removal of ${message.fileId} asked by ${message.by}`);
@@ -108,7 +151,13 @@ export class MasterSession extends PeerSession {
     this.send({ type: 'FILE_REMOVED', reqId, fileId });
   }
 
+  private rememberAnswerForOthers(reqId: string): void {
+    if (this.answersForOthers.size >= MAX_TRACKED_ACTIONS) this.answersForOthers.delete(this.answersForOthers.values().next().value ?? '');
+    this.answersForOthers.add(reqId);
+  }
+
   private answerAddFiles(reqId: string, owner: string, offers: readonly FileOffer[]): void {
+    if (owner !== this.room.selfId) this.rememberAnswerForOthers(reqId);
     const { files, rejected } = decideAddFiles(this.room.files, owner, offers);
     const answer = { type: 'FILES_ADDED', reqId, owner, files, rejected } as const;
     // Applied here at once so that a second request racing the daemon's echo is checked against

@@ -1,8 +1,9 @@
 import SimplePeer from 'simple-peer/simplepeer.min.js';
 import { createSimplePeerLink } from '../../../common/src/transport/simple-peer-channel';
-import { systemClock, type RelayGetResult, type RelayPutResult } from '../../../common/src/transfer/index';
+import { systemClock } from '../../../common/src/transfer/index';
 import type { FileSaver, SaveTarget } from '../transfers/file-saver';
-import type { TransferPlatform } from '../transfers/transfer-platform';
+import type { RelayGetOutcome, RelayPutOutcome, TransferPlatform } from '../transfers/transfer-platform';
+import { getFailure, putOutcome } from './relay-status';
 import type { KvStore } from '../transfers/transfer-storage';
 import { createWasmHasher, wasmSha256 } from '../transfers/wasm-sha256';
 
@@ -26,7 +27,7 @@ const REVOKE_AFTER_MS = 60_000;
 
 function relayClient(fetchFn: typeof fetch): TransferPlatform['relay'] {
   return {
-    async put(privateId, transferId, index, bytes, sha256Hex): Promise<RelayPutResult> {
+    async put(privateId, transferId, index, bytes, sha256Hex): Promise<RelayPutOutcome> {
       const response = await fetchFn(`/relay/${encodeURIComponent(transferId)}/${index}`, {
         method: 'PUT',
         // Chromium uploads a typed-array body about ten times slower than the same bytes as a
@@ -35,17 +36,16 @@ function relayClient(fetchFn: typeof fetch): TransferPlatform['relay'] {
         headers: { Authorization: `Bearer ${privateId}`, 'X-Chunk-Sha256': sha256Hex, 'Content-Type': 'application/octet-stream' },
       });
       await response.arrayBuffer().catch(() => undefined);
-      if (response.ok) return 'ok';
-      return response.status === 507 || response.status >= 500 ? 'retry' : 'gone';
+      return putOutcome(response.status);
     },
-    async get(privateId, transferId, index): Promise<RelayGetResult> {
+    async get(privateId, transferId, index): Promise<RelayGetOutcome> {
       const response = await fetchFn(`/relay/${encodeURIComponent(transferId)}/${index}`, {
         headers: { Authorization: `Bearer ${privateId}` },
         cache: 'no-store',
       });
       if (!response.ok) {
         await response.arrayBuffer().catch(() => undefined);
-        return response.status === 404 ? 'missing' : 'gone';
+        return getFailure(response.status);
       }
       const sha256 = response.headers.get('x-chunk-sha256') ?? undefined;
       return { bytes: new Uint8Array(await response.arrayBuffer()), ...(sha256 ? { sha256 } : {}) };

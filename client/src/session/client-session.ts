@@ -71,9 +71,12 @@ export class ClientSession extends PeerSession {
       this.store.update({ entry: 'join', problem: { kind: 'refused', message: `That name cannot be used: ${message}` } });
       return;
     }
-    const text =
-      code === 'LIMIT_EXCEEDED' ? 'Too many people are waiting to join right now. Try again in a while.' : message;
-    this.store.update({ problem: { kind: 'refused', message: text } });
+    if (code === 'LIMIT_EXCEEDED') {
+      // Too many people waiting, or the room full: back to the form, name kept, to try again later.
+      this.store.update({ entry: 'join', problem: { kind: 'refused', message: `The room cannot take you in right now: ${message.replace(/[.\s]+$/, '')}.` } });
+      return;
+    }
+    this.store.update({ problem: { kind: 'refused', message } });
   }
 
   protected sendOffers(reqId: string, offers: readonly FileOffer[]): void {

@@ -30,6 +30,8 @@ export interface PeerDeps {
   backoff?: BackoffOptions;
 }
 
+const BUSY_MESSAGE = 'The room is busy: too many people are connecting at once. This page tries again by itself in a moment.';
+
 /** Errors about transfers the engine handles itself (REQUEST_CHUNK's reqIds start with "rc."). */
 function isTransferError(code: ErrorCode, reqId: string | undefined): boolean {
   if (reqId?.startsWith('rc.')) return true;
@@ -114,6 +116,10 @@ export abstract class PeerSession {
   protected abstract onRegisterRefused(code: ErrorCode, message: string): void;
   /** Messages only one role handles (forwarded requests for the host). */
   protected onRoleMessage(_message: FromDaemon): void {}
+  /** An ERROR answering a request only one role sends (the host's approvals); true if handled. */
+  protected onRoleError(_error: FromDaemonOf<'ERROR'>): boolean {
+    return false;
+  }
 
   /**
    * Files picked or dropped. Those matching a listed file of ours that lost its File (after a
@@ -173,6 +179,10 @@ export abstract class PeerSession {
     this.store.update({ notice: null });
   }
 
+  dismissPeopleNotice(): void {
+    this.store.update({ peopleNotice: null });
+  }
+
   /** Reconnects after another tab took the session over, or after a refusal the person fixed. */
   takeBack(): void {
     this.store.update({ problem: null });
@@ -209,6 +219,7 @@ export abstract class PeerSession {
       case 'MASTER_APP_REGISTER_ACK':
       case 'CLIENT_REGISTER_ACK':
         this.connection.registered();
+        if (this.view.problem?.kind === 'busy') this.store.update({ problem: null });
         this.onRegistered(message);
         break;
       case 'FILES_ADDED':
@@ -253,6 +264,7 @@ export abstract class PeerSession {
       this.outbox.dispatch({ type: 'error', reqId, code, message });
       return;
     }
+    if (this.onRoleError(error)) return;
     if (isTransferError(code, reqId)) {
       this.deps.logger.warn(`transfer error ${code}: ${message}`);
       return;
@@ -264,6 +276,12 @@ export abstract class PeerSession {
       return;
     }
     if (this.connection.state.kind === 'open') {
+      if (code === 'RATE_LIMITED') {
+        // Too many registers at once: not the person's fault, and waiting fixes it.
+        this.store.update({ problem: { kind: 'busy', message: BUSY_MESSAGE } });
+        this.connection.retryLater();
+        return;
+      }
       this.onRegisterRefused(code, message);
       return;
     }

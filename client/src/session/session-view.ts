@@ -9,7 +9,9 @@ export type SessionProblem =
   | { kind: 'no-token' }
   | { kind: 'bad-token' }
   | { kind: 'master-exists' }
-  | { kind: 'refused'; message: string };
+  | { kind: 'refused'; message: string }
+  /** The daemon turned the register down for now (rate limit); the tab tries again by itself. */
+  | { kind: 'busy'; message: string };
 
 /** Everything the UI shows, in one immutable value. */
 export interface SessionView {
@@ -27,6 +29,8 @@ export interface SessionView {
   removing: ReadonlySet<string>;
   /** A passing message about something that went wrong (a removal refused, say). */
   notice: string | null;
+  /** The same, about approving or removing people (host only): shown beside those buttons. */
+  peopleNotice: string | null;
   problem: SessionProblem | null;
   /** The join link the daemon printed (master only), when it told us. */
   joinUrl: string | null;
@@ -42,6 +46,7 @@ export const initialView: SessionView = {
   needsRepick: new Set(),
   removing: new Set(),
   notice: null,
+  peopleNotice: null,
   problem: null,
   joinUrl: null,
 };

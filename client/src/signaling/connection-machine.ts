@@ -29,6 +29,11 @@ export type ConnectionEvent =
   | { type: 'retry-timer' }
   /** Skip the rest of the backoff (the browser came back online, the user asked). */
   | { type: 'retry-now' }
+  /**
+   * The daemon turned the register down for now (RATE_LIMITED): drop this socket and register
+   * again after the backoff, as after a failed connect.
+   */
+  | { type: 'busy'; random: number }
   | { type: 'stop'; reason: StopReason };
 
 export type ConnectionEffect =
@@ -84,6 +89,13 @@ export function transition(
       switch (event.type) {
         case 'registered':
           return stay({ kind: 'ready' });
+        case 'busy': {
+          const delayMs = backoffDelayMs(state.attempt, event.random, backoff);
+          return {
+            state: { kind: 'waiting', attempt: state.attempt + 1, delayMs },
+            effects: [{ type: 'close-socket' }, { type: 'start-retry-timer', delayMs }],
+          };
+        }
         case 'closed':
           return afterClose(state.attempt, event.code, event.random, backoff);
         case 'stop':

@@ -58,6 +58,11 @@ export class SignalingConnection {
     this.dispatch({ type: 'retry-now' });
   }
 
+  /** The daemon refused the register for now (rate limit): reconnect and register after the backoff. */
+  retryLater(): void {
+    this.dispatch({ type: 'busy', random: this.deps.random() });
+  }
+
   stop(reason: StopReason): void {
     this.dispatch({ type: 'stop', reason });
   }

@@ -137,8 +137,13 @@ function stateOf(job: Job): DownloadState {
   }
 }
 
-export function viewOf(job: Job): DownloadView {
-  const state = stateOf(job);
+/**
+ * `isConnected`: whether this tab is in the room right now. While it is not, a download waiting
+ * for its owner is really waiting for our own connection (the owner may be there all along).
+ */
+export function viewOf(job: Job, isConnected = true): DownloadView {
+  const ownState = stateOf(job);
+  const state = !isConnected && ownState === 'waiting-owner' ? 'waiting-connection' : ownState;
   let bytesDone = 0;
   let totalBytes = 0;
   let bytesPerSecond = 0;

@@ -63,7 +63,7 @@ export class DownloadManager {
 
   constructor(private readonly deps: DownloadManagerDeps) {
     this.saving = new JobSaving(deps);
-    this.publisher = new DownloadsPublisher(deps.clock, deps.viewEveryMs ?? 250, () => this.jobs);
+    this.publisher = new DownloadsPublisher(deps.clock, deps.viewEveryMs ?? 250, () => this.jobs, () => deps.room.isLive());
   }
 
   /** What the Downloads list shows. */
@@ -140,6 +140,8 @@ export class DownloadManager {
         else download.ownerOffline();
       }
     }
+    // Our own connection may be what changed: the list says what the downloads wait for.
+    this.emitNow();
   }
 
   isBusy(fileId: string): boolean {

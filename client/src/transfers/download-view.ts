@@ -5,6 +5,8 @@ export type DownloadState =
   | 'downloading'
   | 'paused'
   | 'waiting-owner'
+  /** This tab lost its connection to the room: nothing can be asked until it is back. */
+  | 'waiting-connection'
   | 'needs-repick'
   | 'checking'
   | 'saved'
@@ -38,6 +40,7 @@ const STATE_TEXT: Record<Exclude<DownloadState, 'failed'>, string> = {
   downloading: 'Downloading',
   paused: 'Paused',
   'waiting-owner': 'Waiting for the owner',
+  'waiting-connection': 'Waiting for the connection to the room',
   'needs-repick': 'The owner must pick the file again',
   checking: 'Checking',
   saved: 'Saved',
@@ -49,7 +52,8 @@ export function statusText(view: Pick<DownloadView, 'state' | 'error'>): string 
 }
 
 export const isFinished = (state: DownloadState) => state === 'saved' || state === 'failed' || state === 'cancelled';
-export const canPause = (state: DownloadState) => state === 'downloading' || state === 'waiting-owner' || state === 'needs-repick';
+export const canPause = (state: DownloadState) =>
+  state === 'downloading' || state === 'waiting-owner' || state === 'waiting-connection' || state === 'needs-repick';
 export const canResume = (state: DownloadState) => state === 'paused';
 export const canCancel = (state: DownloadState) => !isFinished(state) && state !== 'checking';
 

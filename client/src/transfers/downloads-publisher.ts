@@ -17,6 +17,8 @@ export class DownloadsPublisher {
     private readonly clock: Clock,
     private readonly everyMs: number,
     private readonly jobs: () => readonly Job[],
+    /** Whether this tab is in the room now (a download cannot move without it). */
+    private readonly isConnected: () => boolean = () => true,
   ) {}
 
   soon(): void {
@@ -33,7 +35,8 @@ export class DownloadsPublisher {
     const busy = new Set(jobs.filter((job) => !isTerminalPhase(job.phase)).flatMap((job) => job.items.map((item) => item.file.id)));
     const previous = this.busy.get();
     const isSameBusy = busy.size === previous.size && [...busy].every((id) => previous.has(id));
-    this.view.set({ items: jobs.map(viewOf), busyFileIds: isSameBusy ? previous : busy });
+    const isConnected = this.isConnected();
+    this.view.set({ items: jobs.map((job) => viewOf(job, isConnected)), busyFileIds: isSameBusy ? previous : busy });
     if (!isSameBusy) this.busy.set(busy);
   }
 

@@ -3,10 +3,18 @@ import type { Clock, CreateHasher, Link, RelayGetResult, RelayPutResult, Sha256 
 import type { FileSaver } from './file-saver';
 import type { KvStore } from './transfer-storage';
 
+/**
+ * 'busy': the relay refused the request for now and it is worth trying again later (507 when it
+ * is full, 429 when this peer is over its byte rate). The engine knows only 'retry' and 'missing';
+ * Transfers turns 'busy' into those and shows why things wait.
+ */
+export type RelayPutOutcome = RelayPutResult | 'busy';
+export type RelayGetOutcome = RelayGetResult | 'busy';
+
 /** The daemon's HTTP relay, authenticated with this peer's privateId. */
 export interface RelayClient {
-  put(privateId: string, transferId: string, index: number, bytes: Uint8Array, sha256Hex: string): Promise<RelayPutResult>;
-  get(privateId: string, transferId: string, index: number): Promise<RelayGetResult>;
+  put(privateId: string, transferId: string, index: number, bytes: Uint8Array, sha256Hex: string): Promise<RelayPutOutcome>;
+  get(privateId: string, transferId: string, index: number): Promise<RelayGetOutcome>;
 }
 
 export interface LinkOptions {

@@ -1,5 +1,5 @@
 import type { FileInfo, FileOffer, FromDaemon, IceServer, ToDaemon } from '@ferry/common';
-import { TransferService } from '../../../common/src/transfer/index';
+import { TransferService, type RelayGetResult, type RelayPutResult } from '../../../common/src/transfer/index';
 import type { LocalFiles } from '../files/local-files';
 import type { Clock, KeyValueStore, Logger } from '../platform/types';
 import type { RoomState } from '../room/room-store';
@@ -8,7 +8,12 @@ import { DownloadManager } from './download-manager';
 import { FilePreparer, type PreparingFile } from './file-preparer';
 import { OwnFiles } from './own-files';
 import type { TransferPlatform } from './transfer-platform';
+import { RelayBusyWatch } from './relay-busy';
 import { ChunkStorage, RecordStorage } from './transfer-storage';
+
+const RELAY_GET_TRIES = 8;
+const RELAY_GET_FIRST_DELAY_MS = 500;
+const RELAY_GET_MAX_DELAY_MS = 5_000;
 
 /** What the session gives the transfers, and hears back from them. */
 export interface TransfersHost {
@@ -45,12 +50,15 @@ export class Transfers {
   readonly downloads: DownloadManager;
   readonly preparer: FilePreparer;
   readonly ownFiles: OwnFiles;
+  /** Whether the relay is holding this tab's transfers back right now (for a calm status line). */
+  readonly relayBusy: RelayBusyWatch;
   private privateId = '';
   private isP2pOn = true;
   private iceServers: readonly IceServer[] = [];
 
   constructor(private readonly deps: TransfersDeps) {
     const { platform, host } = deps;
+    this.relayBusy = new RelayBusyWatch(deps.clock);
     this.ownFiles = new OwnFiles(deps.localFiles, deps.storage, `ferry.${deps.role}.shared-files`, deps.logger, () =>
       host.onLocalFilesChanged(),
     );
@@ -62,8 +70,8 @@ export class Transfers {
       readChunk: (fileId, index) => this.ownFiles.readChunk(this.ownListed().find((f) => f.id === fileId), index),
       sha256: platform.sha256,
       clock: platform.clock,
-      relayPut: (transferId, index, bytes, sha256) => platform.relay.put(this.privateId, transferId, index, bytes, sha256),
-      relayGet: (transferId, index) => platform.relay.get(this.privateId, transferId, index),
+      relayPut: (transferId, index, bytes, sha256) => this.relayPut(transferId, index, bytes, sha256),
+      relayGet: (transferId, index) => this.relayGet(transferId, index),
       finish: (download) => this.downloads.finish(download),
     });
     this.downloads = new DownloadManager({
@@ -177,7 +185,31 @@ export class Transfers {
     this.ownFiles.clear();
   }
 
+  /** The engine retries a PUT the relay turned down for now with its own backoff. */
+  private async relayPut(transferId: string, index: number, bytes: Uint8Array, sha256: string): Promise<RelayPutResult> {
+    const outcome = await this.deps.platform.relay.put(this.privateId, transferId, index, bytes, sha256);
+    if (outcome !== 'retry') this.relayBusy.note('sending', outcome === 'busy');
+    return outcome === 'busy' ? 'retry' : outcome;
+  }
+
+  /**
+   * A GET the relay turned down for now is tried again here, with a capped backoff well inside the
+   * relay's 60 s TTL: the chunk is still there, and the engine alone would wait for its chunk
+   * timeout and have the owner send it again.
+   */
+  private async relayGet(transferId: string, index: number): Promise<RelayGetResult> {
+    for (let attempt = 0; ; attempt++) {
+      const outcome = await this.deps.platform.relay.get(this.privateId, transferId, index);
+      this.relayBusy.note('receiving', outcome === 'busy');
+      if (outcome !== 'busy') return outcome;
+      if (attempt + 1 >= RELAY_GET_TRIES) return 'missing';
+      const delayMs = Math.min(RELAY_GET_MAX_DELAY_MS, RELAY_GET_FIRST_DELAY_MS * 2 ** attempt);
+      await new Promise<void>((resolve) => this.deps.platform.clock.setTimeout(resolve, delayMs));
+    }
+  }
+
   destroy(): void {
+    this.relayBusy.destroy();
     this.preparer.destroy();
     this.downloads.destroy();
     this.service.destroy();

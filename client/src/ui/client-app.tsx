@@ -11,8 +11,11 @@ export function ClientApp({ session }: { session: ClientSession }) {
   const view = useView(session.store);
   const { room, connection, problem } = view;
 
+  const busy = problem?.kind === 'busy' ? problem.message : null;
+  // While the daemon makes a first join wait, the screen says why; "Reconnecting" would say less.
+  const isBusyScreen = busy !== null && room.selfStatus === null;
   const banner =
-    view.entry === 'joined' ? (
+    view.entry === 'joined' && !isBusyScreen ? (
       <ConnectionStatus
         connection={connection}
         isHostOffline={room.selfStatus !== null && room.selfStatus !== 'rejected' && !room.masterOnline}
@@ -35,13 +38,20 @@ export function ClientApp({ session }: { session: ClientSession }) {
     if (problem?.kind === 'refused') return <RefusedScreen message={problem.message} onRetry={() => session.takeBack()} />;
     switch (room.selfStatus) {
       case null:
-        return <ConnectingScreen />;
+        return <ConnectingScreen busy={busy} />;
       case 'pending':
         return <WaitingScreen name={view.name} onLeave={() => session.leave()} />;
       case 'rejected':
         return <NotAdmittedScreen onLeave={() => session.leave()} />;
       case 'approved':
-        return <RoomLayout view={view} actions={session} downloads={session.transfers.downloads} />;
+        return (
+          <RoomLayout
+            view={view}
+            actions={session}
+            downloads={session.transfers.downloads}
+            relayBusy={session.transfers.relayBusy.view}
+          />
+        );
     }
   };
 

@@ -2,22 +2,27 @@ import type { ComponentChildren } from 'preact';
 import { approvedPeople } from '../room/room-store';
 import type { SessionView } from '../session/session-view';
 import type { DownloadManager } from '../transfers/download-manager';
+import type { RelayBusyView } from '../transfers/relay-busy';
+import type { ViewStore } from '../session/view-store';
 import { LiveDownloadsSection } from './downloads-section';
 import { FilesSection, type FileActions } from './files-section';
 import { PeopleList } from './people-list';
+import { RelayBusyStatus } from './relay-busy-status';
 import { useView } from './use-view';
 
 interface Props {
   view: SessionView;
   actions: FileActions;
   downloads: DownloadManager;
+  /** Whether the relay holds this tab's transfers back (a calm status line above the downloads). */
+  relayBusy?: ViewStore<RelayBusyView>;
   /** Shown above the people (the host's join link and requests). */
   aside?: ComponentChildren;
   people?: ComponentChildren;
 }
 
 /** The room: people beside the downloads and files on wide screens, above them on a phone. */
-export function RoomLayout({ view, actions, downloads, aside, people }: Props) {
+export function RoomLayout({ view, actions, downloads, relayBusy, aside, people }: Props) {
   const busyFileIds = useView(downloads.busy);
   return (
     <div class="room">
@@ -35,6 +40,7 @@ export function RoomLayout({ view, actions, downloads, aside, people }: Props) {
         )}
       </div>
       <div class="room-files">
+        {relayBusy ? <RelayBusyStatus store={relayBusy} /> : null}
         <LiveDownloadsSection store={downloads.view} actions={downloads} />
         <FilesSection view={view} actions={actions} busyFileIds={busyFileIds} />
       </div>

@@ -2,11 +2,18 @@ import { Card } from './shell';
 
 /** The screens between the join form and the room. */
 
-export function ConnectingScreen() {
+/** `busy`: why the daemon made us wait (too many people connecting at once), when it did. */
+export function ConnectingScreen({ busy = null }: { busy?: string | null }) {
   return (
     <Card>
       <h2>Connecting…</h2>
-      <p class="muted">Reaching the room. This page keeps trying by itself.</p>
+      {busy === null ? (
+        <p class="muted">Reaching the room. This page keeps trying by itself.</p>
+      ) : (
+        <p role="status" class="banner banner-info">
+          {busy}
+        </p>
+      )}
     </Card>
   );
 }

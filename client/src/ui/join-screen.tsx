@@ -44,7 +44,7 @@ export function JoinScreen({ initialName, problem, onJoin }: Props) {
           </button>
         </div>
         {message ? (
-          <p id="join-error" class="field-error">
+          <p id="join-error" class="field-error" role="alert">
             {message}
           </p>
         ) : null}

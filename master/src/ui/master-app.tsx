@@ -68,20 +68,30 @@ export function MasterApp({ session, joinLink, copy }: Props) {
             </button>
           </ProblemCard>
         );
+      case 'busy':
       case undefined:
         break;
     }
     if (connection.kind === 'replaced') return <ReplacedScreen onTakeBack={() => session.takeBack()} />;
-    if (room.selfStatus === null) return <ConnectingScreen />;
+    if (room.selfStatus === null) return <ConnectingScreen busy={problem?.kind === 'busy' ? problem.message : null} />;
     const people = [...room.clients].sort(peopleOrder(room.selfId));
     return (
       <RoomLayout
         view={view}
         actions={session}
         downloads={session.transfers.downloads}
+        relayBusy={session.transfers.relayBusy.view}
         aside={
           <>
             <JoinLinkCard joinLink={view.joinUrl ?? joinLink} {...(copy ? { copy } : {})} />
+            {view.peopleNotice ? (
+              <div role="alert" class="banner banner-error">
+                <span>{view.peopleNotice}</span>
+                <button type="button" class="button button-small" onClick={() => session.dismissPeopleNotice()}>
+                  Dismiss
+                </button>
+              </div>
+            ) : null}
             <JoinRequests
               pending={people.filter((p) => p.status === 'pending')}
               onApprove={(id) => session.approve(id)}
@@ -105,7 +115,12 @@ export function MasterApp({ session, joinLink, copy }: Props) {
   return (
     <Shell
       badge="Host"
-      banner={<ConnectionStatus connection={connection} isHostOffline={false} onRetryNow={() => session.retryNow()} />}
+      banner={
+        // While the daemon makes the first register wait, the screen says why.
+        problem?.kind === 'busy' && room.selfStatus === null ? null : (
+          <ConnectionStatus connection={connection} isHostOffline={false} onRetryNow={() => session.retryNow()} />
+        )
+      }
     >
       {screen()}
     </Shell>

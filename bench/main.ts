@@ -1,25 +1,84 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../e2e/support/browser';
 import { cleanupWebrtc } from '../node-peer/src/wrtc';
+import { startBareServer } from './bare-server';
+import { benchBrowserItems } from './browser-items';
+import type { BrowserBenchOptions } from './browser-transfers';
 import { benchNode } from './node-transfer';
 import { benchRelayMemory } from './relay-memory';
-import type { Figure } from './report';
-import { machine, table } from './report';
+import type { Failed, Figure, Item } from './report';
+import { attempt, machine, profileLines, table } from './report';
+
+const ITEMS = ['node', 'memory', 'p2p', 'relay', 'signaling'] as const;
+type ItemName = (typeof ITEMS)[number];
+
+/** `--only p2p,relay` runs those items alone (while working on one path); default: all. */
+function selectedItems(argv: string[]): Set<ItemName> {
+  const at = argv.indexOf('--only');
+  const listed = at >= 0 ? (argv[at + 1] ?? '').split(',') : [...ITEMS];
+  const unknown = listed.filter((name) => !(ITEMS as readonly string[]).includes(name));
+  if (unknown.length > 0) throw new Error(`unknown bench items: ${unknown.join(', ')} (known: ${ITEMS.join(', ')})`);
+  return new Set(listed as ItemName[]);
+}
+
+function timed<T>(label: string, run: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  return run().finally(() => console.log(`bench: ${label} took ${((performance.now() - started) / 1000).toFixed(1)} s`));
+}
 
 /**
- * `npm run bench [-- --quick]`: figures, each against a ceiling measured in the same run. Never
- * fails for being slow; it reports. Items so far: the engine between two Node peers (`node`) and
- * the daemon's memory while relaying (`memory`). The browser items come with issue 6.
+ * `npm run bench [-- --quick] [-- --profile] [-- --verbose] [-- --only p2p,relay]`: figures, each against a
+ * ceiling measured in the same run. Never fails for being slow; it reports. `--profile` records
+ * CPU profiles of the owner's and the asker's pages during the browser transfers.
  */
 export async function main(root: string, argv: string[]): Promise<void> {
   const quick = argv.includes('--quick');
-  const results: Record<string, Figure> = {};
-  results['node'] = await benchNode(quick);
-  results['memory'] = await benchRelayMemory(root, quick);
-  const out = { date: new Date().toISOString(), quick, machine: machine(), ...results };
-  mkdirSync(join(root, 'bench', 'results'), { recursive: true });
-  writeFileSync(join(root, 'bench', 'results', 'latest.json'), `${JSON.stringify(out, null, 2)}\n`);
-  console.log(table(results));
-  console.log(`\nwritten to bench/results/latest.json`);
-  cleanupWebrtc();
+  const items = selectedItems(argv);
+  const isVerbose = argv.includes('--verbose');
+  const browserOptions: BrowserBenchOptions = {
+    root,
+    isQuick: quick,
+    isProfiling: argv.includes('--profile'),
+    log: (line) => {
+      if (isVerbose) console.error(`bench: ${line}`);
+    },
+  };
+  const results: Record<string, Item> = {};
+  const needsBrowser = items.has('p2p') || items.has('relay') || items.has('memory');
+  let browser: Browser | undefined;
+  const server = await startBareServer();
+  try {
+    if (items.has('node')) results['node'] = await timed('node', () => attempt('node', () => benchNode(quick)));
+    const memory: Record<string, Figure | Failed> = {};
+    if (items.has('memory')) memory['daemon'] = await timed('memory.daemon', () => attempt('memory.daemon', () => benchRelayMemory(root, quick)));
+    if (needsBrowser) {
+      const launched = await launchChromium();
+      browser = launched;
+      const flags = { p2p: items.has('p2p'), relay: items.has('relay'), memory: items.has('memory') };
+      const figures = await timed('browser items', () => benchBrowserItems(launched, server, browserOptions, flags));
+      if (figures.p2p) results['p2p'] = figures.p2p;
+      if (figures.relay) results['relay'] = figures.relay;
+      if (figures.memory) memory['browser'] = figures.memory;
+    }
+    if (items.has('memory')) results['memory'] = memory;
+    if (items.has('signaling')) {
+      // SIGNALING: helper F's bench/signaling-scale.ts goes here, e.g.
+      // results['signaling'] = await timed('signaling', () => benchSignalingScale(root, quick));
+    }
+    const chromium = browser?.version();
+    const out = { date: new Date().toISOString(), quick, machine: machine(chromium), ...results };
+    // A partial run (--only) must not pass for the whole bench's figures.
+    const fileName = items.size === ITEMS.length ? 'latest.json' : 'partial.json';
+    mkdirSync(join(root, 'bench', 'results'), { recursive: true });
+    writeFileSync(join(root, 'bench', 'results', fileName), `${JSON.stringify(out, null, 2)}\n`);
+    console.log(table(results));
+    for (const line of profileLines(results)) console.log(line);
+    console.log(`\nwritten to bench/results/${fileName}`);
+  } finally {
+    await browser?.close();
+    await server.close();
+    cleanupWebrtc();
+  }
 }

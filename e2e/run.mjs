@@ -3,11 +3,11 @@
 // loopback-only network namespace, so no ICE or mDNS packet of the tests ever leaves the machine
 // (see TESTING.md); then it runs vitest with e2e/vitest.config.ts and exits with vitest's code.
 // Extra arguments go to vitest (e.g. `node e2e/run.mjs room-files` to run one file).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
-import { networkInterfaces } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { describeNetwork, reexecInLoopbackNamespace } from '../scripts/netns.mjs';
 
 const ISOLATED_MARKER = 'FERRY_E2E_ISOLATED';
 const thisFile = fileURLToPath(import.meta.url);
@@ -18,15 +18,6 @@ const chromiumPath = process.env.FERRY_CHROMIUM ?? '/usr/bin/chromium';
 function fail(message) {
   console.error(`e2e: ${message}`);
   process.exit(1);
-}
-
-/** Finds a command on PATH or in the sbin folders, where Debian keeps `ip`. */
-function findCommand(name) {
-  const folders = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/sbin', '/usr/bin', '/bin'];
-  for (const folder of folders) {
-    if (folder && existsSync(join(folder, name))) return join(folder, name);
-  }
-  return undefined;
 }
 
 /** Runs a command with inherited stdio, forwarding Ctrl-C and SIGTERM; resolves its exit code. */
@@ -53,41 +44,8 @@ if (!existsSync(chromiumPath)) {
   );
 }
 
-const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-if (process.platform === 'linux' && isRoot && process.env[ISOLATED_MARKER] !== '1') {
-  const unshare = findCommand('unshare');
-  const ip = findCommand('ip');
-  if (!unshare || !ip) {
-    fail(
-      `as root the e2e suite runs in a loopback-only network namespace, which needs \`unshare\` ` +
-        `(util-linux) and \`ip\` (iproute2); missing: ${[!unshare && 'unshare', !ip && 'ip'].filter(Boolean).join(', ')}. ` +
-        'Install them (apt-get install -y util-linux iproute2), or run as a non-root user to skip isolation.',
-    );
-  }
-  const probe = spawnSync(unshare, ['-n', 'true'], { encoding: 'utf8' });
-  if (probe.status !== 0) {
-    fail(
-      `\`unshare -n\` failed (${(probe.stderr || probe.error?.message || `exit ${probe.status}`).trim()}): this ` +
-        'environment does not allow a new network namespace (a container without CAP_SYS_ADMIN?). ' +
-        'Run the suite as a non-root user to skip isolation, or give the container that capability.',
-    );
-  }
-  // sh -c 'SCRIPT' $0 $@...: the paths travel as arguments, never spliced into the script.
-  const code = await run(
-    unshare,
-    ['-n', 'sh', '-c', '"$0" link set lo up && exec "$@"', ip, process.execPath, thisFile, ...args],
-    { ...process.env, [ISOLATED_MARKER]: '1' },
-  );
-  process.exit(code);
-}
-
-const interfaces = Object.keys(networkInterfaces());
-const isLoopbackOnly = interfaces.every((name) => name === 'lo');
-console.log(
-  isLoopbackOnly
-    ? 'e2e: network namespace with loopback only'
-    : `e2e: not isolated (interfaces: ${interfaces.join(', ')}); WebRTC may gather LAN candidates`,
-);
+await reexecInLoopbackNamespace({ marker: ISOLATED_MARKER, entryFile: thisFile, args, cwd: root, label: 'the e2e suite', fail });
+console.log(describeNetwork('e2e'));
 
 // Screenshots and logs describe the last run only.
 rmSync(join(root, 'e2e', 'artifacts'), { recursive: true, force: true });

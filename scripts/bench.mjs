@@ -1,10 +1,31 @@
 #!/usr/bin/env node
-// `npm run bench`: bundles bench/main.ts with esbuild (as the daemon is built) and runs it.
+// `npm run bench [-- --quick] [-- --profile] [-- --no-build]`: as root on Linux it first
+// re-executes itself inside a loopback-only network namespace (the browsers' ICE stays on
+// loopback, as in the e2e suite); then it rebuilds the apps (so the figures are the tree's, not a
+// stale dist/; `--no-build` keeps dist/ when it exists), bundles bench/main.ts with esbuild (as
+// the daemon is built) and runs it.
 import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { buildAll } from './build.mjs';
+import { describeNetwork, reexecInLoopbackNamespace } from './netns.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const thisFile = fileURLToPath(import.meta.url);
+const root = join(dirname(thisFile), '..');
+const args = process.argv.slice(2);
+
+function fail(message) {
+  console.error(`bench: ${message}`);
+  process.exit(1);
+}
+
+await reexecInLoopbackNamespace({ marker: 'FERRY_BENCH_ISOLATED', entryFile: thisFile, args, cwd: root, label: 'the benchmark', fail });
+console.log(describeNetwork('bench'));
+
+const isBuilt = existsSync(join(root, 'dist', 'web', 'client', 'app.js')) && existsSync(join(root, 'dist', 'daemon', 'cli.js'));
+if (!args.includes('--no-build') || !isBuilt) await buildAll({ quiet: true });
+
 const outfile = join(root, 'dist', 'bench', 'main.js');
 await build({
   entryPoints: [join(root, 'bench', 'main.ts')],
@@ -18,5 +39,5 @@ await build({
   logLevel: 'error',
 });
 const { main } = await import(pathToFileURL(outfile).href);
-await main(root, process.argv.slice(2));
+await main(root, args);
 process.exit(0);

@@ -1,0 +1,89 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+// Linux /proc readings for a browser's process tree. Playwright's Browser does not expose its
+// process, so the tree is found as the processes this one gained while launching it.
+
+function parentOf(pid: number): number | undefined {
+  try {
+    // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so split after the last ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    return Number.isInteger(ppid) ? ppid : undefined;
+  } catch {
+    return undefined; // it exited between the listing and the read
+  }
+}
+
+function allPids(): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number);
+}
+
+/** Every live descendant of `rootPid`, itself included. */
+export function processTree(rootPid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const pid of allPids()) {
+    const ppid = parentOf(pid);
+    if (ppid === undefined) continue;
+    children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+  }
+  const tree: number[] = [];
+  const stack = [rootPid];
+  for (let pid = stack.pop(); pid !== undefined; pid = stack.pop()) {
+    tree.push(pid);
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return tree;
+}
+
+/** The direct children of this process now. */
+export function ownChildren(): Set<number> {
+  return new Set(allPids().filter((pid) => parentOf(pid) === process.pid));
+}
+
+export function rssBytes(pid: number): number {
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Resident memory of a whole process tree (a browser with its renderers and helpers). */
+export function treeRssBytes(rootPid: number): number {
+  return processTree(rootPid).reduce((sum, pid) => sum + rssBytes(pid), 0);
+}
+
+/** Chromium's role of a process: `--type=renderer`, `utility` (network, storage), `gpu-process`, or `browser`. */
+function chromiumType(pid: number): string {
+  try {
+    // Chromium rewrites its children's titles: their cmdline is one space-separated string.
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+    const type = /--type=(\S+)/.exec(cmdline)?.[1];
+    if (type === undefined) return 'browser';
+    const service = /--utility-sub-type=(\S+)/.exec(cmdline)?.[1];
+    return service === undefined ? type : `${type}:${service.replace(/^.*\./, '')}`;
+  } catch {
+    return 'gone';
+  }
+}
+
+/** Resident memory of a process tree by Chromium process role (processes of one role summed). */
+export function treeRssByType(rootPid: number): Record<string, number> {
+  const byType: Record<string, number> = {};
+  for (const pid of processTree(rootPid)) {
+    const type = chromiumType(pid);
+    byType[type] = (byType[type] ?? 0) + rssBytes(pid);
+  }
+  return byType;
+}
+
+/** Runs `launch` and returns what it made plus the one child process it started. */
+export async function withNewChild<T>(launch: () => Promise<T>): Promise<{ value: T; pid: number | undefined }> {
+  const before = ownChildren();
+  const value = await launch();
+  const added = [...ownChildren()].filter((pid) => !before.has(pid));
+  return { value, pid: added.length === 1 ? added[0] : undefined };
+}

@@ -8,6 +8,7 @@ import { benchBrowserItems } from './browser-items';
 import type { BrowserBenchOptions } from './browser-transfers';
 import { benchNode } from './node-transfer';
 import { benchRelayMemory } from './relay-memory';
+import { benchSignalingScale } from './signaling-scale';
 import type { Failed, Figure, Item } from './report';
 import { attempt, machine, profileLines, table } from './report';
 
@@ -33,7 +34,8 @@ function timed<T>(label: string, run: () => Promise<T>): Promise<T> {
  * ceiling measured in the same run. Never fails for being slow; it reports. `--profile` records
  * CPU profiles of the owner's and the asker's pages during the browser transfers.
  */
-export async function main(root: string, argv: string[]): Promise<void> {
+/** Resolves with the names of the items that failed to run (a slow figure is never a failure). */
+export async function main(root: string, argv: string[]): Promise<string[]> {
   const quick = argv.includes('--quick');
   const items = selectedItems(argv);
   const isVerbose = argv.includes('--verbose');
@@ -64,8 +66,7 @@ export async function main(root: string, argv: string[]): Promise<void> {
     }
     if (items.has('memory')) results['memory'] = memory;
     if (items.has('signaling')) {
-      // SIGNALING: helper F's bench/signaling-scale.ts goes here, e.g.
-      // results['signaling'] = await timed('signaling', () => benchSignalingScale(root, quick));
+      results['signaling'] = await timed('signaling', () => benchSignalingScale(root, quick));
     }
     const chromium = browser?.version();
     const out = { date: new Date().toISOString(), quick, machine: machine(chromium), ...results };
@@ -76,9 +77,21 @@ export async function main(root: string, argv: string[]): Promise<void> {
     console.log(table(results));
     for (const line of profileLines(results)) console.log(line);
     console.log(`\nwritten to bench/results/${fileName}`);
+    return failedItems(results);
   } finally {
     await browser?.close();
     await server.close();
     cleanupWebrtc();
   }
+}
+
+function failedItems(results: Record<string, Item>): string[] {
+  const failed: string[] = [];
+  for (const [name, item] of Object.entries(results)) {
+    if ('failed' in item) failed.push(name);
+    else if (!('ratio' in item) && !('app' in item)) {
+      for (const [part, figure] of Object.entries(item)) if ('failed' in figure) failed.push(`${name}.${part}`);
+    }
+  }
+  return failed;
 }

@@ -39,5 +39,7 @@ await build({
   logLevel: 'error',
 });
 const { main } = await import(pathToFileURL(outfile).href);
-await main(root, args);
-process.exit(0);
+// Figures are never judged, but an item that could not run at all means the harness rotted.
+const failed = await main(root, args);
+if (failed.length > 0) console.error(`bench: these items failed to run: ${failed.join(', ')}`);
+process.exit(failed.length > 0 ? 1 : 0);

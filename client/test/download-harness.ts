@@ -3,6 +3,7 @@ import { ClientSession } from '../src/session/client-session';
 import type { DownloadView } from '../src/transfers/download-view';
 import { person, shared } from './builders';
 import { fakeDeps, flush, sha256Hex, type FakeSocket } from './fakes';
+import { MemoryKv } from './transfer-fakes';
 
 /*
  * Downloads through the whole guest session: the real transfer engine, the daemon played by the
@@ -26,9 +27,30 @@ export function destroySessions(): void {
 
 export type Fakes = ReturnType<typeof fakeDeps>;
 
-/** A guest whose identity is stored, so it connects at once; `previous` carries storage over a reload. */
-export async function guest(files: FileInfo[], previous?: Fakes) {
+/** Chunk storage that counts chunk bytes read back (Blob reads), as opposed to Blob lookups. */
+export class CountingKv extends MemoryKv {
+  byteReads = 0;
+
+  override async get(key: IDBValidKey): Promise<unknown> {
+    const value = await super.get(key);
+    if (!(value instanceof Blob)) return value;
+    const count = () => this.byteReads++;
+    return new (class extends Blob {
+      override arrayBuffer(): Promise<ArrayBuffer> {
+        count();
+        return super.arrayBuffer();
+      }
+    })([value]);
+  }
+}
+
+/**
+ * A guest whose identity is stored, so it connects at once; `previous` carries storage over a
+ * reload; `chunkKv` replaces a first guest's chunk storage.
+ */
+export async function guest(files: FileInfo[], previous?: Fakes, chunkKv?: MemoryKv) {
   const fakes = fakeDeps(previous ? { storage: previous.storage } : {});
+  if (chunkKv) fakes.platform.chunkKv = chunkKv;
   if (previous) {
     fakes.platform.chunkKv = previous.platform.chunkKv;
     fakes.platform.recordKv = previous.platform.recordKv;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FromDaemon } from '@ferry/common';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CHUNK, destroySessions, guest, lastView, makeFile, sent, serve, serveAll } from './download-harness';
+import { CHUNK, CountingKv, destroySessions, guest, lastView, makeFile, sent, serve, serveAll } from './download-harness';
 import { shared } from './builders';
 import { flush, sha256Hex, until } from './fakes';
 
@@ -25,6 +25,47 @@ describe('downloads', () => {
     expect(sha256Hex(fakes.platform.saver.saved[0]?.bytes ?? new Uint8Array())).toBe(file.sha256);
     await until(() => fakes.platform.chunkKv.data.size === 0 && fakes.platform.recordKv.data.size === 0);
     expect(fakes.session.transfers.downloads.busy.get().size).toBe(0);
+  });
+
+  it('hashes the file while it arrives, so the check reads no chunk back at the end', async () => {
+    const bytes = randomBytes(9 * CHUNK + 11);
+    const file = makeFile('f1', bytes);
+    const kv = new CountingKv();
+    const fakes = await guest([file], undefined, kv);
+    fakes.enter();
+    fakes.session.downloadFile('f1');
+    const view = await serveAll(fakes, fakes.socket, new Map([['f1', bytes]]), fakes.session);
+    expect(view.state).toBe('saved');
+    expect(sha256Hex(fakes.platform.saver.saved[0]?.bytes ?? new Uint8Array())).toBe(file.sha256);
+    expect(kv.byteReads).toBe(0);
+  });
+
+  it('hashes chunks that arrive out of order and saves the right file', async () => {
+    const bytes = randomBytes(12 * CHUNK + 1);
+    const file = makeFile('f1', bytes);
+    const kv = new CountingKv();
+    const stored: number[] = [];
+    const set = kv.set.bind(kv);
+    kv.set = (key, value) => {
+      stored.push((key as [string, number])[1]);
+      return set(key, value);
+    };
+    const fakes = await guest([file], undefined, kv);
+    fakes.enter();
+    fakes.session.downloadFile('f1');
+    await until(() => sent(fakes.socket, 'REQUEST_CHUNK').length > 0);
+    // The daemon announces every asked chunk, last first.
+    const [request] = fakes.socket.sentOfType('REQUEST_CHUNK');
+    if (!request) throw new Error('no request');
+    expect(request.end - request.start).toBe(13);
+    for (let index = request.end - 1; index >= request.start; index--) {
+      fakes.platform.relay.chunks.set(`${request.transferId}/${index}`, bytes.subarray(index * CHUNK, (index + 1) * CHUNK));
+      fakes.socket.receive({ type: 'CHUNK_READY', transferId: request.transferId, fileId: 'f1', index });
+    }
+    await until(() => lastView(fakes.session)?.state === 'saved');
+    expect(stored).toEqual(Array.from({ length: 13 }, (_, i) => 12 - i));
+    expect(sha256Hex(fakes.platform.saver.saved[0]?.bytes ?? new Uint8Array())).toBe(file.sha256);
+    expect(kv.byteReads).toBe(0);
   });
 
   it('saves under a safe name', async () => {

@@ -129,7 +129,7 @@ export async function startDaemon(partial: Partial<DaemonOptions> = {}): Promise
     closing ??= (async () => {
       clearInterval(heartbeat);
       clearInterval(sweeper);
-      for (const c of connections) c.close(CLOSE_CODES.goingAway, 'the daemon is shutting down');
+      for (const c of connections) c.closeForShutdown(CLOSE_CODES.goingAway, 'the daemon is shutting down');
       room.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

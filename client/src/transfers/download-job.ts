@@ -3,6 +3,7 @@ import type { Download, DownloadSnapshot, DownloadStatus } from '../../../common
 import type { AppRole, StoredJob } from './download-records';
 import type { DownloadState, DownloadView } from './download-view';
 import type { SaveTarget } from './file-saver';
+import type { RunningHash } from './running-hash';
 
 /*
  * One download as the person sees it: a file, or a folder (one transfer per file, saved as one
@@ -29,6 +30,8 @@ export interface JobItem {
   download: Download | null;
   snapshot: DownloadSnapshot | null;
   unsubscribe: (() => void) | null;
+  /** The whole-file SHA-256, fed as chunks are stored (while a transfer runs in this tab). */
+  hash: RunningHash | null;
 }
 
 export interface Job {
@@ -59,6 +62,7 @@ export function newItem(file: FileInfo, transferId: string, have?: Uint8Array, i
     download: null,
     snapshot: null,
     unsubscribe: null,
+    hash: null,
   };
 }
 

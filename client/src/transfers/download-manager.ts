@@ -9,6 +9,7 @@ import { DownloadsPublisher } from './downloads-publisher';
 import type { FileSaver } from './file-saver';
 import { filesInFolder, zipNameFor } from './folder-zip';
 import { JobSaving } from './job-saving';
+import { RunningHash } from './running-hash';
 import { safeFileName } from './safe-file-name';
 import type { ChunkStorage, RecordStorage } from './transfer-storage';
 
@@ -214,7 +215,8 @@ export class DownloadManager {
     const entry = this.byTransfer.get(download.transferId);
     if (!entry) throw new Error('this download is no longer wanted');
     const [job, item] = entry;
-    const parts = await this.saving.verify(item);
+    const hashed = (await item.hash?.take()) ?? null;
+    const parts = await this.saving.verify(item, hashed);
     // A folder's files wait, checked, until all are: then they are saved as one ZIP.
     if (job.kind === 'file') await this.saving.saveFile(job, item, parts);
   }
@@ -274,9 +276,25 @@ export class DownloadManager {
 
   private startItem(job: Job, item: JobItem): void {
     const hasStored = item.have.some((byte) => byte !== 0);
+    item.hash = this.runningHash(item);
     item.download = this.deps.engine.download(item.file, item.transferId, this.storeFor(job, item), hasStored ? item.have : undefined);
     item.snapshot = item.download.snapshot();
     item.unsubscribe = item.download.onChange((snapshot) => this.onSnapshot(job, item, snapshot));
+  }
+
+  /**
+   * Chunks stored before (a download resumed after a reload) are read back from storage as the
+   * hash reaches them, during the download (hashing state does not outlive the page).
+   */
+  private runningHash(item: JobItem): RunningHash {
+    const total = chunkCount(item.file.size, item.file.chunkSize);
+    const stored: number[] = [];
+    for (let index = 0; index < total; index++) if (((item.have[index >> 3] ?? 0) & (1 << (index & 7))) !== 0) stored.push(index);
+    const readChunk = async (index: number) => {
+      const blob = await this.deps.chunks.get(item.transferId, index);
+      return blob ? new Uint8Array(await blob.arrayBuffer()) : undefined;
+    };
+    return new RunningHash(total, { createHasher: this.deps.createHasher, readChunk }, stored);
   }
 
   private storeFor(job: Job, item: JobItem): DownloadStore {
@@ -284,6 +302,7 @@ export class DownloadManager {
       putChunk: async (index, bytes) => {
         try {
           await this.deps.chunks.put(item.transferId, index, bytes);
+          item.hash?.add(index, bytes);
         } catch (error) {
           const isFull = error instanceof DOMException && error.name === 'QuotaExceededError';
           // Failing the job cancels its transfers, so the engine drops this chunk.
@@ -295,7 +314,10 @@ export class DownloadManager {
         this.persist(job);
         return Promise.resolve();
       },
-      clear: () => this.deps.chunks.deleteTransfers([item.transferId]),
+      clear: () => {
+        item.hash?.reset();
+        return this.deps.chunks.deleteTransfers([item.transferId]);
+      },
     };
   }
 
@@ -366,6 +388,8 @@ export class DownloadManager {
     item.unsubscribe = null;
     if (item.download) this.deps.engine.remove(item.transferId);
     item.download = null;
+    item.hash?.reset();
+    item.hash = null;
     this.byTransfer.delete(item.transferId);
     this.finishing.delete(item.transferId);
   }

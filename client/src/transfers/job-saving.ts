@@ -4,6 +4,7 @@ import type { Logger } from '../platform/types';
 import type { Job, JobItem } from './download-job';
 import type { FileSaver, SaveTarget } from './file-saver';
 import { zipNameFor, zipPaths, zipStream } from './folder-zip';
+import type { HashProgress } from './running-hash';
 import { safeFileName } from './safe-file-name';
 import type { ChunkStorage } from './transfer-storage';
 
@@ -14,32 +15,41 @@ export interface JobSavingDeps {
   logger: Logger;
 }
 
+/** Chunk Blobs looked up at once: each is a reference to the bytes on disk, not the bytes. */
+const LOOKUPS_AT_ONCE = 32;
+
 /**
- * The end of a download: every stored chunk read back in order into an incremental SHA-256 and
- * compared with the owner's, then the file (or the folder's ZIP) written from the stored chunk
- * Blobs. Nothing is saved unless it matched.
+ * The end of a download: the file's SHA-256, finished from where the running hash (fed while the
+ * chunks arrived, see running-hash.ts) got to by reading the remaining stored chunks back in
+ * order, compared with the owner's; then the file (or the folder's ZIP) written from the stored
+ * chunk Blobs. Nothing is saved unless it matched.
  */
 export class JobSaving {
   constructor(private readonly deps: JobSavingDeps) {}
 
-  /** The file's stored chunks, in order, once their SHA-256 matches the owner's; throws otherwise. */
-  async verify(item: JobItem): Promise<Blob[]> {
+  /**
+   * The file's stored chunks, in order, once their SHA-256 matches the owner's; throws otherwise.
+   * `hashed`: chunks [0, nextIndex) already in a hasher; without it everything is read back.
+   */
+  async verify(item: JobItem, hashed: HashProgress | null = null): Promise<Blob[]> {
     const { file } = item;
     if (file.sha256 === undefined) throw new Error('the owner gave no SHA-256 for this file, so it cannot be checked; nothing was saved');
-    const hasher = await this.deps.createHasher();
-    const parts: Blob[] = [];
+    const hasher = hashed?.hasher ?? (await this.deps.createHasher());
     const total = chunkCount(file.size, file.chunkSize);
+    const from = Math.min(hashed?.nextIndex ?? 0, total);
+    const missing = (index: number) => new Error(`chunk ${index} is missing from storage; nothing was saved`);
+    const parts = await this.lookUp(item.transferId, from, missing);
     const read = (index: number) => {
       const reading = this.deps.chunks.get(item.transferId, index).then(async (blob) => {
-        if (!blob) throw new Error(`chunk ${index} is missing from storage; nothing was saved`);
+        if (!blob) throw missing(index);
         return { blob, bytes: new Uint8Array(await blob.arrayBuffer()) };
       });
       reading.catch(() => undefined); // awaited below; a read-ahead left behind must not go unhandled
       return reading;
     };
     // One chunk read ahead while the current one is hashed: two chunks in memory at most.
-    let next = total > 0 ? read(0) : null;
-    for (let index = 0; next !== null; index++) {
+    let next = from < total ? read(from) : null;
+    for (let index = from; next !== null; index++) {
       const { blob, bytes } = await next;
       next = index + 1 < total ? read(index + 1) : null;
       hasher.update(bytes);
@@ -48,6 +58,20 @@ export class JobSaving {
     if (hasher.digestHex() !== file.sha256) {
       await this.deps.chunks.deleteTransfers([item.transferId]);
       throw new Error('the file does not match its SHA-256; nothing was saved');
+    }
+    return parts;
+  }
+
+  /** The Blobs of chunks [0, end) without reading their bytes: a few lookups at a time. */
+  private async lookUp(transferId: string, end: number, missing: (index: number) => Error): Promise<Blob[]> {
+    const parts: Blob[] = [];
+    for (let start = 0; start < end; start += LOOKUPS_AT_ONCE) {
+      const indices = Array.from({ length: Math.min(LOOKUPS_AT_ONCE, end - start) }, (_, i) => start + i);
+      const blobs = await Promise.all(indices.map((index) => this.deps.chunks.get(transferId, index)));
+      blobs.forEach((blob, i) => {
+        if (!blob) throw missing(start + i);
+        parts.push(blob);
+      });
     }
     return parts;
   }

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type CDPSession } from 'playwright-core';
-import { CHROMIUM_PATH } from '../e2e/support/browser';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/support/browser';
 import { treeRssByType, withNewChild } from './browser-processes';
 import { downloadThroughApp, randomFileOnDisk, type AppRoom } from './browser-room';
 import type { Figure } from './report';
@@ -29,22 +29,12 @@ function sum(values: Record<string, number>): number {
 /**
  * The asker's browser with a real profile on disk. Playwright's `browser.newContext()` is an
  * off-the-record profile, whose IndexedDB lives in memory: every stored chunk would count.
- * The flags are e2e/support/browser.ts's, which launches only off-the-record browsers.
  */
 async function launchWithProfile(userDataDir: string): Promise<BrowserContext> {
   return chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--allow-loopback-in-peer-connection',
-    ],
+    args: [...CHROMIUM_ARGS],
   });
 }
 

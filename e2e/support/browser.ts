@@ -4,6 +4,19 @@ import { chromium, type Browser } from 'playwright-core';
 // Debian's chromium package; playwright's own browser download does not work on these machines.
 export const CHROMIUM_PATH = process.env.FERRY_CHROMIUM ?? '/usr/bin/chromium';
 
+/** Flags headless Chromium needs on these machines (../shared/TESTING.md). */
+export const CHROMIUM_ARGS: readonly string[] = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  // Chrome ignores loopback ICE candidates without it, and the e2e network has only loopback.
+  '--allow-loopback-in-peer-connection',
+];
+
 /**
  * Launches the system Chromium. Throws (never skips) when it is missing: a test that needs a
  * browser must run one.
@@ -15,20 +28,5 @@ export async function launchChromium(extraArgs: readonly string[] = []): Promise
         'or point FERRY_CHROMIUM at a Chromium binary.',
     );
   }
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      // Chrome ignores loopback ICE candidates without it, and the e2e network has only loopback.
-      '--allow-loopback-in-peer-connection',
-      ...extraArgs,
-    ],
-  });
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS, ...extraArgs] });
 }

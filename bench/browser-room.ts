@@ -60,10 +60,18 @@ export interface AppRoom {
 
 const SETUP_TIMEOUT_MS = 30_000;
 
-/** `guest` joins and the host approves it; resolves once the guest sees the room. */
-async function joinApproved(host: Person, guest: Person): Promise<void> {
+/** `guest` asks to join; resolves once it is waiting for the host. */
+async function askToJoin(guest: Person): Promise<void> {
   await guest.join(guest.label);
   await client.waitingHeading(guest.page).waitFor({ state: 'visible', timeout: SETUP_TIMEOUT_MS });
+}
+
+/**
+ * The host approves `guest`; resolves once the guest sees the room. One at a time: the host has
+ * one mouse, and two Playwright clicks on one page at once can interleave their moves and presses
+ * (a run approved the owner twice and never the asker; playwright#22339: clicks must not overlap).
+ */
+async function approve(host: Person, guest: Person): Promise<void> {
   await master.approveButton(host.page, guest.label).click({ timeout: SETUP_TIMEOUT_MS });
   await roomUi.filesHeading(guest.page).waitFor({ state: 'visible', timeout: SETUP_TIMEOUT_MS });
 }
@@ -87,10 +95,12 @@ export async function openAppRoom(browser: Browser, options: { isP2pOn: boolean 
     await host.openMaster(daemon.masterToken);
     await master.joinRequestsHeading(host.page).waitFor({ state: 'visible', timeout: SETUP_TIMEOUT_MS });
     const [owner, asker] = await Promise.all([person('owner', await browser.newContext()), person('asker', await browser.newContext())]);
-    await Promise.all([joinApproved(host, owner), joinApproved(host, asker)]);
+    await Promise.all([askToJoin(owner), askToJoin(asker)]);
+    for (const guest of [owner, asker]) await approve(host, guest);
     const addGuest = async (label: string, context: BrowserContext) => {
       const guest = await person(label, context);
-      await joinApproved(host, guest);
+      await askToJoin(guest);
+      await approve(host, guest);
       return guest;
     };
     return { daemon, host, owner, asker, tempDir, addGuest, close };

@@ -4,11 +4,11 @@
 // loopback, as in the e2e suite); then it rebuilds the apps (so the figures are the tree's, not a
 // stale dist/; `--no-build` keeps dist/ when it exists), bundles bench/main.ts with esbuild (as
 // the daemon is built) and runs it.
-import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildAll } from './build.mjs';
+import { bundleNodeEntry } from './bundle-node.mjs';
 import { describeNetwork, reexecInLoopbackNamespace } from './netns.mjs';
 
 const thisFile = fileURLToPath(import.meta.url);
@@ -26,18 +26,7 @@ console.log(describeNetwork('bench'));
 const isBuilt = existsSync(join(root, 'dist', 'web', 'client', 'app.js')) && existsSync(join(root, 'dist', 'daemon', 'cli.js'));
 if (!args.includes('--no-build') || !isBuilt) await buildAll({ quiet: true });
 
-const outfile = join(root, 'dist', 'bench', 'main.js');
-await build({
-  entryPoints: [join(root, 'bench', 'main.ts')],
-  outfile,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
-  alias: { '@ferry/common': join(root, 'common', 'src', 'index.ts') },
-  logLevel: 'error',
-});
+const outfile = await bundleNodeEntry({ root, entry: join('bench', 'main.ts'), outfile: join('dist', 'bench', 'main.js') });
 const { main } = await import(pathToFileURL(outfile).href);
 // Figures are never judged, but an item that could not run at all means the harness rotted.
 const failed = await main(root, args);

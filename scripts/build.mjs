@@ -6,6 +6,7 @@ import { build } from 'esbuild';
 import { cp, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleNodeEntry } from './bundle-node.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -22,17 +23,11 @@ async function exists(path) {
 
 /** The daemon alone (tests that spawn the CLI rebuild just this). */
 export async function buildDaemon({ quiet = false } = {}) {
-  await build({
-    entryPoints: [join(root, 'signaling', 'src', 'cli.ts')],
+  await bundleNodeEntry({
+    root,
+    entry: join('signaling', 'src', 'cli.ts'),
     outfile: outputs[0],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
     sourcemap: true,
-    // Dependencies (some native) stay outside the bundle and load from node_modules.
-    packages: 'external',
-    alias: { '@ferry/common': join(root, 'common', 'src', 'index.ts') },
     logLevel: quiet ? 'error' : 'warning',
   });
 }

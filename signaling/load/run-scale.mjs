@@ -3,25 +3,14 @@
 // [--quick] [--cpu-prof DIR]`. Bundles bench/signaling-scale.ts with esbuild (as scripts/bench.mjs
 // bundles the whole bench) and prints each run's figures as JSON. --cpu-prof writes the daemon's
 // CPU profile (.cpuprofile, open it in Chrome DevTools) to DIR.
-import { build } from 'esbuild';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { bundleNodeEntry } from '../../scripts/bundle-node.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const { values } = parseArgs({ options: { peers: { type: 'string' }, quick: { type: 'boolean' }, 'cpu-prof': { type: 'string' } } });
-const outfile = join(root, 'dist', 'bench', 'signaling-scale.js');
-await build({
-  entryPoints: [join(root, 'bench', 'signaling-scale.ts')],
-  outfile,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
-  alias: { '@ferry/common': join(root, 'common', 'src', 'index.ts') },
-  logLevel: 'error',
-});
+const outfile = await bundleNodeEntry({ root, entry: join('bench', 'signaling-scale.ts'), outfile: join('dist', 'bench', 'signaling-scale.js') });
 const { benchSignalingScale, runScale } = await import(pathToFileURL(outfile).href);
 const log = (line) => console.log(line);
 if (values.peers === undefined) {

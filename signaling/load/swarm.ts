@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { bundleNodeEntry } from '../../scripts/bundle-node.mjs';
 import type { SwarmCommand, SwarmConfig, SwarmReply, SwarmResults } from './swarm-protocol';
 
 /*
@@ -11,20 +11,8 @@ import type { SwarmCommand, SwarmConfig, SwarmReply, SwarmResults } from './swar
 const DEFAULT_TIMEOUT_MS = 120_000;
 
 /** Builds the worker into dist/load/ (inside the repository, so `ws` resolves from node_modules). */
-export async function buildSwarmWorker(root: string): Promise<string> {
-  const outfile = join(root, 'dist', 'load', 'swarm-worker.js');
-  await build({
-    entryPoints: [join(root, 'signaling', 'load', 'swarm-worker.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    alias: { '@ferry/common': join(root, 'common', 'src', 'index.ts') },
-    logLevel: 'error',
-  });
-  return outfile;
+export function buildSwarmWorker(root: string): Promise<string> {
+  return bundleNodeEntry({ root, entry: join('signaling', 'load', 'swarm-worker.ts'), outfile: join('dist', 'load', 'swarm-worker.js') });
 }
 
 export class Swarm {

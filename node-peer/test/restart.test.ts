@@ -1,12 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Download } from '../../common/src/transfer/index';
-import { buildDaemon } from '../../scripts/build.mjs';
+import { BUILD_TIMEOUT_MS, buildDaemonIfStale, CliProcess, killAllCli } from '../../signaling/test/support/cli-process';
 import { FerryPeer } from '../src/ferry-peer';
 import { cleanupWebrtc } from '../src/wrtc';
 
@@ -16,74 +14,22 @@ import { cleanupWebrtc } from '../src/wrtc';
  * its privateId, keeps its identity, approval and files, and the download finishes byte-exact.
  */
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const bin = join(root, 'signaling', 'bin', 'ferry.js');
-const bundle = join(root, 'dist', 'daemon', 'cli.js');
 const START_TIMEOUT_MS = 20_000;
 const CHUNK = 256 * 1024;
 const FILE_BYTES = 16 * 1024 * 1024;
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
-function newestMtimeMs(folder: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(folder, { withFileTypes: true })) {
-    const path = join(folder, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtimeMs(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
+beforeAll(buildDaemonIfStale, BUILD_TIMEOUT_MS);
 
-// bin/ferry.js runs the built bundle: rebuild the daemon when its sources are newer (as cli.test.ts does).
-beforeAll(async () => {
-  const sources = Math.max(newestMtimeMs(join(root, 'signaling', 'src')), newestMtimeMs(join(root, 'common', 'src')));
-  if (existsSync(bundle) && statSync(bundle).mtimeMs >= sources) return;
-  await buildDaemon({ quiet: true });
-}, 60_000);
+/** The real daemon as a child process, on 127.0.0.1 and without the QR code. */
+const startDaemon = (args: string[]) => new CliProcess(['--host', '127.0.0.1', '--no-qr', ...args], { startTimeoutMs: START_TIMEOUT_MS });
 
-/** The real daemon as a child process; resolves once it printed where it listens and its master link. */
-class DaemonProcess {
-  output = '';
-  readonly exited: Promise<number | null>;
-  private readonly child: ChildProcess;
-
-  constructor(args: string[]) {
-    const { FERRY_MASTER_TOKEN: _ignored, ...env } = process.env;
-    this.child = spawn(process.execPath, [bin, '--host', '127.0.0.1', '--no-qr', ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
-    const collect = (chunk: Buffer) => {
-      this.output += chunk.toString('utf8');
-    };
-    this.child.stdout?.on('data', collect);
-    this.child.stderr?.on('data', collect);
-    running.add(this);
-  }
-
-  async started(): Promise<{ url: string; port: number; token: string }> {
-    const deadline = Date.now() + START_TIMEOUT_MS;
-    for (;;) {
-      const url = /listening on (http:\/\/[^\s/]+)/.exec(this.output)?.[1];
-      const token = /#token=(\S+)/.exec(this.output)?.[1];
-      if (url !== undefined && token !== undefined) return { url, port: Number(new URL(url).port), token: decodeURIComponent(token) };
-      if (this.child.exitCode !== null || Date.now() > deadline) throw new Error(`the daemon did not start:\n${this.output}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-
-  /** kill -9: no handler runs, nothing is flushed or closed by the daemon itself. */
-  async kill9(): Promise<void> {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
-    await this.exited;
-  }
-}
-
-const running = new Set<DaemonProcess>();
 const peers: FerryPeer[] = [];
 const folders: string[] = [];
 
 afterEach(async () => {
   await Promise.all(peers.splice(0).map((p) => p.close()));
-  for (const daemon of running) await daemon.kill9();
-  running.clear();
+  await killAllCli();
   for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 afterAll(() => cleanupWebrtc());
@@ -123,8 +69,8 @@ describe.each([
     const dataDir = mkdtempSync(join(tmpdir(), 'ferry-restart-'));
     folders.push(dataDir);
     // No --master-token: the one made up at first start must be kept for the master to return.
-    const first = new DaemonProcess(['--port', '0', '--data-dir', dataDir, ...extraArgs]);
-    const { url, port, token } = await first.started();
+    const first = startDaemon(['--port', '0', '--data-dir', dataDir, ...extraArgs]);
+    const { url, port, masterToken: token } = await first.started();
     expect(first.output).toContain(`state kept in ${join(dataDir, 'ferry.sqlite')}`);
 
     const master = await FerryPeer.connect({ url, masterToken: token, chunkSize: CHUNK });
@@ -146,11 +92,11 @@ describe.each([
     expect(download.status).not.toBe('complete');
     const chunksAtKill = download.have.count;
 
-    const second = new DaemonProcess(['--port', String(port), '--data-dir', dataDir, ...extraArgs]);
+    const second = startDaemon(['--port', String(port), '--data-dir', dataDir, ...extraArgs]);
     const restarted = await second.started();
     const restartedAtMs = Date.now();
     expect(restarted.url).toBe(url);
-    expect(restarted.token).toBe(token);
+    expect(restarted.masterToken).toBe(token);
 
     await until(() => master.reconnects >= 1 && owner.reconnects >= 1 && asker.reconnects >= 1, 'all three reconnect');
     expect({ master: master.publicId, owner: owner.publicId, asker: asker.publicId }).toEqual(ids);

@@ -1,134 +1,26 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { connect as connectTls } from 'node:tls';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { closeAll, Peer, registerClient, registerMaster } from './helpers';
-import { buildDaemon } from '../../scripts/build.mjs';
+import { BUILD_TIMEOUT_MS, buildDaemonIfStale, CliProcess, ferryBin, killAllCli, repoRoot } from './support/cli-process';
 
 // The command line is a contract too: `node signaling/bin/ferry.js`, a real process, real signals.
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const bin = join(root, 'signaling', 'bin', 'ferry.js');
-const bundle = join(root, 'dist', 'daemon', 'cli.js');
-const START_TIMEOUT_MS = 15_000;
-const EXIT_TIMEOUT_MS = 5_000;
-
-function newestMtimeMs(folder: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(folder, { withFileTypes: true })) {
-    const path = join(folder, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtimeMs(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/**
- * bin/ferry.js runs the built bundle. Rebuild only the daemon (as scripts/build.mjs does) when the
- * sources are newer, so these tests never run yesterday's daemon, without touching the web apps.
- */
-beforeAll(async () => {
-  const sources = Math.max(newestMtimeMs(join(root, 'signaling', 'src')), newestMtimeMs(join(root, 'common', 'src')));
-  if (existsSync(bundle) && statSync(bundle).mtimeMs >= sources) return;
-  await buildDaemon({ quiet: true });
-}, 60_000);
-
-class Cli {
-  output = '';
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  private readonly child: ChildProcess;
-  private readonly listeners = new Set<() => void>();
-
-  constructor(args: string[], env: Record<string, string> = {}) {
-    const { FERRY_MASTER_TOKEN: _ignored, ...inherited } = process.env;
-    this.child = spawn(process.execPath, [bin, ...args], { cwd: root, env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve({ code, signal })));
-    const collect = (chunk: Buffer) => {
-      this.output += chunk.toString('utf8');
-      for (const listener of this.listeners) listener();
-    };
-    this.child.stdout?.on('data', collect);
-    this.child.stderr?.on('data', collect);
-    running.add(this);
-  }
-
-  /** Resolves with the first match of `pattern` in stdout+stderr (waiting for more output). */
-  waitFor(pattern: RegExp, timeoutMs = START_TIMEOUT_MS): Promise<RegExpMatchArray> {
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        const match = this.output.match(pattern);
-        if (!match) return false;
-        clearTimeout(timer);
-        this.listeners.delete(listener);
-        resolve(match);
-        return true;
-      };
-      const listener = () => void check();
-      const timer = setTimeout(() => {
-        this.listeners.delete(listener);
-        reject(new Error(`no ${String(pattern)} within ${timeoutMs} ms; output:\n${this.output}`));
-      }, timeoutMs);
-      if (!check()) this.listeners.add(listener);
-    });
-  }
-
-  /** The base URL once the daemon listens, and the master and join links it printed. */
-  async started(): Promise<{ url: string; masterLink: URL; joinLink: URL }> {
-    const [, url = ''] = await this.waitFor(/listening on (https?:\/\/[^\s/]+)/);
-    const links = async (): Promise<URL[]> => {
-      await this.waitFor(new RegExp(`${escape(url)}\\S*#token=\\S+`));
-      await this.waitFor(new RegExp(`(?:join|client)[^\\n]*${escape(url)}`, 'i'));
-      return [...this.output.matchAll(/https?:\/\/\S+/g)].map((m) => new URL(m[0]));
-    };
-    const all = await links();
-    const masterLink = all.find((u) => u.hash.startsWith('#token='));
-    const joinLink = all.find((u) => u.origin === new URL(url).origin && !u.hash.includes('token'));
-    if (!masterLink || !joinLink) throw new Error(`links not found in:\n${this.output}`);
-    return { url, masterLink, joinLink };
-  }
-
-  signal(name: NodeJS.Signals): void {
-    this.child.kill(name);
-  }
-
-  async exit(name: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-    this.signal(name);
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new Error(`still running ${EXIT_TIMEOUT_MS} ms after ${name}`)), EXIT_TIMEOUT_MS);
-    });
-    try {
-      return await Promise.race([this.exited, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  async kill(): Promise<void> {
-    if (this.child.exitCode === null && this.child.signalCode === null) {
-      this.child.kill('SIGKILL');
-      await this.exited;
-    }
-  }
-}
-
-const running = new Set<Cli>();
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+beforeAll(buildDaemonIfStale, BUILD_TIMEOUT_MS);
 
 afterEach(async () => {
   await closeAll();
-  for (const cli of running) await cli.kill();
-  running.clear();
+  await killAllCli();
 });
 
 const ARGS = ['--port', '0', '--p2p', 'off', '--host', '127.0.0.1'];
 
 describe('ferry command line', () => {
   it('prints where it listens and both links; serves the protocol; exits 0 on SIGTERM', async () => {
-    const cli = new Cli([...ARGS, '--master-token', 'T0ken-from-cli']);
+    const cli = new CliProcess([...ARGS, '--master-token', 'T0ken-from-cli']);
     const { url, masterLink, joinLink } = await cli.started();
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(url).not.toMatch(/:0$/);
@@ -151,7 +43,7 @@ describe('ferry command line', () => {
   });
 
   it('exits 0 on SIGINT with peers connected', async () => {
-    const cli = new Cli([...ARGS, '--master-token', 'sigint-token']);
+    const cli = new CliProcess([...ARGS, '--master-token', 'sigint-token']);
     const { url } = await cli.started();
     const master = await registerMaster({ url }, { token: 'sigint-token' });
     expect(await cli.exit('SIGINT')).toEqual({ code: 0, signal: null });
@@ -159,8 +51,8 @@ describe('ferry command line', () => {
   });
 
   it('makes up a random master token when none is given', async () => {
-    const first = new Cli(ARGS);
-    const second = new Cli(ARGS);
+    const first = new CliProcess(ARGS);
+    const second = new CliProcess(ARGS);
     const [a, b] = await Promise.all([first.started(), second.started()]);
     const tokenA = a.masterLink.hash.slice('#token='.length);
     const tokenB = b.masterLink.hash.slice('#token='.length);
@@ -176,8 +68,8 @@ describe('ferry command line', () => {
   });
 
   it('serves https and wss with --tls-cert and --tls-key', async () => {
-    const fixtures = join(root, 'signaling', 'test', 'fixtures');
-    const cli = new Cli([...ARGS, '--master-token', 'tls-token', '--tls-cert', join(fixtures, 'tls-cert.pem'), '--tls-key', join(fixtures, 'tls-key.pem')]);
+    const fixtures = join(repoRoot, 'signaling', 'test', 'fixtures');
+    const cli = new CliProcess([...ARGS, '--master-token', 'tls-token', '--tls-cert', join(fixtures, 'tls-cert.pem'), '--tls-key', join(fixtures, 'tls-key.pem')]);
     const { url, masterLink } = await cli.started();
     expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     expect(masterLink.protocol).toBe('https:');
@@ -189,7 +81,7 @@ describe('ferry command line', () => {
   });
 
   it('--tls self-signed serves a certificate for its address, and prints its fingerprint', async () => {
-    const cli = new Cli([...ARGS, '--master-token', 'tls-token', '--tls', 'self-signed']);
+    const cli = new CliProcess([...ARGS, '--master-token', 'tls-token', '--tls', 'self-signed']);
     const { url, masterLink } = await cli.started();
     expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     expect(masterLink.protocol).toBe('https:');
@@ -212,7 +104,7 @@ describe('ferry command line', () => {
 
   it('passes --ice-servers to the peers', async () => {
     const iceServers = [{ urls: 'stun:stun.example.org:3478' }];
-    const cli = new Cli([...ARGS, '--master-token', 'ice', '--ice-servers', JSON.stringify(iceServers)]);
+    const cli = new CliProcess([...ARGS, '--master-token', 'ice', '--ice-servers', JSON.stringify(iceServers)]);
     const { url } = await cli.started();
     const alice = await registerClient({ url }, 'alice');
     expect(alice.ack).toMatchObject({ iceServers, p2p: false });
@@ -223,11 +115,11 @@ describe('ferry command line', () => {
     ['an unknown flag', ['--bogus']],
     ['a bad --p2p value', ['--p2p', 'maybe']],
     ['bad --ice-servers JSON', ['--ice-servers', '{not json']],
-    ['a --tls-cert without --tls-key', ['--tls-cert', bin]],
+    ['a --tls-cert without --tls-key', ['--tls-cert', ferryBin]],
     ['an unknown --tls mode', ['--tls', 'maybe']],
-    ['--tls self-signed with --tls-cert', ['--tls', 'self-signed', '--tls-cert', bin, '--tls-key', bin]],
+    ['--tls self-signed with --tls-cert', ['--tls', 'self-signed', '--tls-cert', ferryBin, '--tls-key', ferryBin]],
   ])('refuses %s with a non-zero exit', async (_name, extra) => {
-    const cli = new Cli(['--port', '0', '--host', '127.0.0.1', ...extra]);
+    const cli = new CliProcess(['--port', '0', '--host', '127.0.0.1', ...extra]);
     const { code } = await cli.exited;
     expect(code).not.toBe(0);
     expect(code).not.toBeNull();
@@ -235,7 +127,7 @@ describe('ferry command line', () => {
   });
 
   it('takes the master token from FERRY_MASTER_TOKEN', async () => {
-    const cli = new Cli(ARGS, { FERRY_MASTER_TOKEN: 'from-the-env' });
+    const cli = new CliProcess(ARGS, { env: { FERRY_MASTER_TOKEN: 'from-the-env' } });
     const { url, masterLink } = await cli.started();
     expect(masterLink.hash).toBe('#token=from-the-env');
     await registerMaster({ url }, { token: 'from-the-env' });
@@ -284,35 +176,35 @@ describe('ferry command line: the room database (--data-dir)', () => {
 
   it('says where the room is kept; a restart without --master-token prints the same master link', async () => {
     const dataDir = tempDir();
-    const first = new Cli([...ARGS, '--data-dir', dataDir]);
+    const first = new CliProcess([...ARGS, '--data-dir', dataDir]);
     const a = await first.started();
     expect(first.output).toContain(`state kept in ${join(dataDir, 'ferry.sqlite')}`);
     const master = await registerMaster({ url: a.url }, { token: decodeURIComponent(a.masterLink.hash.slice('#token='.length)) });
-    await first.kill();
-    const second = new Cli([...ARGS, '--port', a.masterLink.port, '--data-dir', dataDir]);
+    await first.kill9();
+    const second = new CliProcess([...ARGS, '--port', a.masterLink.port, '--data-dir', dataDir]);
     const b = await second.started();
     expect(b.masterLink.href).toBe(a.masterLink.href);
     const back = await registerMaster({ url: b.url }, { token: decodeURIComponent(b.masterLink.hash.slice('#token='.length)), privateId: master.privateId });
     expect(back.publicId).toBe(master.publicId);
     expect((await second.exit('SIGTERM')).code).toBe(0);
-    const memory = new Cli(ARGS);
+    const memory = new CliProcess(ARGS);
     await memory.started();
     expect(memory.output).toMatch(/state kept in memory/);
   });
 
   it('refuses a second daemon on the same --data-dir with exit code 2; the first keeps serving', async () => {
     const dataDir = tempDir();
-    const first = new Cli([...ARGS, '--data-dir', dataDir, '--master-token', 'lock-token']);
+    const first = new CliProcess([...ARGS, '--data-dir', dataDir, '--master-token', 'lock-token']);
     const { url } = await first.started();
-    const second = new Cli([...ARGS, '--data-dir', dataDir, '--master-token', 'lock-token']);
+    const second = new CliProcess([...ARGS, '--data-dir', dataDir, '--master-token', 'lock-token']);
     expect((await second.exited).code).toBe(2);
     expect(second.output).toMatch(/another Ferry daemon is already using/);
     expect(second.output).toContain(dataDir);
     expect(second.output).not.toMatch(/listening on/);
     await registerMaster({ url }, { token: 'lock-token' });
     // kill -9 leaves no stale lock: the OS lets it go with the process.
-    await first.kill();
-    const third = new Cli([...ARGS, '--data-dir', dataDir, '--master-token', 'lock-token']);
+    await first.kill9();
+    const third = new CliProcess([...ARGS, '--data-dir', dataDir, '--master-token', 'lock-token']);
     await third.started();
     expect((await third.exit('SIGTERM')).code).toBe(0);
   });

@@ -5,6 +5,12 @@ import { client } from './ui.js';
 const ACTION_TIMEOUT_MS = 15_000;
 const NAVIGATION_TIMEOUT_MS = 30_000;
 
+/** What Chrome treats as a secure context: https, or loopback over http. */
+function isSecureOrigin(url: string): boolean {
+  const { protocol, hostname } = new URL(url);
+  return protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(hostname);
+}
+
 /** One human in the room: their own browser context (own storage, own IndexedDB) and tab. */
 export class Person {
   readonly dialogs: string[] = [];
@@ -23,8 +29,9 @@ export class Person {
   }
 
   static async create(label: string, context: BrowserContext, baseUrl: string): Promise<Person> {
-    // Chrome lists network interfaces for ICE only after a media permission (see TESTING.md).
-    await context.grantPermissions(['camera', 'microphone'], { origin: baseUrl });
+    // Chrome lists network interfaces for ICE only after a media permission (see TESTING.md). It
+    // refuses that permission to insecure origins (a LAN name over plain http), as it would a person.
+    if (isSecureOrigin(baseUrl)) await context.grantPermissions(['camera', 'microphone'], { origin: baseUrl });
     const person = new Person(label, context, baseUrl);
     person.#page = await context.newPage();
     return person;

@@ -5,7 +5,7 @@ import type { FileSaver, SaveTarget } from '../transfers/file-saver';
 import type { RelayGetOutcome, RelayPutOutcome, TransferPlatform } from '../transfers/transfer-platform';
 import { getFailure, putOutcome } from './relay-status';
 import type { KvStore } from '../transfers/transfer-storage';
-import { createWasmHasher, wasmSha256 } from '../transfers/wasm-sha256';
+import { chunkSha256, createWasmHasher } from '../transfers/sha256';
 
 /*
  * The real transfer ports of a browser page: WebRTC through simple-peer's browser bundle, the
@@ -117,7 +117,8 @@ export function browserTransferPlatform(options: BrowserTransferOptions): Transf
   return {
     clock: systemClock,
     createHasher: createWasmHasher,
-    sha256: wasmSha256,
+    // crypto.subtle exists only on secure pages (https, localhost); plain-http LAN pages hash in WASM.
+    sha256: chunkSha256(options.window.isSecureContext ? options.window.crypto.subtle : undefined),
     createLink: ({ initiator, sendSignal, iceServers }) =>
       createSimplePeerLink({
         SimplePeer,

@@ -87,3 +87,55 @@ export async function withNewChild<T>(launch: () => Promise<T>): Promise<{ value
   const added = [...ownChildren()].filter((pid) => !before.has(pid));
   return { value, pid: added.length === 1 ? added[0] : undefined };
 }
+
+/** Clock ticks per second of /proc's CPU times (USER_HZ: 100 on every Linux Ferry runs on). */
+const TICKS_PER_SECOND = 100;
+
+function cpuTicks(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // After "(comm)": state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime.
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Who a process of this bench is: the bench itself (it runs the bare server), the daemon, or a Chromium role. */
+function benchRole(pid: number): string {
+  if (pid === process.pid) return 'bench';
+  try {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    if (/ferry\.js|daemon[/\\]cli\.js/.test(cmdline)) return 'daemon';
+    if (/chrom/i.test(cmdline)) return `chromium:${chromiumType(pid)}`;
+    return 'other';
+  } catch {
+    return 'gone';
+  }
+}
+
+export type CpuSnapshot = ReadonlyMap<number, { role: string; ticks: number }>;
+
+/** CPU ticks so far of this process and all its descendants (browsers, daemons). */
+export function cpuSnapshot(): CpuSnapshot {
+  const snapshot = new Map<number, { role: string; ticks: number }>();
+  for (const pid of processTree(process.pid)) {
+    const ticks = cpuTicks(pid);
+    if (ticks !== undefined) snapshot.set(pid, { role: benchRole(pid), ticks });
+  }
+  return snapshot;
+}
+
+/**
+ * CPU seconds each role used between two snapshots (processes of one role summed; one started
+ * in between counts from zero, one that ended in between is missing).
+ */
+export function cpuSecondsBetween(before: CpuSnapshot, after: CpuSnapshot): Record<string, number> {
+  const byRole: Record<string, number> = {};
+  for (const [pid, { role, ticks }] of after) {
+    const used = (ticks - (before.get(pid)?.ticks ?? 0)) / TICKS_PER_SECOND;
+    byRole[role] = (byRole[role] ?? 0) + used;
+  }
+  return byRole;
+}

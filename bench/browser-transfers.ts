@@ -4,6 +4,7 @@ import type { CDPSession } from 'playwright-core';
 import type { BareServer } from './bare-server';
 import { rawChannelMiBps, rawRelayMiBps } from './browser-ceilings';
 import { startProfiling, stopProfiling, type ProfileSummary } from './browser-profile';
+import { cpuSecondsBetween, cpuSnapshot } from './browser-processes';
 import { downloadThroughApp, randomFileOnDisk, type AppRoom, type SourceFile } from './browser-room';
 import type { Figure } from './report';
 
@@ -19,6 +20,25 @@ export interface BrowserBenchOptions {
 }
 
 type Ceiling = (room: AppRoom, totalBytes: number) => Promise<number>;
+
+/** CPU milliseconds per MiB moved, by process role, while `run` ran (where the CPU went). */
+async function cpuPerMiB<T>(totalBytes: number, run: () => Promise<T>): Promise<{ value: T; msPerMiB: Record<string, number> }> {
+  const before = cpuSnapshot();
+  const value = await run();
+  const seconds = cpuSecondsBetween(before, cpuSnapshot());
+  const msPerMiB: Record<string, number> = {};
+  for (const [role, used] of Object.entries(seconds)) if (used > 0) msPerMiB[role] = Math.round((used * 1000) / (totalBytes / MIB));
+  msPerMiB['total'] = Object.values(seconds).reduce((sum, used) => sum + Math.round((used * 1000) / (totalBytes / MIB)), 0);
+  return { value, msPerMiB };
+}
+
+const flatCpu = (side: string, msPerMiB: Record<string, number> = {}) =>
+  Object.fromEntries(Object.entries(msPerMiB).map(([role, ms]) => [`${side}CpuMsPerMiB.${role}`, ms]));
+
+const describeCpu = (msPerMiB: Record<string, number>) =>
+  Object.entries(msPerMiB)
+    .map(([role, ms]) => `${role} ${ms}`)
+    .join(', ');
 
 /** The same bytes under another name (a hard link), so each run is its own shared file. */
 async function renamed(room: AppRoom, source: SourceFile, name: string): Promise<SourceFile> {
@@ -44,27 +64,33 @@ async function measure(
   let ceiling = 0;
   let app = 0;
   let tailSeconds = 0;
+  // From the last run of each: CPU ms per MiB by process role.
+  const cpuMsPerMiB: { ceiling?: Record<string, number>; app?: Record<string, number> } = {};
   const profiles: Record<string, ProfileSummary> = {};
   for (let run = 1; run <= runs; run++) {
-    const runCeiling = await item.ceiling(room, totalBytes);
-    log(`ceiling ${runCeiling.toFixed(1)} MiB/s`);
+    const { value: runCeiling, msPerMiB: ceilingCpu } = await cpuPerMiB(totalBytes, () => item.ceiling(room, totalBytes));
+    cpuMsPerMiB.ceiling = ceilingCpu;
+    log(`ceiling ${runCeiling.toFixed(1)} MiB/s; CPU ms per MiB: ${describeCpu(ceilingCpu)}`);
     ceiling = Math.max(ceiling, runCeiling);
     const file = await renamed(room, source, `${item.label}-${run}.bin`);
     const isProfiled = options.isProfiling && run === runs;
     let sessions: { owner: CDPSession; asker: CDPSession } | undefined;
-    const result = await downloadThroughApp(room, file, timeoutMs, {
-      onStarted: async () => {
-        if (!isProfiled) return;
-        const [owner, asker] = await Promise.all([startProfiling(room.owner.page), startProfiling(room.asker.page)]);
-        sessions = { owner, asker };
-      },
-    });
+    const { value: result, msPerMiB: appCpu } = await cpuPerMiB(totalBytes, () =>
+      downloadThroughApp(room, file, timeoutMs, {
+        onStarted: async () => {
+          if (!isProfiled) return;
+          const [owner, asker] = await Promise.all([startProfiling(room.owner.page), startProfiling(room.asker.page)]);
+          sessions = { owner, asker };
+        },
+      }),
+    );
+    cpuMsPerMiB.app = appCpu;
     if (sessions) {
       profiles['owner'] = await stopProfiling(sessions.owner, options.root, `${item.label}-owner`);
       profiles['asker'] = await stopProfiling(sessions.asker, options.root, `${item.label}-asker`);
     }
     if (result.route !== item.route) throw new Error(`${item.label}: the download went ${result.route}, expected ${item.route}`);
-    log(`app ${(totalBytes / MIB / result.seconds).toFixed(1)} MiB/s (${result.seconds.toFixed(1)} s, of which ${result.tailSeconds.toFixed(1)} s checking and saving)`);
+    log(`app ${(totalBytes / MIB / result.seconds).toFixed(1)} MiB/s (${result.seconds.toFixed(1)} s, of which ${result.tailSeconds.toFixed(1)} s checking and saving); CPU ms per MiB: ${describeCpu(appCpu)}`);
     if (totalBytes / MIB / result.seconds > app) tailSeconds = result.tailSeconds;
     app = Math.max(app, totalBytes / MIB / result.seconds);
   }
@@ -76,7 +102,8 @@ async function measure(
     sizeBytes: totalBytes,
     goal: item.goal,
     // The best app run's time from "Checking" (every chunk stored) to the saved file.
-    extra: { tailSeconds },
+    // Where the CPU went in the last run of each side, by process role: `appCpuMsPerMiB.<role>`.
+    extra: { tailSeconds, ...flatCpu('ceiling', cpuMsPerMiB.ceiling), ...flatCpu('app', cpuMsPerMiB.app) },
     ...(options.isProfiling ? { profiles } : {}),
   };
 }

@@ -3,7 +3,7 @@ import { homedir, hostname, networkInterfaces } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderUnicodeCompact } from 'uqr';
-import { IceServers } from '@ferry/common';
+import { IceServers, limits } from '@ferry/common';
 import { startDaemon } from './daemon';
 import type { DaemonOptions, Logger } from './options';
 import { certificateHosts, selfSignedCertificate } from './self-signed';
@@ -22,8 +22,9 @@ const USAGE = `Usage: ferry [options]
   --p2p on|off           off sends every transfer through the HTTP relay (default on)
   --relay-ttl SECONDS    relay chunks not fetched by then are deleted (default 60)
   --relay-quota MIB      bytes the relay may hold at once (default 128)
-  --register-rate N      registrations per second from one address, burst 3N (default 20;
-                         0 = no limit, for load tests that open many sockets from one machine)
+  --register-rate N      limits by address, off by default (0; many people may share one
+                         address): N registrations per second from one address, burst 3N, and
+                         at most 32 sockets from one address not yet registered
   --grace SECONDS        how long an offline peer's files stay listed (default 300)
   --ice-servers JSON     STUN/TURN servers for WebRTC, e.g. '[{"urls":"stun:stun.example.org"}]'
   --tls-cert FILE        serve HTTPS/WSS with this certificate (PEM) ...
@@ -36,10 +37,13 @@ const USAGE = `Usage: ferry [options]
 
 class UsageError extends Error {}
 
-/** `--register-rate`: 0 lifts the limit (loopback load tests open thousands of sockets from one address). */
+/** `--register-rate`: limits by remote address, off at 0 (the default). */
 function registerRate(perSecond: number): Partial<DaemonOptions> {
-  if (perSecond === 0) return { registerRatePerSecond: Number.POSITIVE_INFINITY, registerBurst: Number.POSITIVE_INFINITY };
-  return { registerRatePerSecond: perSecond, registerBurst: perSecond * 3 };
+  if (perSecond === 0) {
+    // The total cap on unregistered sockets stays: it bounds the daemon, not one address.
+    return { registerRatePerSecond: Number.POSITIVE_INFINITY, registerBurst: Number.POSITIVE_INFINITY, maxUnregisteredPerAddress: Number.POSITIVE_INFINITY };
+  }
+  return { registerRatePerSecond: perSecond, registerBurst: perSecond * 3, maxUnregisteredPerAddress: limits.MAX_UNREGISTERED_SOCKETS_PER_ADDRESS };
 }
 
 const VALUE_OPTIONS = new Set(['--host', '--port', '--master-token', '--p2p', '--relay-ttl', '--relay-quota', '--grace', '--ice-servers', '--tls-cert', '--tls-key', '--tls', '--data-dir', '--register-rate']);
@@ -140,7 +144,7 @@ export function parseCli(
       p2p: p2p === 'on',
       relayTtlMs: numberOption(values['relay-ttl'], 'relay-ttl', 60, 1, 86_400) * 1000,
       relayQuotaBytes: numberOption(values['relay-quota'], 'relay-quota', 128, 1, 65_536) * 1024 * 1024,
-      ...registerRate(numberOption(values['register-rate'], 'register-rate', 20, 0, 1_000_000)),
+      ...registerRate(numberOption(values['register-rate'], 'register-rate', 0, 0, 1_000_000)),
       gracePeriodMs: numberOption(values.grace, 'grace', 300, 0, 86_400 * 7) * 1000,
       iceServers,
       tls,

@@ -12,6 +12,8 @@ export interface RegistrationLimit {
   readonly perAddress: KeyedBuckets;
   /** The socket's remote address (behind a reverse proxy, every peer shares the proxy's). */
   readonly address: string;
+  /** Frees the socket's place among the unregistered ones (unregistered-sockets.ts); may be called again. */
+  readonly onRegistered?: () => void;
 }
 
 /**
@@ -124,6 +126,7 @@ export class Connection implements Session {
         return;
       }
       this.room.handle(this, message);
+      if (isRegistering && this.peer) this.registrationLimit?.onRegistered?.();
     } catch (error) {
       // A bug in a handler must cost one message, not the daemon.
       this.room.options.logger.warn(`error handling a message on session ${this.id}: ${String(error)}`);

@@ -16,6 +16,7 @@ import { Room } from './room';
 import { newSecret } from './secrets';
 import { openRoomStore } from './store/sqlite-store';
 import { StaticFiles } from './static-files';
+import { UnregisteredSockets } from './unregistered-sockets';
 
 export type { DaemonOptions } from './options';
 
@@ -26,6 +27,8 @@ export interface Daemon {
   readonly room: Room;
   /** The room's database file, or "memory" when it is not kept across restarts. */
   readonly storage: string;
+  /** Sockets upgraded but not registered yet (capped per address and in total). */
+  readonly unregisteredSockets: number;
   close(): Promise<void>;
 }
 
@@ -49,6 +52,7 @@ export async function startDaemon(partial: Partial<DaemonOptions> = {}): Promise
   const statics = new StaticFiles(options.webRoot);
   const connections = new Set<Connection>();
   const registrationsPerAddress = new KeyedBuckets(options.registerRatePerSecond, options.registerBurst, options.now);
+  const unregistered = new UnregisteredSockets(options.maxUnregisteredPerAddress, options.maxUnregistered);
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const pathname = pathOf(req);
@@ -78,12 +82,25 @@ export async function startDaemon(partial: Partial<DaemonOptions> = {}): Promise
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.MAX_FRAME_BYTES, perMessageDeflate: false });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (pathOf(req) !== '/ws' || !sameOrigin(req)) {
-      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      return;
+    if (pathOf(req) !== '/ws' || !sameOrigin(req)) return refuseUpgrade(socket, '403 Forbidden');
+    // The socket is gone already: nothing to serve, and its 'close' may have passed.
+    if (socket.destroyed) return;
+    // The same address as the registration rate's (behind a reverse proxy: the proxy's, for all).
+    const address = req.socket.remoteAddress ?? '';
+    const admission = unregistered.admit(address);
+    if (!admission.isAdmitted) {
+      // 429 like the relay's rate limit when the address is over its own share; 503 when the
+      // daemon as a whole is full, which is no fault of this client.
+      return admission.reason === 'address-full'
+        ? refuseUpgrade(socket, '429 Too Many Requests', 'too many connections from your address have not registered yet; retry in a moment')
+        : refuseUpgrade(socket, '503 Service Unavailable', 'too many connections have not registered yet; retry in a moment');
     }
+    // Every end of the socket (a failed handshake, a close, the register timeout, a cut) passes
+    // here; registering frees the slot earlier. The release is idempotent.
+    socket.once('close', admission.release);
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const connection = new Connection(ws, room, { perAddress: registrationsPerAddress, address: req.socket.remoteAddress ?? '' }, socket);
+      const registration = { perAddress: registrationsPerAddress, address, onRegistered: admission.release };
+      const connection = new Connection(ws, room, registration, socket);
       connections.add(connection);
       ws.on('close', () => connections.delete(connection));
     });
@@ -146,7 +163,16 @@ export async function startDaemon(partial: Partial<DaemonOptions> = {}): Promise
     })();
     return closing;
   };
-  return { url, port, room, storage: store.location, close };
+  return {
+    url,
+    port,
+    room,
+    storage: store.location,
+    get unregisteredSockets() {
+      return unregistered.size;
+    },
+    close,
+  };
 }
 
 function pathOf(req: IncomingMessage): string {
@@ -169,6 +195,21 @@ function sameOrigin(req: IncomingMessage): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Answers an upgrade without a handshake and drops the socket. The HTTP server has taken its own
+ * 'error' listener off an upgraded socket, so one is added: a reset mid-answer must not throw.
+ * `retryError` marks a refusal that passes (a cap): it gets `Retry-After: 1` and a JSON reason.
+ */
+function refuseUpgrade(socket: Duplex, status: string, retryError?: string): void {
+  socket.on('error', () => socket.destroy());
+  const body = retryError === undefined ? '' : JSON.stringify({ error: retryError });
+  const headers = ['Connection: close'];
+  if (retryError !== undefined) headers.push('Retry-After: 1', 'Content-Type: application/json');
+  headers.push(`Content-Length: ${Buffer.byteLength(body)}`);
+  socket.once('finish', () => socket.destroy());
+  socket.end(`HTTP/1.1 ${status}\r\n${headers.join('\r\n')}\r\n\r\n${body}`);
 }
 
 function health(room: Room) {

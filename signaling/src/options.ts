@@ -36,6 +36,9 @@ export interface DaemonOptions {
   /** Registrations (CLIENT_REGISTER / MASTER_APP_REGISTER) per remote address: sustained rate and burst. */
   registerRatePerSecond: number;
   registerBurst: number;
+  /** Sockets not registered yet, held at once from one remote address (Infinity: no cap) and in total. */
+  maxUnregisteredPerAddress: number;
+  maxUnregistered: number;
   /** Relay upload bytes per peer: sustained rate and burst (PUT answers 429 with Retry-After above it). */
   relayBytesPerSecond: number;
   relayBurstBytes: number;
@@ -78,8 +81,12 @@ export function withDefaults(partial: Partial<DaemonOptions>, defaultWebRoot: st
     maxPeers: limits.MAX_PEERS_IN_ROOM,
     rateMessagesPerSecond: limits.RATE_MESSAGES_PER_SECOND,
     rateBurst: limits.RATE_BURST_MESSAGES,
-    registerRatePerSecond: 20,
-    registerBurst: 60,
+    // Limits by remote address are the host's choice (`--register-rate N`): many honest people
+    // may share one address (a NAT, a reverse proxy), and the protocol applies none by default.
+    registerRatePerSecond: Number.POSITIVE_INFINITY,
+    registerBurst: Number.POSITIVE_INFINITY,
+    maxUnregisteredPerAddress: Number.POSITIVE_INFINITY,
+    maxUnregistered: limits.MAX_UNREGISTERED_SOCKETS,
     relayBytesPerSecond: 64 * 1024 * 1024,
     relayBurstBytes: 256 * 1024 * 1024,
     relayFaults: null,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLOSE_CODES } from '@ferry/common';
+import { withDefaults } from '../src/options';
 import { KeyedBuckets, TokenBucket } from '../src/rate-limit';
 import {
   approvedClient,
@@ -99,14 +100,17 @@ describe('registrations per remote address', () => {
     expect((await third.closed).code).toBe(CLOSE_CODES.policyViolation);
   });
 
-  it('--register-rate sets the limit; 0 lifts it (for loopback load tests)', async () => {
+  it('the registration rate by address is off unless the host sets --register-rate N', async () => {
     const { parseCli } = await import('../src/cli');
     const parse = (argv: string[]) => {
       const parsed = parseCli(['--port', '0', ...argv], {});
       if (parsed === 'help') throw new Error('help');
       return parsed.options;
     };
-    expect(parse([])).toMatchObject({ registerRatePerSecond: 20, registerBurst: 60 });
+    // PROTOCOL: limits by IP address apply only when the host configures them (many honest
+    // people may share one address).
+    expect(parse([])).toMatchObject({ registerRatePerSecond: Number.POSITIVE_INFINITY, registerBurst: Number.POSITIVE_INFINITY });
+    expect(withDefaults({}, '/nowhere')).toMatchObject({ registerRatePerSecond: Number.POSITIVE_INFINITY, registerBurst: Number.POSITIVE_INFINITY });
     expect(parse(['--register-rate', '5'])).toMatchObject({ registerRatePerSecond: 5, registerBurst: 15 });
     const unlimited = parse(['--register-rate', '0']);
     expect(unlimited.registerRatePerSecond).toBe(Number.POSITIVE_INFINITY);

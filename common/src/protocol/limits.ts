@@ -30,6 +30,14 @@ export const MAX_FILES_PER_PEER = 10_000;
 export const MAX_FILES_IN_ROOM = 100_000;
 export const MAX_PEERS_IN_ROOM = 20_000;
 export const MAX_PENDING_PEERS = 200;
+/**
+ * WebSocket upgrades not yet followed by a register, held at once: per remote address (behind a
+ * reverse proxy everyone shares the proxy's) and in total. Past either the upgrade is refused
+ * before the handshake (429 for the address, 503 for the daemon). An honest tab registers one
+ * round trip after its upgrade, so even a room of tabs behind one NAT joining at once holds few.
+ */
+export const MAX_UNREGISTERED_SOCKETS_PER_ADDRESS = 32;
+export const MAX_UNREGISTERED_SOCKETS = 1024;
 
 /** 2^50 bytes (1 PiB): larger than any file, small enough that chunk arithmetic stays exact. */
 export const MAX_FILE_BYTES = 2 ** 50;

@@ -27,7 +27,7 @@ function lanUrl(room: Room): string {
   return url.origin;
 }
 
-test('on plain-http LAN pages (no WebCrypto: chunks are hashed in WebAssembly) a download is byte-exact', async ({ browser, task, onTestFinished }) => {
+test('a LAN page over plain http is not a secure context, and a download there is byte-exact', async ({ browser, task, onTestFinished }) => {
   const room = await Room.open(browser, task.name);
   onTestFinished(() => room.close({ hasFailed: task.result?.state === 'fail' }));
   const base = lanUrl(room);

@@ -5,7 +5,7 @@ import type { FileSaver, SaveTarget } from '../transfers/file-saver';
 import type { RelayGetOutcome, RelayPutOutcome, TransferPlatform } from '../transfers/transfer-platform';
 import { getFailure, putOutcome } from './relay-status';
 import type { KvStore } from '../transfers/transfer-storage';
-import { chunkSha256, createWasmHasher } from '../transfers/sha256';
+import { createWasmHasher, wasmSha256 } from '../transfers/sha256';
 
 /*
  * The real transfer ports of a browser page: WebRTC through simple-peer's browser bundle, the
@@ -117,8 +117,7 @@ export function browserTransferPlatform(options: BrowserTransferOptions): Transf
   return {
     clock: systemClock,
     createHasher: createWasmHasher,
-    // crypto.subtle exists only on secure pages (https, localhost); plain-http LAN pages hash in WASM.
-    sha256: chunkSha256(options.window.isSecureContext ? options.window.crypto.subtle : undefined),
+    sha256: wasmSha256,
     createLink: ({ initiator, sendSignal, iceServers }) =>
       createSimplePeerLink({
         SimplePeer,

@@ -5,7 +5,7 @@ import { registerPendingPeers } from './support/raw-peers.js';
 import { openMasterTab, roomWithGuests } from './support/scenes.js';
 import { MIB, randomFile } from './support/source-files.js';
 import { downloadText, expectSavedAs, startDownload, twoGuests, waitStatus } from './support/transfers.js';
-import { client, master, room as roomUi } from './support/ui.js';
+import { client, downloads, master, room as roomUi } from './support/ui.js';
 import { waitCount, waitGone, waitVisible } from './support/wait.js';
 
 // Guarantee 8 of issue 5 in the browser: a limit of the daemon is a calm, readable state, and
@@ -15,7 +15,7 @@ const FILE_BYTES = 5 * MIB + 321;
 /** The daemon's cap on pending join requests (MAX_PENDING_PEERS). */
 const MAX_PENDING = 200;
 
-test('a full relay (507) shows "the relay is busy" to the owner, and the download ends byte-exact once it frees', async ({ browser, task, onTestFinished }) => {
+test('a full relay (507) shows "the relay is busy" to the owner and on the asker\'s download, and the download ends byte-exact once it frees', async ({ browser, task, onTestFinished }) => {
   // The relay holds 1 MiB at most: one chunk. While the asker has not fetched it, every other
   // PUT of the owner is refused with 507.
   const room = await Room.open(browser, task.name, { isP2pOn: false, extraArgs: ['--relay-quota', '1'] });
@@ -40,7 +40,10 @@ test('a full relay (507) shows "the relay is busy" to the owner, and the downloa
   const busy = ana.page.getByRole('status').filter({ hasText: 'The relay is busy right now' });
   await waitVisible(busy);
   expect(await busy.innerText()).toContain('files others download from you through it wait a little. Ferry retries by itself');
-  // Not alarming on the asker's side: still downloading, nothing failed.
+  // The asker reads why on its download (RELAY_BUSY from the daemon), calmly: still downloading.
+  const askerBusy = downloads.item(cleo.page, source.name).getByRole('status');
+  await waitVisible(askerBusy);
+  expect(await askerBusy.innerText()).toContain('The relay is busy right now, so this download waits a little. Ferry retries by itself');
   expect(await downloadText(cleo.page, source.name)).toContain('Downloading');
   await room.screenshot('relay full');
 
@@ -49,6 +52,7 @@ test('a full relay (507) shows "the relay is busy" to the owner, and the downloa
   await expectSavedAs(saved, source);
   expect(await downloadText(cleo.page, source.name)).toContain('via relay');
   await waitGone(busy);
+  await waitGone(askerBusy);
   await room.screenshot('relay freed, saved');
 });
 

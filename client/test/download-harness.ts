@@ -2,7 +2,7 @@ import type { FileInfo, ToDaemon } from '@ferry/common';
 import { ClientSession } from '../src/session/client-session';
 import type { DownloadView } from '../src/transfers/download-view';
 import { person, shared } from './builders';
-import { fakeDeps, flush, sha256Hex, type FakeSocket } from './fakes';
+import { fakeDeps, flush, sha256Hex, until, type FakeSocket } from './fakes';
 import { MemoryKv } from './transfer-fakes';
 
 /*
@@ -64,6 +64,22 @@ export async function guest(files: FileInfo[], previous?: Fakes, chunkKv?: Memor
   socket.open();
   // fakeDeps hands back its own store even when given one; keep the one the session uses.
   return { ...fakes, storage: previous?.storage ?? fakes.storage, session, socket, enter: () => enterRoom(socket, files) };
+}
+
+/**
+ * A guest downloading `f1`, a 3-chunk file of Ann's, with its first REQUEST_CHUNK sent. `show`
+ * puts the app on screen first (the UI tests render it; this file stays free of JSX).
+ */
+export async function downloadingF1(show: (session: ClientSession) => void) {
+  const bytes = new Uint8Array(3 * CHUNK).map((_, i) => i % 251);
+  const fakes = await guest([makeFile('f1', bytes)]);
+  show(fakes.session);
+  fakes.enter();
+  fakes.session.downloadFile('f1');
+  await until(() => sent(fakes.socket, 'REQUEST_CHUNK').length > 0);
+  const [request] = sent(fakes.socket, 'REQUEST_CHUNK');
+  if (request?.type !== 'REQUEST_CHUNK') throw new Error('no request');
+  return { ...fakes, bytes, request };
 }
 
 export function enterRoom(socket: FakeSocket, files: FileInfo[], online = true): void {

@@ -6,7 +6,7 @@ import { ClientSession } from '../src/session/client-session';
 import { RELAY_BUSY_FORGET_MS, RelayBusyWatch } from '../src/transfers/relay-busy';
 import { ClientApp } from '../src/ui/client-app';
 import { person } from './builders';
-import { CHUNK, destroySessions, guest, lastView, makeFile, sent, serve } from './download-harness';
+import { CHUNK, destroySessions, downloadingF1, lastView, sent, serve } from './download-harness';
 import { FakeClock, fakeDeps, fakeFile, flush, until } from './fakes';
 
 // Issue 5, guarantee 8: when the relay refuses a chunk for now (507: full; 429: over the byte
@@ -113,13 +113,8 @@ describe('the relay holds transfers back', () => {
   });
 
   it('the asker reads that the relay is busy while its GETs are refused, and fetches the same chunk again', async () => {
-    const bytes = new Uint8Array(3 * CHUNK).map((_, i) => i % 251);
-    const file = makeFile('f1', bytes);
-    const fakes = await guest([file]);
-    render(<ClientApp session={fakes.session} />);
-    fakes.enter();
-    fakes.session.downloadFile('f1');
-    await until(() => sent(fakes.socket, 'REQUEST_CHUNK').length > 0);
+    const fakes = await downloadingF1((session) => render(<ClientApp session={session} />));
+    const { bytes } = fakes;
     const asked = sent(fakes.socket, 'REQUEST_CHUNK').length;
     fakes.platform.relay.busyGets = 2;
     serve(fakes, fakes.socket, new Map([['f1', bytes]]), 1);

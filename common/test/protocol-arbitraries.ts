@@ -12,6 +12,7 @@ import {
   FORBIDDEN_KEYS,
   ID_RE,
   jsonShapeProblem,
+  MAX_RETRY_AFTER_MS,
   OBJECT_SPECS,
   REQ_ID_RE,
   SHA256_RE,
@@ -76,6 +77,8 @@ const SCALARS: Record<ScalarKind, fc.Arbitrary<unknown>> = {
     .map((v): unknown => JSON.parse(JSON.stringify(v))),
   errorCode: fc.constantFrom(...ALL_ERROR_CODES),
   errorMessage: text(0, L.MAX_ERROR_MESSAGE_CHARS),
+  relayBusyReason: fc.constantFrom('full', 'rate'),
+  retryAfterMs: fc.integer({ min: 0, max: MAX_RETRY_AFTER_MS }),
 };
 
 function recordOf(spec: ObjectSpec): fc.Arbitrary<Frame> {

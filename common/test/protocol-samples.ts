@@ -4,7 +4,7 @@
  */
 import type { FromDaemon, ToDaemon } from '../src/protocol/index';
 import * as L from '../src/protocol/limits';
-import { ALL_ERROR_CODES, ARRAY_SPECS, OBJECT_SPECS, type ArrayKind, type Kind, type ObjectKind } from './protocol-spec';
+import { ALL_ERROR_CODES, ARRAY_SPECS, MAX_RETRY_AFTER_MS, OBJECT_SPECS, type ArrayKind, type Kind, type ObjectKind } from './protocol-spec';
 
 export type Frame = Record<string, unknown>;
 export type Sample = readonly [label: string, value: unknown];
@@ -96,6 +96,7 @@ export const VALID_FROM_DAEMON: Record<FromDaemon['type'], Frame> = {
   SIGNAL: { type: 'SIGNAL', from: IDS.alice, data: { candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 5000 typ host' } },
   CHUNK_READY: { type: 'CHUNK_READY', transferId: IDS.transfer, fileId: IDS.file, index: 3, sha256: OFFER['sha256'] },
   TRANSFER_CANCELLED: { type: 'TRANSFER_CANCELLED', transferId: IDS.transfer },
+  RELAY_BUSY: { type: 'RELAY_BUSY', transferId: IDS.transfer, fileId: IDS.file, reason: 'rate', retryAfterMs: 1_500 },
   ERROR: { type: 'ERROR', code: 'NO_SUCH_FILE', message: 'no such file', reqId: 'rm.1' },
 };
 
@@ -191,6 +192,8 @@ const INVALID_SCALARS: Record<Exclude<Kind, ObjectKind | ArrayKind>, readonly Sa
   ],
   errorCode: [['unknown', 'NOPE'], ['lowercase', 'bad_message'], ['empty', ''], common.number],
   errorMessage: [['501 characters', 'm'.repeat(501)], common.number, common.null],
+  relayBusyReason: [['unknown', 'busy'], ['capitalised', 'Full'], ['empty', ''], common.number, common.null],
+  retryAfterMs: [['-1', -1], ['1.5', 1.5], ['an hour + 1 ms', MAX_RETRY_AFTER_MS + 1], ['a string', '1000'], common.null],
 };
 
 /** Values each scalar kind must accept, at its bounds and beyond ASCII. */
@@ -231,6 +234,8 @@ const VALID_SCALARS: Record<Exclude<Kind, ObjectKind | ArrayKind>, readonly Samp
   ],
   errorCode: ALL_ERROR_CODES.map((code): Sample => [code, code]),
   errorMessage: [['empty', ''], ['500 characters', 'm'.repeat(500)]],
+  relayBusyReason: [['full', 'full'], ['rate', 'rate']],
+  retryAfterMs: [['0', 0], ['an hour', MAX_RETRY_AFTER_MS]],
 };
 
 const OBJECT_BASES: Record<ObjectKind, Frame> = {

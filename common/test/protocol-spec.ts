@@ -14,6 +14,8 @@ export const ICE_URL_RE = /^(stun|stuns|turn|turns):/;
 // eslint-disable-next-line no-control-regex
 export const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 export const FORBIDDEN_KEYS = ['__proto__', 'constructor', 'prototype'] as const;
+/** RELAY_BUSY.retryAfterMs: at most an hour, as HTTP Retry-After. */
+export const MAX_RETRY_AFTER_MS = 3_600_000;
 
 /** The contract's eleven codes, then Ferry's additions. */
 export const ALL_ERROR_CODES = [
@@ -56,7 +58,9 @@ export type ScalarKind =
   | 'iceCredential'
   | 'signalData'
   | 'errorCode'
-  | 'errorMessage';
+  | 'errorMessage'
+  | 'relayBusyReason'
+  | 'retryAfterMs';
 export type ObjectKind = 'client' | 'fileOffer' | 'fileInfo' | 'rejection' | 'iceServer';
 export type ArrayKind = 'clients' | 'offers' | 'infos' | 'roomFiles' | 'rejections' | 'iceServers';
 export type Kind = ScalarKind | ObjectKind | ArrayKind;
@@ -135,6 +139,7 @@ export const FROM_DAEMON_SPECS: Record<FromDaemon['type'], ObjectSpec> = {
   SIGNAL: spec({ from: 'id', data: 'signalData' }),
   CHUNK_READY: spec({ transferId: 'id', fileId: 'id', index: 'chunkIndex' }, { sha256: 'sha256' }),
   TRANSFER_CANCELLED: spec({ transferId: 'id' }),
+  RELAY_BUSY: spec({ transferId: 'id', fileId: 'id', reason: 'relayBusyReason', retryAfterMs: 'retryAfterMs' }),
   ERROR: spec({ code: 'errorCode', message: 'errorMessage' }, { reqId: 'reqId' }),
 };
 
@@ -229,6 +234,10 @@ function scalarOk(kind: ScalarKind, v: unknown, mode: Mode): boolean {
       return (ALL_ERROR_CODES as readonly unknown[]).includes(v);
     case 'errorMessage':
       return isStr(v, 0, L.MAX_ERROR_MESSAGE_CHARS);
+    case 'relayBusyReason':
+      return v === 'full' || v === 'rate';
+    case 'retryAfterMs':
+      return isInt(v, 0, MAX_RETRY_AFTER_MS);
   }
 }
 

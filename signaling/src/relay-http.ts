@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { chunkLength } from '@ferry/common';
+import { chunkLength, type RelayBusyReason } from '@ferry/common';
 import type { Peer } from './peers';
 import { KeyedBuckets } from './rate-limit';
 import { RelayCorrupter } from './relay-store';
@@ -14,6 +14,14 @@ const INDEX = /^(0|[1-9][0-9]{0,14})$/;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 /** Ferry addition: the owner may send its chunk's SHA-256 on PUT; the asker gets it back on GET. */
 export const CHUNK_SHA256_HEADER = 'x-chunk-sha256';
+
+/**
+ * At most one RELAY_BUSY per transfer in this long: an owner retrying refused PUTs in a tight loop
+ * costs its asker one small frame a second, not one per refusal.
+ */
+export const RELAY_BUSY_NOTICE_EVERY_MS = 1_000;
+/** The longest wait RELAY_BUSY suggests (an hour, as the 429's Retry-After). */
+const MAX_RETRY_AFTER_MS = 3_600_000;
 
 export function isRelayPath(pathname: string): boolean {
   return RELAY_PATH.test(pathname);
@@ -96,7 +104,9 @@ export function handleRelayPut(room: Room, req: IncomingMessage, res: ServerResp
   // Bytes per second per peer, on top of the quotas on bytes held: one peer cannot hog the
   // daemon's bandwidth or CPU. The bucket is charged before the body is read.
   if (!guards.uploadBytes.take(peer.publicId, expected)) {
-    const retryAfterSeconds = Math.max(1, Math.ceil(guards.uploadBytes.waitMsFor(peer.publicId, expected) / 1000));
+    const waitMs = guards.uploadBytes.waitMsFor(peer.publicId, expected);
+    const retryAfterSeconds = Math.max(1, Math.ceil(waitMs / 1000));
+    tellAskerBusy(room, transfer, 'rate', Math.min(MAX_RETRY_AFTER_MS, Math.max(0, Math.ceil(waitMs))));
     return sendJson(res, 429, { error: 'you are uploading to the relay too fast; retry later' }, {
       Connection: 'close',
       'Retry-After': String(Math.min(retryAfterSeconds, 3600)),
@@ -104,6 +114,8 @@ export function handleRelayPut(room: Room, req: IncomingMessage, res: ServerResp
   }
   const reservation = room.relay.reserve(peer.publicId, expected);
   if (reservation !== 'ok') {
+    // No estimate: space frees as askers fetch their chunks, or as unfetched ones expire.
+    tellAskerBusy(room, transfer, 'full', 0);
     return sendError(res, 507, reservation === 'total-quota' ? 'the relay is full; retry later' : 'your relay quota is full; retry later', true);
   }
   // The body is read into a buffer of the exact chunk length: nothing past it is ever held.
@@ -148,6 +160,20 @@ export function handleRelayPut(room: Room, req: IncomingMessage, res: ServerResp
     res.writeHead(201, { ...SECURITY_HEADERS, 'Content-Length': 0, 'Cache-Control': 'no-store' });
     res.end();
   });
+}
+
+/**
+ * The asker of a transfer whose upload the relay just refused hears why its download stalls
+ * (RELAY_BUSY), at most once per RELAY_BUSY_NOTICE_EVERY_MS. Only that asker, and only while it
+ * is approved and online: nobody else learns anything about the transfer.
+ */
+function tellAskerBusy(room: Room, transfer: Transfer, reason: RelayBusyReason, retryAfterMs: number): void {
+  const now = room.options.now();
+  if (transfer.lastBusyNoticeMs !== undefined && now - transfer.lastBusyNoticeMs < RELAY_BUSY_NOTICE_EVERY_MS) return;
+  const asker = room.peers.get(transfer.asker);
+  if (asker?.status !== 'approved' || !asker.session) return;
+  transfer.lastBusyNoticeMs = now;
+  room.send(asker, { type: 'RELAY_BUSY', transferId: transfer.transferId, fileId: transfer.fileId, reason, retryAfterMs });
 }
 
 export function handleRelayGet(room: Room, req: IncomingMessage, res: ServerResponse, pathname: string): void {

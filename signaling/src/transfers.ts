@@ -7,6 +7,8 @@ export interface Transfer {
   /** Asked chunk ranges [start, end), merged and sorted. */
   ranges: Array<[number, number]>;
   lastActivityMs: number;
+  /** When the asker was last told the relay refused this transfer's uploads (RELAY_BUSY). */
+  lastBusyNoticeMs?: number;
 }
 
 /** Adds [start, end) to a sorted list of disjoint ranges, merging overlaps and neighbours. */

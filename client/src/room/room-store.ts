@@ -151,6 +151,7 @@ export function applyToRoom(room: RoomState, message: FromDaemon): RoomState {
     case 'SIGNAL':
     case 'CHUNK_READY':
     case 'TRANSFER_CANCELLED':
+    case 'RELAY_BUSY':
     case 'ERROR':
       return room;
     default:

@@ -1,4 +1,4 @@
-import { chunkCount, chunkLength, type FileInfo } from '@ferry/common';
+import { chunkCount, chunkLength, type FileInfo, type RelayBusyReason } from '@ferry/common';
 import type { Download, DownloadSnapshot, DownloadStatus } from '../../../common/src/transfer/index';
 import type { AppRole, StoredJob } from './download-records';
 import type { DownloadState, DownloadView } from './download-view';
@@ -144,8 +144,10 @@ function stateOf(job: Job): DownloadState {
 /**
  * `isConnected`: whether this tab is in the room right now. While it is not, a download waiting
  * for its owner is really waiting for our own connection (the owner may be there all along).
+ * `relayBusy`: why the relay holds this download back, if it does; shown only while it is
+ * downloading (otherwise its state already says what it waits for).
  */
-export function viewOf(job: Job, isConnected = true): DownloadView {
+export function viewOf(job: Job, isConnected = true, relayBusy: RelayBusyReason | null = null): DownloadView {
   const ownState = stateOf(job);
   const state = !isConnected && ownState === 'waiting-owner' ? 'waiting-connection' : ownState;
   let bytesDone = 0;
@@ -172,5 +174,6 @@ export function viewOf(job: Job, isConnected = true): DownloadView {
     bytesPerSecond: isMoving ? bytesPerSecond : 0,
     secondsLeft: isMoving ? (totalBytes - bytesDone) / bytesPerSecond : null,
     route,
+    relayBusy: state === 'downloading' ? relayBusy : null,
   };
 }

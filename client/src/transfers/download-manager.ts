@@ -1,8 +1,9 @@
-import { chunkCount, type FileInfo } from '@ferry/common';
+import { chunkCount, type FileInfo, type FromDaemonOf } from '@ferry/common';
 import type { CreateHasher, Download, DownloadSnapshot, DownloadStore } from '../../../common/src/transfer/index';
 import type { Clock, Logger } from '../platform/types';
 import type { ViewStore } from '../session/view-store';
 import { itemProblem, parseRecords, presentBits, type AppRole } from './download-records';
+import { DownloadRelayBusy } from './download-relay-busy';
 import { isTerminalPhase, jobFromRecord, newItem, recordOf, type Job, type JobItem } from './download-job';
 import type { DownloadsView } from './download-view';
 import { DownloadsPublisher } from './downloads-publisher';
@@ -59,12 +60,20 @@ export class DownloadManager {
   private readonly finishing = new Map<string, Promise<void>>();
   private readonly saving: JobSaving;
   private readonly publisher: DownloadsPublisher;
+  private readonly relayHeld: DownloadRelayBusy;
   /** Room states come one after another; each attach waits for the one before. */
   private attaching: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: DownloadManagerDeps) {
     this.saving = new JobSaving(deps);
-    this.publisher = new DownloadsPublisher(deps.clock, deps.viewEveryMs ?? 250, () => this.jobs, () => deps.room.isLive());
+    this.relayHeld = new DownloadRelayBusy(deps.clock, () => this.emitNow());
+    this.publisher = new DownloadsPublisher(
+      deps.clock,
+      deps.viewEveryMs ?? 250,
+      () => this.jobs,
+      () => deps.room.isLive(),
+      (jobId) => this.relayHeld.reasonOf(jobId),
+    );
   }
 
   /** What the Downloads list shows. */
@@ -145,6 +154,18 @@ export class DownloadManager {
     this.emitNow();
   }
 
+  /**
+   * RELAY_BUSY: the relay refuses the owner's uploads for one of our transfers for now. The
+   * download just waits (the owner retries); its line says why. Unknown transfers are ignored.
+   */
+  relayBusy(message: FromDaemonOf<'RELAY_BUSY'>): void {
+    const entry = this.byTransfer.get(message.transferId);
+    if (!entry) return;
+    const [job, item] = entry;
+    if (item.file.id !== message.fileId || isTerminalPhase(job.phase)) return;
+    this.relayHeld.note(job.id, message.reason, message.retryAfterMs);
+  }
+
   isBusy(fileId: string): boolean {
     return this.jobs.some((job) => !isTerminalPhase(job.phase) && job.items.some((item) => item.file.id === fileId));
   }
@@ -222,6 +243,7 @@ export class DownloadManager {
   }
 
   destroy(): void {
+    this.relayHeld.destroy();
     this.publisher.destroy();
     for (const job of this.jobs) for (const item of job.items) item.unsubscribe?.();
   }
@@ -323,7 +345,10 @@ export class DownloadManager {
 
   private onSnapshot(job: Job, item: JobItem, snapshot: DownloadSnapshot): void {
     const previous = item.snapshot?.status;
+    const hasNewChunk = snapshot.bytesDone > (item.snapshot?.bytesDone ?? 0);
     item.snapshot = snapshot;
+    // A chunk arrived: whatever held the download back let go of it.
+    if (hasNewChunk) this.relayHeld.clear(job.id);
     if (!isTerminalPhase(job.phase)) {
       if (snapshot.status === 'complete') this.itemComplete(job, item);
       else if (snapshot.status === 'failed') this.fail(job, job.kind === 'folder' ? `${item.file.name}: ${snapshot.error ?? 'failed'}` : (snapshot.error ?? 'failed'));
@@ -362,6 +387,7 @@ export class DownloadManager {
   private end(job: Job, phase: 'saved' | 'failed' | 'cancelled', error: string | null): void {
     job.phase = phase;
     job.error = error;
+    this.relayHeld.clear(job.id);
     for (const item of job.items) {
       const download = item.download;
       this.release(item);

@@ -1,3 +1,4 @@
+import type { RelayBusyReason } from '@ferry/common';
 import type { Route } from '../../../common/src/transfer/index';
 
 /** Where a download is, as the person sees it. */
@@ -26,6 +27,8 @@ export interface DownloadView {
   bytesPerSecond: number;
   secondsLeft: number | null;
   route: Route | null;
+  /** The relay refuses the owner's uploads of this download for now (RELAY_BUSY); absent or null when not. */
+  relayBusy?: RelayBusyReason | null;
 }
 
 export interface DownloadsView {
@@ -49,6 +52,12 @@ const STATE_TEXT: Record<Exclude<DownloadState, 'failed'>, string> = {
 
 export function statusText(view: Pick<DownloadView, 'state' | 'error'>): string {
   return view.state === 'failed' ? `Failed: ${view.error ?? 'unknown error'}` : STATE_TEXT[view.state];
+}
+
+/** The calm line under a download the relay holds back, worded as the owner's notice (relay-busy-status.tsx). */
+export function relayBusyText(reason: RelayBusyReason): string {
+  const why = reason === 'rate' ? ' (the owner is sending through it as fast as it allows)' : '';
+  return `The relay is busy right now${why}, so this download waits a little. Ferry retries by itself; nothing is lost.`;
 }
 
 export const isFinished = (state: DownloadState) => state === 'saved' || state === 'failed' || state === 'cancelled';

@@ -1,3 +1,4 @@
+import type { RelayBusyReason } from '@ferry/common';
 import type { Cancel, Clock } from '../platform/types';
 import { ViewStore } from '../session/view-store';
 import { isTerminalPhase, viewOf, type Job } from './download-job';
@@ -19,6 +20,8 @@ export class DownloadsPublisher {
     private readonly jobs: () => readonly Job[],
     /** Whether this tab is in the room now (a download cannot move without it). */
     private readonly isConnected: () => boolean = () => true,
+    /** Why the relay holds a job back (RELAY_BUSY), if it does. */
+    private readonly relayBusyOf: (jobId: string) => RelayBusyReason | null = () => null,
   ) {}
 
   soon(): void {
@@ -36,7 +39,7 @@ export class DownloadsPublisher {
     const previous = this.busy.get();
     const isSameBusy = busy.size === previous.size && [...busy].every((id) => previous.has(id));
     const isConnected = this.isConnected();
-    this.view.set({ items: jobs.map((job) => viewOf(job, isConnected)), busyFileIds: isSameBusy ? previous : busy });
+    this.view.set({ items: jobs.map((job) => viewOf(job, isConnected, this.relayBusyOf(job.id))), busyFileIds: isSameBusy ? previous : busy });
     if (!isSameBusy) this.busy.set(busy);
   }
 

@@ -140,6 +140,9 @@ export class Transfers {
       case 'FILE_REMOVED':
         this.ownFiles.forget([message.fileId]);
         return;
+      case 'RELAY_BUSY':
+        this.downloads.relayBusy(message);
+        return;
       case 'CLIENT_DIS_APPROVED':
         // Removed from the room: nothing can be downloaded or shared any more.
         if (message.publicId === room.selfId) {

@@ -7,6 +7,7 @@ import {
   formatTimeLeft,
   isFinished,
   percentDone,
+  relayBusyText,
   statusText,
   type DownloadView,
   type DownloadsView,
@@ -70,6 +71,11 @@ export function DownloadItem({ view, actions }: { view: DownloadView; actions: D
           .filter((part): part is string => part !== null)
           .join(' · ')}
       </div>
+      {view.relayBusy ? (
+        <div role="status" class="download-notice">
+          {relayBusyText(view.relayBusy)}
+        </div>
+      ) : null}
       {isFinished(view.state) ? null : (
         <div class="download-actions">
           {canPause(view.state) ? (

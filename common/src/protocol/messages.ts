@@ -12,7 +12,9 @@ import {
   IceServers,
   PrivateId,
   Rejection,
+  RelayBusyReason,
   ReqId,
+  RetryAfterMs,
   Sha256Hex,
   SignalData,
   Token,
@@ -133,6 +135,12 @@ export const SignalFrom = msg('SIGNAL', { from: Id, data: SignalData });
 /** `sha256` (Ferry addition) is the chunk's hash as its owner declared it on PUT, when it did. */
 export const ChunkReady = msg('CHUNK_READY', { transferId: Id, fileId: Id, index: ChunkIndex, sha256: Sha256Hex.optional() });
 export const TransferCancelled = msg('TRANSFER_CANCELLED', { transferId: Id });
+/**
+ * Ferry addition: the relay refused the owner's upload of a chunk of this transfer for now, so the
+ * asker knows why nothing arrives (the owner retries by itself). `retryAfterMs` is the daemon's
+ * estimate of the wait, 0 when it has none (a full relay frees as askers fetch).
+ */
+export const RelayBusy = msg('RELAY_BUSY', { transferId: Id, fileId: Id, reason: RelayBusyReason, retryAfterMs: RetryAfterMs });
 export const ErrorMessage = msg('ERROR', {
   code: z.enum(ERROR_CODES),
   message: z.string().max(L.MAX_ERROR_MESSAGE_CHARS),
@@ -159,6 +167,7 @@ export const FromDaemon = z.discriminatedUnion('type', [
   SignalFrom,
   ChunkReady,
   TransferCancelled,
+  RelayBusy,
   ErrorMessage,
 ]);
 export type FromDaemon = z.infer<typeof FromDaemon>;

@@ -37,6 +37,13 @@ export const ChunkIndex = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 export const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'expected a lowercase hex SHA-256');
 
+/** Why the relay refused an upload for now: a relay quota is full, or the uploader's byte rate. */
+export const RelayBusyReason = z.enum(['full', 'rate']);
+export type RelayBusyReason = z.infer<typeof RelayBusyReason>;
+
+/** A wait the daemon suggests, in milliseconds: at most an hour, as HTTP Retry-After is capped. */
+export const RetryAfterMs = z.int().min(0).max(3_600_000);
+
 /**
  * A file as a peer offers it (FileInfo without `owner`). The schema bounds every field; whether a
  * name or path is safe to show and save is the master's call (see file-entry.ts), so one odd name

@@ -7,6 +7,19 @@ import type { Room } from './room';
 
 let nextSessionId = 1;
 
+/**
+ * Connections corked in this tick, uncorked together at its end: a broadcast to 10,000 sockets
+ * queues one callback, not one per socket.
+ */
+const corkedThisTick: Connection[] = [];
+
+function uncorkAtEndOfTick(connection: Connection): void {
+  if (corkedThisTick.push(connection) > 1) return;
+  process.nextTick(() => {
+    for (const corked of corkedThisTick.splice(0)) corked.releaseCork();
+  });
+}
+
 /** Registrations are limited per remote address: a flood of new identities from one machine is refused. */
 export interface RegistrationLimit {
   readonly perAddress: KeyedBuckets;
@@ -49,7 +62,7 @@ export class Connection implements Session {
     this.registerTimer.unref?.();
   }
 
-  sendText(text: string): void {
+  sendText(frame: string | Buffer): void {
     if (this.socket.readyState !== this.socket.OPEN) return;
     // A reader that lets this much pile up is too slow or not reading: drop it rather than
     // buffer without bound.
@@ -59,7 +72,7 @@ export class Connection implements Session {
       return;
     }
     this.corkUntilEndOfTick();
-    this.socket.send(text);
+    this.socket.send(frame, { binary: false });
   }
 
   /**
@@ -72,10 +85,13 @@ export class Connection implements Session {
     if (!stream || this.isCorked) return;
     this.isCorked = true;
     stream.cork();
-    process.nextTick(() => {
-      this.isCorked = false;
-      stream.uncork();
-    });
+    uncorkAtEndOfTick(this);
+  }
+
+  /** Called once at the end of the tick in which the first frame was corked. */
+  releaseCork(): void {
+    this.isCorked = false;
+    this.stream?.uncork();
   }
 
   close(code: number, reason: string): void {

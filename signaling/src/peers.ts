@@ -7,8 +7,11 @@ import type { RoomStore, StoredPeer } from './store/room-store';
 export interface Session {
   readonly id: number;
   peer: Peer | null;
-  /** Sends an already-serialized frame (a broadcast serializes once for every recipient). */
-  sendText(text: string): void;
+  /**
+   * Sends an already-serialized text frame: a string, or its UTF-8 bytes (a broadcast serializes
+   * and encodes once for every recipient).
+   */
+  sendText(frame: string | Buffer): void;
   close(code: number, reason: string): void;
 }
 

@@ -123,19 +123,19 @@ export class Room {
     else this.send(target, frame);
   }
 
-  /** Every online approved peer (the master included), serialized once. */
+  /** Every online approved peer (the master included), serialized and encoded once. */
   broadcastApproved(message: FromDaemon, except?: Peer): void {
-    const text = JSON.stringify(message);
+    const frame = Buffer.from(JSON.stringify(message));
     for (const peer of this.peers.all()) {
-      if (peer !== except && peer.status === 'approved' && peer.session) peer.session.sendText(text);
+      if (peer !== except && peer.status === 'approved' && peer.session) peer.session.sendText(frame);
     }
   }
 
   /** Every online peer whatever its status. */
   broadcastAll(message: FromDaemon, except?: Peer): void {
-    const text = JSON.stringify(message);
+    const frame = Buffer.from(JSON.stringify(message));
     for (const peer of this.peers.all()) {
-      if (peer !== except && peer.session) peer.session.sendText(text);
+      if (peer !== except && peer.session) peer.session.sendText(frame);
     }
   }
 

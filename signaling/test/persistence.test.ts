@@ -223,7 +223,7 @@ describe('written before acknowledged', () => {
       const events: Array<[number, string]> = [];
       for (const { name, spy } of writes) for (const order of spy.mock.invocationCallOrder) events.push([order, `write ${name}`]);
       sends.mock.calls.forEach(([text], i) => {
-        events.push([sends.mock.invocationCallOrder[i] ?? 0, `send ${(JSON.parse(text) as { type: string }).type}`]);
+        events.push([sends.mock.invocationCallOrder[i] ?? 0, `send ${(JSON.parse(String(text)) as { type: string }).type}`]);
       });
       return events.sort((a, b) => a[0] - b[0]).map(([, event]) => event);
     };

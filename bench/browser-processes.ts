@@ -139,3 +139,34 @@ export function cpuSecondsBetween(before: CpuSnapshot, after: CpuSnapshot): Reco
   }
   return byRole;
 }
+
+/**
+ * The CPU of this process tree while something runs, sampled every `intervalMs` so that a
+ * process that exits before the end (a ceiling's pages close as it ends) still counts, up to its
+ * last sample. A process's role is read again at each sample: a renderer forked from the zygote
+ * shows its own command line only once it has started.
+ */
+export class CpuWatch {
+  private readonly first = cpuSnapshot();
+  private readonly latest = new Map<number, { role: string; ticks: number }>();
+  private readonly timer: ReturnType<typeof setInterval>;
+
+  constructor(intervalMs = 500) {
+    this.record(this.first);
+    this.timer = setInterval(() => this.record(cpuSnapshot()), intervalMs);
+  }
+
+  /** CPU seconds by role since the watch began. */
+  stop(): Record<string, number> {
+    clearInterval(this.timer);
+    this.record(cpuSnapshot());
+    return cpuSecondsBetween(this.first, this.latest);
+  }
+
+  private record(snapshot: CpuSnapshot): void {
+    for (const [pid, { role, ticks }] of snapshot) {
+      const seen = this.latest.get(pid);
+      this.latest.set(pid, { role: role === 'gone' ? (seen?.role ?? role) : role, ticks: Math.max(seen?.ticks ?? 0, ticks) });
+    }
+  }
+}

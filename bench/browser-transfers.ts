@@ -4,7 +4,7 @@ import type { CDPSession } from 'playwright-core';
 import type { BareServer } from './bare-server';
 import { rawChannelMiBps, rawRelayMiBps } from './browser-ceilings';
 import { startProfiling, stopProfiling, type ProfileSummary } from './browser-profile';
-import { cpuSecondsBetween, cpuSnapshot } from './browser-processes';
+import { CpuWatch } from './browser-processes';
 import { downloadThroughApp, randomFileOnDisk, type AppRoom, type SourceFile } from './browser-room';
 import type { Figure } from './report';
 
@@ -23,9 +23,15 @@ type Ceiling = (room: AppRoom, totalBytes: number) => Promise<number>;
 
 /** CPU milliseconds per MiB moved, by process role, while `run` ran (where the CPU went). */
 async function cpuPerMiB<T>(totalBytes: number, run: () => Promise<T>): Promise<{ value: T; msPerMiB: Record<string, number> }> {
-  const before = cpuSnapshot();
-  const value = await run();
-  const seconds = cpuSecondsBetween(before, cpuSnapshot());
+  const watch = new CpuWatch();
+  let value: T;
+  try {
+    value = await run();
+  } catch (error) {
+    watch.stop();
+    throw error;
+  }
+  const seconds = watch.stop();
   const msPerMiB: Record<string, number> = {};
   for (const [role, used] of Object.entries(seconds)) if (used > 0) msPerMiB[role] = Math.round((used * 1000) / (totalBytes / MIB));
   msPerMiB['total'] = Object.values(seconds).reduce((sum, used) => sum + Math.round((used * 1000) / (totalBytes / MIB)), 0);

@@ -109,7 +109,9 @@ function benchRole(pid: number): string {
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
     if (/ferry\.js|daemon[/\\]cli\.js/.test(cmdline)) return 'daemon';
     if (/chrom/i.test(cmdline)) return `chromium:${chromiumType(pid)}`;
-    return 'other';
+    // Named, so that a process the rules above miss can still be told apart in the figures.
+    const comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+    return `other:${comm || '?'}`;
   } catch {
     return 'gone';
   }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { closeAll, health, offer, Peer, pick, registerClient, relay, room, share, type Daemon } from './helpers';
+import { closeAll, health, Peer, registerClient, relay, relayTransferRoom, type Daemon } from './helpers';
 import { storedState } from './stored-state';
 
 /*
@@ -68,13 +68,8 @@ function request(method: string, path: string, headers: string[] = [], body: str
 async function relayRoom() {
   const dataDir = mkdtempSync(join(tmpdir(), 'ferry-fuzz-http-'));
   dataDirs.push(dataDir);
-  const { daemon, master, clients } = await room(['alice', 'bob', 'mallory'], { p2p: false, dataDir, relayTtlMs: 10 * 60_000, heartbeatMs: 10 * 60_000 });
-  const [alice, bob, mallory] = [pick(clients, 0), pick(clients, 1), pick(clients, 2)];
-  const [file] = await share(master, alice, [offer({ size: 10, chunkSize: 4 })]);
-  if (!file) throw new Error('no file');
-  const transferId = randomUUID();
-  bob.peer.send({ type: 'REQUEST_CHUNK', transferId, fileId: file.id, start: 0, end: 3 });
-  await alice.peer.next('UPLOAD_CHUNK_REQUEST');
+  const started = await relayTransferRoom(['alice', 'bob', 'mallory'], { dataDir, relayTtlMs: 10 * 60_000, heartbeatMs: 10 * 60_000 }, { size: 10, chunkSize: 4, end: 3 });
+  const { daemon, master, owner: alice, asker: bob, third: mallory, file, transferId } = started;
   expect((await relay(daemon, 'PUT', `/relay/${transferId}/0`, { privateId: alice.privateId, body: new Uint8Array([1, 2, 3, 4]) })).status).toBe(201);
   await bob.peer.next('CHUNK_READY');
   return { daemon, master, alice, bob, mallory, file, transferId };

@@ -10,13 +10,12 @@ import { CLOSE_CODES, limits, parseToDaemon } from '@ferry/common';
 import { anyFrameLike, mutatedFrame } from '../../common/test/protocol-arbitraries';
 import {
   closeAll,
-  offer,
   Peer,
   pick,
   registerClient,
   relay,
+  relayTransferRoom,
   room,
-  share,
   type Member,
 } from './helpers';
 import { storedState } from './stored-state';
@@ -155,8 +154,7 @@ async function hostileRoom() {
   const dataDir = mkdtempSync(join(tmpdir(), 'ferry-fuzz-'));
   dataDirs.push(dataDir);
   const warnings: string[] = [];
-  const { daemon, master, clients } = await room(['alice', 'bob', 'mallory'], {
-    p2p: false,
+  const started = await relayTransferRoom(['alice', 'bob', 'mallory'], {
     dataDir,
     // The limits that would cut a flood short are lifted, so every frame reaches the parser
     // and the handlers; the limits themselves are tested on their own (rate-limits.test.ts).
@@ -170,13 +168,8 @@ async function hostileRoom() {
     relayTtlMs: 10 * 60_000,
     heartbeatMs: 10 * 60_000,
     logger: { info: () => undefined, warn: (m) => warnings.push(m) },
-  });
-  const [alice, bob, mallory] = [pick(clients, 0), pick(clients, 1), pick(clients, 2)];
-  const [file] = await share(master, alice, [offer({ size: 10, chunkSize: 4 })]);
-  if (!file) throw new Error('no file');
-  const transferId = randomUUID();
-  bob.peer.send({ type: 'REQUEST_CHUNK', transferId, fileId: file.id, start: 0, end: 3 });
-  await alice.peer.next('UPLOAD_CHUNK_REQUEST');
+  }, { size: 10, chunkSize: 4, end: 3 });
+  const { daemon, master, owner: alice, asker: bob, third: mallory, file, transferId } = started;
   expect((await relay(daemon, 'PUT', `/relay/${transferId}/0`, { privateId: alice.privateId, body: new Uint8Array([1, 2, 3, 4]) })).status).toBe(201);
   await bob.peer.next('CHUNK_READY');
   const pending = await registerClient(daemon, 'pending');

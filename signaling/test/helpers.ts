@@ -269,6 +269,26 @@ export async function room(
   return { daemon, master, clients };
 }
 
+/**
+ * A room of three at `p2p: false` (plus `options`): the first shares a file of `size` bytes in
+ * `chunkSize` chunks, the second asks for chunks [0, `end`) under a new transferId, and this
+ * resolves once the owner is asked to upload them. The third is a bystander.
+ */
+export async function relayTransferRoom(
+  names: [string, string, string],
+  options: Partial<DaemonOptions>,
+  shape: { size: number; chunkSize: number; end: number },
+) {
+  const { daemon, master, clients } = await room(names, { p2p: false, ...options });
+  const [owner, asker, third] = [pick(clients, 0), pick(clients, 1), pick(clients, 2)];
+  const [file] = await share(master, owner, [offer({ size: shape.size, chunkSize: shape.chunkSize })]);
+  if (!file) throw new Error('no file');
+  const transferId = randomUUID();
+  asker.peer.send({ type: 'REQUEST_CHUNK', transferId, fileId: file.id, start: 0, end: shape.end });
+  await owner.peer.next('UPLOAD_CHUNK_REQUEST');
+  return { daemon, master, owner, asker, third, file, transferId };
+}
+
 /** Destructures `room()` clients without non-null assertions. */
 export function pick(clients: Member[], index: number): Member {
   const member = clients[index];

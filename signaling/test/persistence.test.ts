@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Connection } from '../src/connection';
 import { startDaemon } from '../src/daemon';
 import { StoreError } from '../src/store/room-store';
+import type { PeerRow } from '../src/store/sqlite-store';
 import type { RoomStore } from '../src/store/room-store';
 import {
   approve,
@@ -55,13 +56,6 @@ function reader(dataDir: string): Database.Database {
   return db;
 }
 
-interface PeerRow {
-  public_id: string;
-  private_digest: Buffer;
-  name: string;
-  status: string;
-  is_master: number;
-}
 
 function peerRow(db: Database.Database, publicId: string): PeerRow | undefined {
   return db.prepare('SELECT * FROM peers WHERE public_id = ?').get(publicId) as PeerRow | undefined;

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RELAY_BUSY_NOTICE_EVERY_MS } from '../src/relay-http';
-import { closeAll, offer, pick, registerClient, relay, room, share, type DaemonOptions } from './helpers';
+import { closeAll, registerClient, relay, relayTransferRoom, type DaemonOptions } from './helpers';
 
 // Issue 5, guarantee 8: when the relay refuses an owner's upload for now (507 full, 429 too fast),
 // the transfer's asker is told why its download stalls (RELAY_BUSY), and nobody else is.
@@ -19,13 +18,8 @@ function fakeClock() {
 
 async function relayTransfer(options: Partial<DaemonOptions>) {
   const clock = fakeClock();
-  const { daemon, master, clients } = await room(['alice', 'bob', 'carol'], { p2p: false, now: clock.now, ...options });
-  const [alice, bob, carol] = [pick(clients, 0), pick(clients, 1), pick(clients, 2)];
-  const [file] = await share(master, alice, [offer({ size: 40, chunkSize: 4 })]);
-  if (!file) throw new Error('no file');
-  const transferId = randomUUID();
-  bob.peer.send({ type: 'REQUEST_CHUNK', transferId, fileId: file.id, start: 0, end: 10 });
-  await alice.peer.next('UPLOAD_CHUNK_REQUEST');
+  const started = await relayTransferRoom(['alice', 'bob', 'carol'], { now: clock.now, ...options }, { size: 40, chunkSize: 4, end: 10 });
+  const { daemon, master, owner: alice, asker: bob, third: carol, file, transferId } = started;
   const put = async (index: number) => (await relay(daemon, 'PUT', `/relay/${transferId}/${index}`, { privateId: alice.privateId, body })).status;
   return { daemon, master, alice, bob, carol, clock, file, transferId, put };
 }

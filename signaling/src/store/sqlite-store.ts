@@ -10,7 +10,7 @@ import { migrate } from './schema';
 
 type Db = Database.Database;
 
-interface PeerRow {
+export interface PeerRow {
   public_id: string;
   private_digest: Buffer;
   name: string;

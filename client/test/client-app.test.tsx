@@ -1,34 +1,15 @@
 // @vitest-environment happy-dom
-import type { FromDaemon } from '@ferry/common';
-import { cleanup, fireEvent, render, screen, within } from '@testing-library/preact';
+import { cleanup, fireEvent, screen, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ClientSession } from '../src/session/client-session';
-import { ClientApp } from '../src/ui/client-app';
 import { person, shared } from './builders';
-import { fakeDeps, fakeFile, flush, until } from './fakes';
+import { pendingAck, startApp } from './app-harness';
+import { fakeFile, flush, until } from './fakes';
 
 afterEach(cleanup);
 
 const XSS_NAME = '<img src=x onerror=alert(1)>';
 
-const ack: FromDaemon = {
-  type: 'CLIENT_REGISTER_ACK',
-  publicId: 'me',
-  privateId: 's',
-  status: 'pending',
-  iceServers: [],
-  p2p: true,
-  masterOnline: true,
-};
-
-async function startApp() {
-  const fakes = fakeDeps();
-  const session = new ClientSession(fakes.deps);
-  render(<ClientApp session={session} />);
-  await session.init();
-  await flush();
-  return { ...fakes, session };
-}
+const ack = pendingAck;
 
 async function joinedAndApproved() {
   const app = await startApp();

@@ -1,35 +1,16 @@
 // @vitest-environment happy-dom
-import type { FromDaemonOf } from '@ferry/common';
-import { cleanup, fireEvent, render, screen, within } from '@testing-library/preact';
+import { cleanup, fireEvent, screen, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ClientSession } from '../src/session/client-session';
-import { ClientApp } from '../src/ui/client-app';
 import { person } from './builders';
-import { fakeDeps, fakeFile, flush, until } from './fakes';
+import { pendingAck, startApp } from './app-harness';
+import { fakeFile, flush, until } from './fakes';
 
 // Issue 5, guarantee 8: every limit the daemon enforces on a guest is a readable message where the
 // guest acted, never a silent failure.
 
 afterEach(cleanup);
 
-const ack: FromDaemonOf<'CLIENT_REGISTER_ACK'> = {
-  type: 'CLIENT_REGISTER_ACK',
-  publicId: 'me',
-  privateId: 's',
-  status: 'pending',
-  iceServers: [],
-  p2p: true,
-  masterOnline: true,
-};
-
-async function startApp() {
-  const fakes = fakeDeps();
-  const session = new ClientSession(fakes.deps);
-  render(<ClientApp session={session} />);
-  await session.init();
-  await flush();
-  return { ...fakes, session };
-}
+const ack = pendingAck;
 
 function typeAndJoin(name: string): void {
   fireEvent.input(screen.getByLabelText('Your name'), { target: { value: name } });

@@ -6,7 +6,7 @@ import { rawChannelMiBps, rawRelayMiBps } from './browser-ceilings';
 import { startProfiling, stopProfiling, type ProfileSummary } from './browser-profile';
 import { CpuWatch } from './browser-processes';
 import { downloadThroughApp, randomFileOnDisk, type AppRoom, type SourceFile } from './browser-room';
-import type { Figure } from './report';
+import { speedFigure, type Figure } from './report';
 
 const MIB = 1024 * 1024;
 
@@ -101,15 +101,9 @@ async function measure(
     app = Math.max(app, totalBytes / MIB / result.seconds);
   }
   return {
-    app,
-    ceiling,
-    ratio: app / ceiling,
-    unit: 'MiB/s',
-    sizeBytes: totalBytes,
-    goal: item.goal,
-    // The best app run's time from "Checking" (every chunk stored) to the saved file.
-    // Where the CPU went in the last run of each side, by process role: `appCpuMsPerMiB.<role>`.
-    extra: { tailSeconds, ...flatCpu('ceiling', cpuMsPerMiB.ceiling), ...flatCpu('app', cpuMsPerMiB.app) },
+    // The best app run's time from "Checking" (every chunk stored) to the saved file, and where
+    // the CPU went in the last run of each side, by process role (`appCpuMsPerMiB.<role>`).
+    ...speedFigure(app, ceiling, totalBytes, item.goal, { tailSeconds, ...flatCpu('ceiling', cpuMsPerMiB.ceiling), ...flatCpu('app', cpuMsPerMiB.app) }),
     ...(options.isProfiling ? { profiles } : {}),
   };
 }

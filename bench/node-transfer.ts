@@ -3,7 +3,7 @@ import { startDaemon } from '../signaling/src/daemon';
 import { FerryPeer } from '../node-peer/src/ferry-peer';
 import { nodeLink, opened } from '../node-peer/test/support/links';
 import { pump } from '../node-peer/test/support/pump';
-import type { Figure } from './report';
+import { speedFigure, type Figure } from './report';
 
 const MIB = 1024 * 1024;
 const TOKEN = 'bench-token';
@@ -102,14 +102,6 @@ export async function benchNode(quick: boolean): Promise<Figure> {
   const app = Math.max(...apps.map((r) => r.mibPerSecond));
   const ceilingCpu = Math.min(...ceilings.map((r) => r.cpuMsPerMib));
   const appCpu = Math.min(...apps.map((r) => r.cpuMsPerMib));
-  return {
-    app,
-    ceiling,
-    ratio: app / ceiling,
-    unit: 'MiB/s',
-    sizeBytes: totalBytes,
-    goal: '>= 0.9',
-    // CPU per MiB is the steadier comparison on a shared machine: ceiling over app, like `ratio`.
-    extra: { appCpuMsPerMib: appCpu, ceilingCpuMsPerMib: ceilingCpu, cpuRatio: ceilingCpu / appCpu },
-  };
+  // CPU per MiB is the steadier comparison on a shared machine: ceiling over app, like `ratio`.
+  return speedFigure(app, ceiling, totalBytes, '>= 0.9', { appCpuMsPerMib: appCpu, ceilingCpuMsPerMib: ceilingCpu, cpuRatio: ceilingCpu / appCpu });
 }

@@ -13,6 +13,11 @@ export interface Figure {
   profiles?: Record<string, ProfileSummary>;
 }
 
+/** A speed: the app's and the ceiling's MiB/s over the same bytes, and their ratio. */
+export function speedFigure(app: number, ceiling: number, sizeBytes: number, goal: string, extra: Record<string, number>): Figure {
+  return { app, ceiling, ratio: app / ceiling, unit: 'MiB/s', sizeBytes, goal, extra };
+}
+
 /** An item that could not be measured: the bench reports it and goes on with the others. */
 export interface Failed {
   failed: string;

@@ -7,6 +7,9 @@ import type { Room } from './room';
 
 let nextSessionId = 1;
 
+/** Bytes or a string, the frame goes out as text (a broadcast hands the same encoded bytes to every socket). */
+const TEXT_FRAME = { binary: false } as const;
+
 /**
  * Connections corked in this tick, uncorked together at its end: a broadcast to 10,000 sockets
  * queues one callback, not one per socket.
@@ -72,7 +75,7 @@ export class Connection implements Session {
       return;
     }
     this.corkUntilEndOfTick();
-    this.socket.send(frame, { binary: false });
+    this.socket.send(frame, TEXT_FRAME);
   }
 
   /**

@@ -52,7 +52,13 @@ export async function startBareServer(): Promise<BareServer> {
     const data = slot?.data ?? Buffer.alloc(0);
     slot = null;
     changed();
-    res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': data.length, 'Cache-Control': 'no-store' }).end(data);
+    res
+      .writeHead(200, {
+        'Content-Type': 'application/octet-stream',
+        'Content-Length': data.length,
+        'Cache-Control': 'no-store',
+      })
+      .end(data);
   };
 
   const server = createServer((req, res) => {

@@ -70,7 +70,12 @@ function waitOpen(page: Page): Promise<number> {
  * `bufferedamountlow` with the engine's water marks. MiB/s from the first send to the last byte
  * received, as seen from here.
  */
-export async function rawChannelMiBps(from: BrowserContext, to: BrowserContext, server: BareServer, totalBytes: number): Promise<number> {
+export async function rawChannelMiBps(
+  from: BrowserContext,
+  to: BrowserContext,
+  server: BareServer,
+  totalBytes: number,
+): Promise<number> {
   const sender = await pageAt(from, server);
   const receiver = await pageAt(to, server);
   try {
@@ -101,7 +106,7 @@ export async function rawChannelMiBps(from: BrowserContext, to: BrowserContext, 
           // getRandomValues fills at most 64 KiB per call.
           for (let at = 0; at < messageBytes; at += 65_536) crypto.getRandomValues(message.subarray(at, at + 65_536));
           channel.bufferedAmountLowThreshold = lowWaterBytes;
-          for (let sent = 0; sent < total; ) {
+          for (let sent = 0; sent < total;) {
             if (channel.bufferedAmount > highWaterBytes) {
               await new Promise((resolve) => channel.addEventListener('bufferedamountlow', resolve, { once: true }));
             }
@@ -127,7 +132,12 @@ export async function rawChannelMiBps(from: BrowserContext, to: BrowserContext, 
  * server, the receiver page GETs it; the server holds one chunk at a time, so the two pages run in
  * lockstep one chunk apart. Chunks are the app's size.
  */
-export async function rawRelayMiBps(from: BrowserContext, to: BrowserContext, server: BareServer, totalBytes: number): Promise<number> {
+export async function rawRelayMiBps(
+  from: BrowserContext,
+  to: BrowserContext,
+  server: BareServer,
+  totalBytes: number,
+): Promise<number> {
   const sender = await pageAt(from, server);
   const receiver = await pageAt(to, server);
   const chunkBytes = limits.DEFAULT_CHUNK_BYTES;

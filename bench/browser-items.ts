@@ -11,7 +11,12 @@ export interface BrowserFigures {
   memory?: Figure | Failed;
 }
 
-async function inRoom<T>(browser: Browser, isP2pOn: boolean, log: (line: string) => void, run: (room: AppRoom) => Promise<T>): Promise<T> {
+async function inRoom<T>(
+  browser: Browser,
+  isP2pOn: boolean,
+  log: (line: string) => void,
+  run: (room: AppRoom) => Promise<T>,
+): Promise<T> {
   const started = performance.now();
   const room = await openAppRoom(browser, { isP2pOn });
   log(`room (p2p ${isP2pOn ? 'on' : 'off'}) ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
@@ -38,7 +43,10 @@ export async function benchBrowserItems(
     const outcome = await attempt('the P2P room', () =>
       inRoom(browser, true, options.log, async (room) => {
         if (items.p2p) figures.p2p = await attempt('p2p', () => benchBrowserP2p(room, server, options));
-        if (items.memory) figures.memory = await attempt('memory.browser', () => benchBrowserMemory(room, options.isQuick, options.log));
+        if (items.memory)
+          figures.memory = await attempt('memory.browser', () =>
+            benchBrowserMemory(room, options.isQuick, options.log),
+          );
       }),
     );
     if (outcome !== undefined) {

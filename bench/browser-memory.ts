@@ -101,7 +101,10 @@ async function askerMemory(room: AppRoom, sizeBytes: number): Promise<AskerMemor
         baselineRssMiB: baselineRss / MIB,
         mibPerSecond: sizeBytes / MIB / result.seconds,
         rssGrowthMiBByType: Object.fromEntries(
-          Object.entries(peakByType).map(([type, bytes]) => [type, Math.round(((bytes - (baselineByType[type] ?? 0)) / MIB) * 10) / 10]),
+          Object.entries(peakByType).map(([type, bytes]) => [
+            type,
+            Math.round(((bytes - (baselineByType[type] ?? 0)) / MIB) * 10) / 10,
+          ]),
         ),
       };
     } finally {
@@ -119,13 +122,21 @@ async function askerMemory(room: AppRoom, sizeBytes: number): Promise<AskerMemor
  * a fresh browser. Bounded means independent of the size: `ratio` is large over small (goal:
  * about 1), `app` the large size's growth and `ceiling` the small size's.
  */
-export async function benchBrowserMemory(room: AppRoom, isQuick: boolean, log: (line: string) => void): Promise<Figure> {
+export async function benchBrowserMemory(
+  room: AppRoom,
+  isQuick: boolean,
+  log: (line: string) => void,
+): Promise<Figure> {
   const [smallBytes, largeBytes] = isQuick ? [4 * MIB, 16 * MIB] : [256 * MIB, 1024 * MIB];
   // Large first: each asker has a fresh browser, so the order does not matter, and the long run fails early.
   const large = await askerMemory(room, largeBytes);
-  log(`memory: ${largeBytes / MIB} MiB: RSS +${large.rssGrowthMiB.toFixed(0)} MiB ${JSON.stringify(large.rssGrowthMiBByType)}, JS heap +${large.jsHeapGrowthMiB.toFixed(0)} MiB`);
+  log(
+    `memory: ${largeBytes / MIB} MiB: RSS +${large.rssGrowthMiB.toFixed(0)} MiB ${JSON.stringify(large.rssGrowthMiBByType)}, JS heap +${large.jsHeapGrowthMiB.toFixed(0)} MiB`,
+  );
   const small = await askerMemory(room, smallBytes);
-  log(`memory: ${smallBytes / MIB} MiB: RSS +${small.rssGrowthMiB.toFixed(0)} MiB ${JSON.stringify(small.rssGrowthMiBByType)}, JS heap +${small.jsHeapGrowthMiB.toFixed(0)} MiB`);
+  log(
+    `memory: ${smallBytes / MIB} MiB: RSS +${small.rssGrowthMiB.toFixed(0)} MiB ${JSON.stringify(small.rssGrowthMiBByType)}, JS heap +${small.jsHeapGrowthMiB.toFixed(0)} MiB`,
+  );
   return {
     app: large.rssGrowthMiB,
     ceiling: small.rssGrowthMiB,
@@ -143,8 +154,12 @@ export async function benchBrowserMemory(room: AppRoom, isQuick: boolean, log: (
       largeBaselineRssMiB: large.baselineRssMiB,
       smallMiBPerSecond: small.mibPerSecond,
       largeMiBPerSecond: large.mibPerSecond,
-      ...Object.fromEntries(Object.entries(small.rssGrowthMiBByType).map(([type, mib]) => [`smallRssGrowthMiB.${type}`, mib])),
-      ...Object.fromEntries(Object.entries(large.rssGrowthMiBByType).map(([type, mib]) => [`largeRssGrowthMiB.${type}`, mib])),
+      ...Object.fromEntries(
+        Object.entries(small.rssGrowthMiBByType).map(([type, mib]) => [`smallRssGrowthMiB.${type}`, mib]),
+      ),
+      ...Object.fromEntries(
+        Object.entries(large.rssGrowthMiBByType).map(([type, mib]) => [`largeRssGrowthMiB.${type}`, mib]),
+      ),
     },
   };
 }

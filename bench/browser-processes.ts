@@ -168,7 +168,10 @@ export class CpuWatch {
   private record(snapshot: CpuSnapshot): void {
     for (const [pid, { role, ticks }] of snapshot) {
       const seen = this.latest.get(pid);
-      this.latest.set(pid, { role: role === 'gone' ? (seen?.role ?? role) : role, ticks: Math.max(seen?.ticks ?? 0, ticks) });
+      this.latest.set(pid, {
+        role: role === 'gone' ? (seen?.role ?? role) : role,
+        ticks: Math.max(seen?.ticks ?? 0, ticks),
+      });
     }
   }
 }

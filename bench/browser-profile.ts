@@ -53,7 +53,9 @@ function sourceMapFor(root: string, url: string, cache: Map<string, SourceMap | 
   if (match) {
     const app = match[1] ?? 'client';
     try {
-      map = new SourceMap(JSON.parse(readFileSync(join(root, 'dist', 'web', app, 'app.js.map'), 'utf8')) as SourceMapPayload);
+      map = new SourceMap(
+        JSON.parse(readFileSync(join(root, 'dist', 'web', app, 'app.js.map'), 'utf8')) as SourceMapPayload,
+      );
     } catch {
       map = null;
     }
@@ -98,7 +100,11 @@ export function summarise(root: string, profile: CpuProfile, topCount: number): 
   const top = [...byWhat.entries()]
     .sort((a, b) => b[1] - a[1])
     .slice(0, topCount)
-    .map(([what, selfMs]) => ({ what, selfMs: Math.round(selfMs), percent: Math.round((selfMs / totalMs) * 1000) / 10 }));
+    .map(([what, selfMs]) => ({
+      what,
+      selfMs: Math.round(selfMs),
+      percent: Math.round((selfMs / totalMs) * 1000) / 10,
+    }));
   return { totalMs: Math.round(totalMs), top };
 }
 

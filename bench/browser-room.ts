@@ -29,7 +29,7 @@ export async function randomFileOnDisk(dir: string, name: string, sizeBytes: num
   const hash = createHash('sha256');
   const handle = await open(path, 'w');
   try {
-    for (let written = 0; written < sizeBytes; ) {
+    for (let written = 0; written < sizeBytes;) {
       const piece = randomBytes(Math.min(16 * MIB, sizeBytes - written));
       hash.update(piece);
       await handle.write(piece);
@@ -78,7 +78,10 @@ async function approve(host: Person, guest: Person): Promise<void> {
 
 /** A daemon (`--p2p off` when `isP2pOn` is false), the host, and two approved guests. */
 export async function openAppRoom(browser: Browser, options: { isP2pOn: boolean }): Promise<AppRoom> {
-  const [daemon, tempDir] = await Promise.all([startDaemon({ isP2pOn: options.isP2pOn }), mkdtemp(join(tmpdir(), 'ferry-bench-'))]);
+  const [daemon, tempDir] = await Promise.all([
+    startDaemon({ isP2pOn: options.isP2pOn }),
+    mkdtemp(join(tmpdir(), 'ferry-bench-')),
+  ]);
   const people: Person[] = [];
   const person = async (label: string, context: BrowserContext) => {
     const made = await Person.create(label, context, daemon.url);
@@ -94,7 +97,10 @@ export async function openAppRoom(browser: Browser, options: { isP2pOn: boolean 
     const host = await person('host', await browser.newContext());
     await host.openMaster(daemon.masterToken);
     await master.joinRequestsHeading(host.page).waitFor({ state: 'visible', timeout: SETUP_TIMEOUT_MS });
-    const [owner, asker] = await Promise.all([person('owner', await browser.newContext()), person('asker', await browser.newContext())]);
+    const [owner, asker] = await Promise.all([
+      person('owner', await browser.newContext()),
+      person('asker', await browser.newContext()),
+    ]);
     await Promise.all([askToJoin(owner), askToJoin(asker)]);
     for (const guest of [owner, asker]) await approve(host, guest);
     const addGuest = async (label: string, context: BrowserContext) => {
@@ -160,7 +166,7 @@ export async function downloadThroughApp(
     const tail = (person: Person) => `${person.label}: ${person.consoleLines.slice(-15).join('\n')}`;
     throw new Error(`"Download ${source.name}" never showed.\n${tail(owner)}\n${tail(asker)}`, { cause: error });
   }
-  for (const deadline = Date.now() + 30_000; !(await button.isEnabled()); ) {
+  for (const deadline = Date.now() + 30_000; !(await button.isEnabled());) {
     if (Date.now() > deadline) throw new Error(`"Download ${source.name}" stayed disabled`);
     await delay(POLL_MS);
   }
@@ -174,10 +180,16 @@ export async function downloadThroughApp(
   try {
     download = await saved;
   } catch (error) {
-    const shown = await downloads.item(asker.page, source.name).innerText().catch(() => '(not listed)');
-    throw new Error(`the download of ${source.name} did not finish: ${String(error)}\nthe asker shows: ${shown}\n${asker.consoleLines.slice(-20).join('\n')}`, {
-      cause: error,
-    });
+    const shown = await downloads
+      .item(asker.page, source.name)
+      .innerText()
+      .catch(() => '(not listed)');
+    throw new Error(
+      `the download of ${source.name} did not finish: ${String(error)}\nthe asker shows: ${shown}\n${asker.consoleLines.slice(-20).join('\n')}`,
+      {
+        cause: error,
+      },
+    );
   }
   const path = await download.path();
   const seconds = (performance.now() - started) / 1000;

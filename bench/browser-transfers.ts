@@ -22,7 +22,10 @@ export interface BrowserBenchOptions {
 type Ceiling = (room: AppRoom, totalBytes: number) => Promise<number>;
 
 /** CPU milliseconds per MiB moved, by process role, while `run` ran (where the CPU went). */
-async function cpuPerMiB<T>(totalBytes: number, run: () => Promise<T>): Promise<{ value: T; msPerMiB: Record<string, number> }> {
+async function cpuPerMiB<T>(
+  totalBytes: number,
+  run: () => Promise<T>,
+): Promise<{ value: T; msPerMiB: Record<string, number> }> {
   const watch = new CpuWatch();
   let value: T;
   try {
@@ -33,8 +36,12 @@ async function cpuPerMiB<T>(totalBytes: number, run: () => Promise<T>): Promise<
   }
   const seconds = watch.stop();
   const msPerMiB: Record<string, number> = {};
-  for (const [role, used] of Object.entries(seconds)) if (used > 0) msPerMiB[role] = Math.round((used * 1000) / (totalBytes / MIB));
-  msPerMiB['total'] = Object.values(seconds).reduce((sum, used) => sum + Math.round((used * 1000) / (totalBytes / MIB)), 0);
+  for (const [role, used] of Object.entries(seconds))
+    if (used > 0) msPerMiB[role] = Math.round((used * 1000) / (totalBytes / MIB));
+  msPerMiB['total'] = Object.values(seconds).reduce(
+    (sum, used) => sum + Math.round((used * 1000) / (totalBytes / MIB)),
+    0,
+  );
   return { value, msPerMiB };
 }
 
@@ -74,7 +81,9 @@ async function measure(
   const cpuMsPerMiB: { ceiling?: Record<string, number>; app?: Record<string, number> } = {};
   const profiles: Record<string, ProfileSummary> = {};
   for (let run = 1; run <= runs; run++) {
-    const { value: runCeiling, msPerMiB: ceilingCpu } = await cpuPerMiB(totalBytes, () => item.ceiling(room, totalBytes));
+    const { value: runCeiling, msPerMiB: ceilingCpu } = await cpuPerMiB(totalBytes, () =>
+      item.ceiling(room, totalBytes),
+    );
     cpuMsPerMiB.ceiling = ceilingCpu;
     log(`ceiling ${runCeiling.toFixed(1)} MiB/s; CPU ms per MiB: ${describeCpu(ceilingCpu)}`);
     ceiling = Math.max(ceiling, runCeiling);
@@ -95,15 +104,22 @@ async function measure(
       profiles['owner'] = await stopProfiling(sessions.owner, options.root, `${item.label}-owner`);
       profiles['asker'] = await stopProfiling(sessions.asker, options.root, `${item.label}-asker`);
     }
-    if (result.route !== item.route) throw new Error(`${item.label}: the download went ${result.route}, expected ${item.route}`);
-    log(`app ${(totalBytes / MIB / result.seconds).toFixed(1)} MiB/s (${result.seconds.toFixed(1)} s, of which ${result.tailSeconds.toFixed(1)} s checking and saving); CPU ms per MiB: ${describeCpu(appCpu)}`);
+    if (result.route !== item.route)
+      throw new Error(`${item.label}: the download went ${result.route}, expected ${item.route}`);
+    log(
+      `app ${(totalBytes / MIB / result.seconds).toFixed(1)} MiB/s (${result.seconds.toFixed(1)} s, of which ${result.tailSeconds.toFixed(1)} s checking and saving); CPU ms per MiB: ${describeCpu(appCpu)}`,
+    );
     if (totalBytes / MIB / result.seconds > app) tailSeconds = result.tailSeconds;
     app = Math.max(app, totalBytes / MIB / result.seconds);
   }
   return {
     // The best app run's time from "Checking" (every chunk stored) to the saved file, and where
     // the CPU went in the last run of each side, by process role (`appCpuMsPerMiB.<role>`).
-    ...speedFigure(app, ceiling, totalBytes, item.goal, { tailSeconds, ...flatCpu('ceiling', cpuMsPerMiB.ceiling), ...flatCpu('app', cpuMsPerMiB.app) }),
+    ...speedFigure(app, ceiling, totalBytes, item.goal, {
+      tailSeconds,
+      ...flatCpu('ceiling', cpuMsPerMiB.ceiling),
+      ...flatCpu('app', cpuMsPerMiB.app),
+    }),
     ...(options.isProfiling ? { profiles } : {}),
   };
 }

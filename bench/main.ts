@@ -26,7 +26,9 @@ function selectedItems(argv: string[]): Set<ItemName> {
 
 function timed<T>(label: string, run: () => Promise<T>): Promise<T> {
   const started = performance.now();
-  return run().finally(() => console.log(`bench: ${label} took ${((performance.now() - started) / 1000).toFixed(1)} s`));
+  return run().finally(() =>
+    console.log(`bench: ${label} took ${((performance.now() - started) / 1000).toFixed(1)} s`),
+  );
 }
 
 /**
@@ -54,7 +56,10 @@ export async function main(root: string, argv: string[]): Promise<string[]> {
   try {
     if (items.has('node')) results['node'] = await timed('node', () => attempt('node', () => benchNode(quick)));
     const memory: Record<string, Figure | Failed> = {};
-    if (items.has('memory')) memory['daemon'] = await timed('memory.daemon', () => attempt('memory.daemon', () => benchRelayMemory(root, quick)));
+    if (items.has('memory'))
+      memory['daemon'] = await timed('memory.daemon', () =>
+        attempt('memory.daemon', () => benchRelayMemory(root, quick)),
+      );
     if (needsBrowser) {
       const launched = await launchChromium();
       browser = launched;

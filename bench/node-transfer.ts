@@ -103,5 +103,9 @@ export async function benchNode(quick: boolean): Promise<Figure> {
   const ceilingCpu = Math.min(...ceilings.map((r) => r.cpuMsPerMib));
   const appCpu = Math.min(...apps.map((r) => r.cpuMsPerMib));
   // CPU per MiB is the steadier comparison on a shared machine: ceiling over app, like `ratio`.
-  return speedFigure(app, ceiling, totalBytes, '>= 0.9', { appCpuMsPerMib: appCpu, ceilingCpuMsPerMib: ceilingCpu, cpuRatio: ceilingCpu / appCpu });
+  return speedFigure(app, ceiling, totalBytes, '>= 0.9', {
+    appCpuMsPerMib: appCpu,
+    ceilingCpuMsPerMib: ceilingCpu,
+    cpuRatio: ceilingCpu / appCpu,
+  });
 }

@@ -19,9 +19,24 @@ function rssBytes(pid: number): number {
  */
 export async function benchRelayMemory(root: string, quick: boolean): Promise<Figure> {
   const totalBytes = (quick ? 64 : 1024) * MIB;
-  const child = spawn(process.execPath, [join(root, 'signaling', 'bin', 'ferry.js'), '--host', '127.0.0.1', '--port', '0', '--master-token', TOKEN, '--p2p', 'off', '--no-qr'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      join(root, 'signaling', 'bin', 'ferry.js'),
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--master-token',
+      TOKEN,
+      '--p2p',
+      'off',
+      '--no-qr',
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => {

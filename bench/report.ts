@@ -14,7 +14,13 @@ export interface Figure {
 }
 
 /** A speed: the app's and the ceiling's MiB/s over the same bytes, and their ratio. */
-export function speedFigure(app: number, ceiling: number, sizeBytes: number, goal: string, extra: Record<string, number>): Figure {
+export function speedFigure(
+  app: number,
+  ceiling: number,
+  sizeBytes: number,
+  goal: string,
+  extra: Record<string, number>,
+): Figure {
   return { app, ceiling, ratio: app / ceiling, unit: 'MiB/s', sizeBytes, goal, extra };
 }
 
@@ -32,7 +38,7 @@ export async function attempt<T>(name: string, run: () => Promise<T>): Promise<T
     return await run();
   } catch (error) {
     console.error(`bench: ${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    return { failed: error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error) };
+    return { failed: error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error) };
   }
 }
 
@@ -56,14 +62,26 @@ function isFailed(item: Item): item is Failed {
 
 function row(name: string, f: Figure | Failed): string {
   if (isFailed(f)) return [name, 'failed', '', '', '', f.failed.slice(0, 120), ''].join(' | ');
-  return [name, f.app.toFixed(1), f.ceiling.toFixed(1), f.ratio.toFixed(2), f.goal, f.unit, `${(f.sizeBytes / 1024 / 1024).toFixed(0)} MiB`].join(' | ');
+  return [
+    name,
+    f.app.toFixed(1),
+    f.ceiling.toFixed(1),
+    f.ratio.toFixed(2),
+    f.goal,
+    f.unit,
+    `${(f.sizeBytes / 1024 / 1024).toFixed(0)} MiB`,
+  ].join(' | ');
 }
 
 export function table(results: Record<string, Item>): string {
   const rows = Object.entries(results).flatMap(([name, item]) =>
-    isFigure(item) || isFailed(item) ? [row(name, item)] : Object.entries(item).map(([part, f]) => row(`${name}.${part}`, f)),
+    isFigure(item) || isFailed(item)
+      ? [row(name, item)]
+      : Object.entries(item).map(([part, f]) => row(`${name}.${part}`, f)),
   );
-  return ['item | app | ceiling | ratio | goal | unit | size', '--- | --- | --- | --- | --- | --- | ---', ...rows].join('\n');
+  return ['item | app | ceiling | ratio | goal | unit | size', '--- | --- | --- | --- | --- | --- | ---', ...rows].join(
+    '\n',
+  );
 }
 
 /** The top self-time functions of each profile, for the console. */
@@ -73,7 +91,8 @@ export function profileLines(results: Record<string, Item>): string[] {
     if (!isFigure(item) || item.profiles === undefined) continue;
     for (const [role, summary] of Object.entries(item.profiles)) {
       lines.push(`\n${name}, ${role} page (${summary.totalMs} ms profiled, ${summary.file}): top self time`);
-      for (const entry of summary.top) lines.push(`  ${String(entry.selfMs).padStart(6)} ms ${entry.percent.toFixed(1).padStart(5)}%  ${entry.what}`);
+      for (const entry of summary.top)
+        lines.push(`  ${String(entry.selfMs).padStart(6)} ms ${entry.percent.toFixed(1).padStart(5)}%  ${entry.what}`);
     }
   }
   return lines;

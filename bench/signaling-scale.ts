@@ -62,7 +62,13 @@ export interface ScaleRun {
 }
 
 function fanoutFile(ownerId: string, round: number): FileInfo {
-  return { id: `fanout-${round}-${Date.now()}`, owner: ownerId, name: `fan-out ${round}.bin`, size: 1, chunkSize: 1024 * 1024 };
+  return {
+    id: `fanout-${round}-${Date.now()}`,
+    owner: ownerId,
+    name: `fan-out ${round}.bin`,
+    size: 1,
+    chunkSize: 1024 * 1024,
+  };
 }
 
 export interface ScaleOptions {
@@ -112,7 +118,12 @@ export async function runScale(root: string, peers: number, options: ScaleOption
     const pairCount = Math.min(RELAY_PAIRS, Math.floor(peers / 2));
     const pairs = Array.from({ length: pairCount }, (_, i) => [2 * i, 2 * i + 1] as [number, number]);
     const cpuBefore = daemon.cpuSeconds();
-    const relays = await swarm.call({ cmd: 'signalLoad', pairs, window: RELAY_WINDOW, durationMs: peers >= 5000 ? 8000 : 4000 });
+    const relays = await swarm.call({
+      cmd: 'signalLoad',
+      pairs,
+      window: RELAY_WINDOW,
+      durationMs: peers >= 5000 ? 8000 : 4000,
+    });
     const relaySeconds = (relays.endedAt - relays.startedAt) / 1000;
     const cpuShare = (daemon.cpuSeconds() - cpuBefore) / relaySeconds;
     const stats = await swarm.call({ cmd: 'stats' });
@@ -149,7 +160,9 @@ export async function runScale(root: string, peers: number, options: ScaleOption
     log(`signaling: ${JSON.stringify(run)}`);
     return run;
   } catch (error) {
-    log(`signaling: run of ${peers} peers failed; the daemon's last lines:\n${daemon.log().split('\n').slice(-20).join('\n')}`);
+    log(
+      `signaling: run of ${peers} peers failed; the daemon's last lines:\n${daemon.log().split('\n').slice(-20).join('\n')}`,
+    );
     await room.stop().catch(() => undefined);
     throw error;
   }
@@ -159,7 +172,8 @@ export async function runScale(root: string, peers: number, options: ScaleOption
 function flatten(runs: ScaleRun[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const run of runs) {
-    for (const [key, value] of Object.entries(run)) if (typeof value === 'number' && key !== 'peers') out[`${key}@${run.peers}`] = value;
+    for (const [key, value] of Object.entries(run))
+      if (typeof value === 'number' && key !== 'peers') out[`${key}@${run.peers}`] = value;
   }
   return out;
 }

@@ -5,7 +5,14 @@ import type { Room } from './support/room.js';
 import { approve, joinAndWait, openMasterTab, waitForRoom } from './support/scenes.js';
 import { MIB, randomFile } from './support/source-files.js';
 import { holdFor } from './support/outage.js';
-import { downloadText, expectSavedAs, readProgress, startDownload, waitProgressAtLeast, waitStatus } from './support/transfers.js';
+import {
+  downloadText,
+  expectSavedAs,
+  readProgress,
+  startDownload,
+  waitProgressAtLeast,
+  waitStatus,
+} from './support/transfers.js';
 import { room as roomUi } from './support/ui.js';
 import { waitGone, waitText, waitVisible } from './support/wait.js';
 

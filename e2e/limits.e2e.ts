@@ -15,7 +15,11 @@ const FILE_BYTES = 5 * MIB + 321;
 /** The daemon's cap on pending join requests (MAX_PENDING_PEERS). */
 const MAX_PENDING = 200;
 
-test('a full relay (507) shows "the relay is busy" to the owner and on the asker\'s download, and the download ends byte-exact once it frees', async ({ browser, task, onTestFinished }) => {
+test('a full relay (507) shows "the relay is busy" to the owner and on the asker\'s download, and the download ends byte-exact once it frees', async ({
+  browser,
+  task,
+  onTestFinished,
+}) => {
   // The relay holds 1 MiB at most: one chunk. While the asker has not fetched it, every other
   // PUT of the owner is refused with 507.
   const room = await Room.open(browser, task.name, { isP2pOn: false, extraArgs: ['--relay-quota', '1'] });
@@ -39,11 +43,15 @@ test('a full relay (507) shows "the relay is busy" to the owner and on the asker
   const { saved } = await startDownload(cleo, source.name);
   const busy = ana.page.getByRole('status').filter({ hasText: 'The relay is busy right now' });
   await waitVisible(busy);
-  expect(await busy.innerText()).toContain('files others download from you through it wait a little. Ferry retries by itself');
+  expect(await busy.innerText()).toContain(
+    'files others download from you through it wait a little. Ferry retries by itself',
+  );
   // The asker reads why on its download (RELAY_BUSY from the daemon), calmly: still downloading.
   const askerBusy = downloads.item(cleo.page, source.name).getByRole('status');
   await waitVisible(askerBusy);
-  expect(await askerBusy.innerText()).toContain('The relay is busy right now, so this download waits a little. Ferry retries by itself');
+  expect(await askerBusy.innerText()).toContain(
+    'The relay is busy right now, so this download waits a little. Ferry retries by itself',
+  );
   expect(await downloadText(cleo.page, source.name)).toContain('Downloading');
   await room.screenshot('relay full');
 
@@ -56,16 +64,21 @@ test('a full relay (507) shows "the relay is busy" to the owner and on the asker
   await room.screenshot('relay freed, saved');
 });
 
-test('with 200 join requests pending, a new guest reads why on the join form, and gets in once one is answered', async ({ room }) => {
+test('with 200 join requests pending, a new guest reads why on the join form, and gets in once one is answered', async ({
+  room,
+}) => {
   const host = await openMasterTab(room);
   await registerPendingPeers(room.url, MAX_PENDING, 'Waiting');
   await waitVisible(master.rejectButton(host.page, `Waiting ${MAX_PENDING}`));
 
   const ana = await room.newPerson('Ana');
   await ana.join('Ana');
-  const refusal = ana.page.getByText('The room cannot take you in right now: too many people are waiting to join; try again later.', {
-    exact: true,
-  });
+  const refusal = ana.page.getByText(
+    'The room cannot take you in right now: too many people are waiting to join; try again later.',
+    {
+      exact: true,
+    },
+  );
   await waitVisible(refusal);
   // Back on the form, the name kept, nothing sent behind the person's back.
   expect(await client.nameInput(ana.page).inputValue()).toBe('Ana');

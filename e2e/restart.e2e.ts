@@ -2,7 +2,14 @@ import { expect } from 'vitest';
 import { test } from './support/fixtures.js';
 import { roomWithGuests, waitForRoom } from './support/scenes.js';
 import { MIB, randomFile } from './support/source-files.js';
-import { expectSavedAs, readProgress, startDownload, twoGuests, waitProgressAtLeast, waitStatus } from './support/transfers.js';
+import {
+  expectSavedAs,
+  readProgress,
+  startDownload,
+  twoGuests,
+  waitProgressAtLeast,
+  waitStatus,
+} from './support/transfers.js';
 import { client, master, room as roomUi } from './support/ui.js';
 import { waitCount, waitGone, waitText, waitVisible } from './support/wait.js';
 
@@ -15,45 +22,50 @@ const FILE_BYTES = 40 * MIB + 555;
 const RECONNECT_TIMEOUT_MS = 45_000;
 const SAVED_TIMEOUT_MS = 150_000;
 
-test('kill -9 of the daemon mid-download: every tab comes back by itself, the same, and the file is byte-exact', { timeout: 200_000 }, async ({ room }) => {
-  const { host, guests } = await roomWithGuests(room, ['Ana', 'Cleo']);
-  const [ana, cleo] = twoGuests(guests);
-  const source = await randomFile(room, 'survives-kill.bin', FILE_BYTES);
-  await roomUi.addFilesInput(ana.page).setInputFiles(source.path);
+test(
+  'kill -9 of the daemon mid-download: every tab comes back by itself, the same, and the file is byte-exact',
+  { timeout: 200_000 },
+  async ({ room }) => {
+    const { host, guests } = await roomWithGuests(room, ['Ana', 'Cleo']);
+    const [ana, cleo] = twoGuests(guests);
+    const source = await randomFile(room, 'survives-kill.bin', FILE_BYTES);
+    await roomUi.addFilesInput(ana.page).setInputFiles(source.path);
 
-  const { saved } = await startDownload(cleo, source.name, SAVED_TIMEOUT_MS);
-  const atKill = await waitProgressAtLeast(cleo.page, source.name, 10);
-  expect(atKill, 'the download finished before the kill: use a larger file').toBeLessThan(100);
-  await room.daemon.kill9();
-  for (const person of [host, ana, cleo]) await waitVisible(roomUi.reconnectingBanner(person.page));
-  await waitStatus(cleo, source.name, 'Waiting for the connection to the room');
-  expect(await readProgress(cleo.page, source.name)).toBeLessThan(100);
-  await room.screenshot('daemon killed');
+    const { saved } = await startDownload(cleo, source.name, SAVED_TIMEOUT_MS);
+    const atKill = await waitProgressAtLeast(cleo.page, source.name, 10);
+    expect(atKill, 'the download finished before the kill: use a larger file').toBeLessThan(100);
+    await room.daemon.kill9();
+    for (const person of [host, ana, cleo]) await waitVisible(roomUi.reconnectingBanner(person.page));
+    await waitStatus(cleo, source.name, 'Waiting for the connection to the room');
+    expect(await readProgress(cleo.page, source.name)).toBeLessThan(100);
+    await room.screenshot('daemon killed');
 
-  await room.daemon.restart();
-  for (const person of [host, ana, cleo]) await waitGone(roomUi.reconnectingBanner(person.page), RECONNECT_TIMEOUT_MS);
-  // The same people, approved, with their names: nobody is back on the join form or waiting.
-  for (const guest of [ana, cleo]) {
-    await waitForRoom(guest.page);
-    await waitCount(client.nameInput(guest.page), 0);
-    await waitCount(client.waitingHeading(guest.page), 0);
-    await waitText(roomUi.person(guest.page, guest.label), /\(you\)/);
-  }
-  await waitVisible(master.joinRequestsHeading(host.page));
-  await waitCount(master.approveButton(host.page, 'Ana'), 0);
-  await waitCount(master.approveButton(host.page, 'Cleo'), 0);
-  for (const person of [host, ana, cleo]) {
-    for (const name of ['Ana', 'Cleo']) {
-      await waitCount(roomUi.person(person.page, name), 1);
-      await waitText(roomUi.person(person.page, name), /\bonline\b/);
+    await room.daemon.restart();
+    for (const person of [host, ana, cleo])
+      await waitGone(roomUi.reconnectingBanner(person.page), RECONNECT_TIMEOUT_MS);
+    // The same people, approved, with their names: nobody is back on the join form or waiting.
+    for (const guest of [ana, cleo]) {
+      await waitForRoom(guest.page);
+      await waitCount(client.nameInput(guest.page), 0);
+      await waitCount(client.waitingHeading(guest.page), 0);
+      await waitText(roomUi.person(guest.page, guest.label), /\(you\)/);
     }
-  }
-  // Ana's file is still listed, still hers.
-  await waitVisible(roomUi.removeFileButton(ana.page, source.name));
-  await waitVisible(roomUi.file(host.page, source.name));
-  await room.screenshot('daemon back, everyone reconnected');
+    await waitVisible(master.joinRequestsHeading(host.page));
+    await waitCount(master.approveButton(host.page, 'Ana'), 0);
+    await waitCount(master.approveButton(host.page, 'Cleo'), 0);
+    for (const person of [host, ana, cleo]) {
+      for (const name of ['Ana', 'Cleo']) {
+        await waitCount(roomUi.person(person.page, name), 1);
+        await waitText(roomUi.person(person.page, name), /\bonline\b/);
+      }
+    }
+    // Ana's file is still listed, still hers.
+    await waitVisible(roomUi.removeFileButton(ana.page, source.name));
+    await waitVisible(roomUi.file(host.page, source.name));
+    await room.screenshot('daemon back, everyone reconnected');
 
-  await waitStatus(cleo, source.name, 'Saved');
-  await expectSavedAs(saved, source);
-  await room.screenshot('saved after the restart');
-});
+    await waitStatus(cleo, source.name, 'Saved');
+    await expectSavedAs(saved, source);
+    await room.screenshot('saved after the restart');
+  },
+);

@@ -44,7 +44,14 @@ if (!existsSync(chromiumPath)) {
   );
 }
 
-await reexecInLoopbackNamespace({ marker: ISOLATED_MARKER, entryFile: thisFile, args, cwd: root, label: 'the e2e suite', fail });
+await reexecInLoopbackNamespace({
+  marker: ISOLATED_MARKER,
+  entryFile: thisFile,
+  args,
+  cwd: root,
+  label: 'the e2e suite',
+  fail,
+});
 console.log(describeNetwork('e2e'));
 
 // Screenshots and logs describe the last run only.
@@ -52,4 +59,6 @@ rmSync(join(root, 'e2e', 'artifacts'), { recursive: true, force: true });
 
 const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
 if (!existsSync(vitest)) fail(`vitest not found at ${vitest}: run npm install first`);
-process.exit(await run(process.execPath, [vitest, 'run', '--config', join(root, 'e2e', 'vitest.config.ts'), ...args], process.env));
+process.exit(
+  await run(process.execPath, [vitest, 'run', '--config', join(root, 'e2e', 'vitest.config.ts'), ...args], process.env),
+);

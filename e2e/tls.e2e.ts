@@ -27,7 +27,11 @@ function lanUrl(room: Room): string {
   return url.origin;
 }
 
-test('a LAN page over plain http is not a secure context, and a download there is byte-exact', async ({ browser, task, onTestFinished }) => {
+test('a LAN page over plain http is not a secure context, and a download there is byte-exact', async ({
+  browser,
+  task,
+  onTestFinished,
+}) => {
   const room = await Room.open(browser, task.name);
   onTestFinished(() => room.close({ hasFailed: task.result?.state === 'fail' }));
   const base = lanUrl(room);
@@ -37,7 +41,11 @@ test('a LAN page over plain http is not a secure context, and a download there i
   await approve(host, ana);
   const cleo = await joinAndWait(room, host, 'Cleo', base);
   await approve(host, cleo);
-  for (const person of [ana, cleo]) expect(await person.page.evaluate(() => [window.isSecureContext, typeof crypto.subtle])).toEqual([false, 'undefined']);
+  for (const person of [ana, cleo])
+    expect(await person.page.evaluate(() => [window.isSecureContext, typeof crypto.subtle])).toEqual([
+      false,
+      'undefined',
+    ]);
 
   const source = await randomFile(room, 'over-http.bin', 3 * MIB + 123);
   await roomUi.addFilesInput(ana.page).setInputFiles(source.path);
@@ -48,7 +56,11 @@ test('a LAN page over plain http is not a secure context, and a download there i
   await expectSavedAs(saved, source);
 });
 
-test('with --tls self-signed the LAN page is a secure context, and a P2P download is byte-exact', async ({ browser, task, onTestFinished }) => {
+test('with --tls self-signed the LAN page is a secure context, and a P2P download is byte-exact', async ({
+  browser,
+  task,
+  onTestFinished,
+}) => {
   const room = await Room.open(browser, task.name, { extraArgs: ['--tls', 'self-signed'] });
   onTestFinished(() => room.close({ hasFailed: task.result?.state === 'fail' }));
   expect(room.url).toMatch(/^https:\/\//);
@@ -77,4 +89,3 @@ test('with --tls self-signed the LAN page is a secure context, and a P2P downloa
   await expectSavedAs(saved, source);
   await room.screenshot('saved over tls');
 });
-

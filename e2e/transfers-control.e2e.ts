@@ -76,7 +76,9 @@ test('an asker who reloads mid-download carries on from the stored chunks and en
   await room.screenshot('after reload');
 
   await waitStatus(cleo, source.name, 'Saved');
-  expect((await progressSeen(cleo.page, source.name))?.min, 'lowest progress shown after the reload').toBeGreaterThan(0);
+  expect((await progressSeen(cleo.page, source.name))?.min, 'lowest progress shown after the reload').toBeGreaterThan(
+    0,
+  );
   await expectSavedAs(saved, source);
   await room.screenshot('saved after reload');
 });

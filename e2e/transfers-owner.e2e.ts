@@ -17,7 +17,9 @@ import { waitGone, waitText } from './support/wait.js';
 const FILE_BYTES = 24 * MIB + 999;
 const OWNER_AWAY_WINDOW_MS = 1_500;
 
-test('the owner leaves mid-download, comes back, picks the file again, and the download ends byte-exact', async ({ room }) => {
+test('the owner leaves mid-download, comes back, picks the file again, and the download ends byte-exact', async ({
+  room,
+}) => {
   const { guests } = await roomWithGuests(room, ['Ana', 'Cleo']);
   const [ana, cleo] = twoGuests(guests);
   const source = await randomFile(room, 'left-behind.bin', FILE_BYTES);
@@ -32,7 +34,12 @@ test('the owner leaves mid-download, comes back, picks the file again, and the d
   // Nothing arrives while the owner is away.
   const away = await readProgress(cleo.page, source.name);
   expect(away).toBeLessThan(100);
-  await expectUnchangedFor(() => readProgress(cleo.page, source.name), away, OWNER_AWAY_WINDOW_MS, 'progress while the owner is away');
+  await expectUnchangedFor(
+    () => readProgress(cleo.page, source.name),
+    away,
+    OWNER_AWAY_WINDOW_MS,
+    'progress while the owner is away',
+  );
   await room.screenshot('owner away');
 
   // Same context, so the same identity: straight back into the room, the file still listed but

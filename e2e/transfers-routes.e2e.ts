@@ -1,7 +1,14 @@
 import { roomWithGuests } from './support/scenes.js';
 import { test } from './support/room-variants.js';
 import { MIB, randomFile } from './support/source-files.js';
-import { expectRoute, expectSavedAs, roomWithGuestsAt, startDownload, twoGuests, waitStatus } from './support/transfers.js';
+import {
+  expectRoute,
+  expectSavedAs,
+  roomWithGuestsAt,
+  startDownload,
+  twoGuests,
+  waitStatus,
+} from './support/transfers.js';
 import { room as roomUi } from './support/ui.js';
 
 // One file from Ana to Cleo, by each route a transfer can take. Sizes are not whole chunks

@@ -20,13 +20,25 @@ function fail(message) {
   process.exit(1);
 }
 
-await reexecInLoopbackNamespace({ marker: 'FERRY_BENCH_ISOLATED', entryFile: thisFile, args, cwd: root, label: 'the benchmark', fail });
+await reexecInLoopbackNamespace({
+  marker: 'FERRY_BENCH_ISOLATED',
+  entryFile: thisFile,
+  args,
+  cwd: root,
+  label: 'the benchmark',
+  fail,
+});
 console.log(describeNetwork('bench'));
 
-const isBuilt = existsSync(join(root, 'dist', 'web', 'client', 'app.js')) && existsSync(join(root, 'dist', 'daemon', 'cli.js'));
+const isBuilt =
+  existsSync(join(root, 'dist', 'web', 'client', 'app.js')) && existsSync(join(root, 'dist', 'daemon', 'cli.js'));
 if (!args.includes('--no-build') || !isBuilt) await buildAll({ quiet: true });
 
-const outfile = await bundleNodeEntry({ root, entry: join('bench', 'main.ts'), outfile: join('dist', 'bench', 'main.js') });
+const outfile = await bundleNodeEntry({
+  root,
+  entry: join('bench', 'main.ts'),
+  outfile: join('dist', 'bench', 'main.js'),
+});
 const { main } = await import(pathToFileURL(outfile).href);
 // Figures are never judged, but an item that could not run at all means the harness rotted.
 const failed = await main(root, args);

@@ -10,7 +10,11 @@ import { bundleNodeEntry } from './bundle-node.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
-const outputs = [join(dist, 'daemon', 'cli.js'), join(dist, 'web', 'client', 'app.js'), join(dist, 'web', 'master', 'app.js')];
+const outputs = [
+  join(dist, 'daemon', 'cli.js'),
+  join(dist, 'web', 'client', 'app.js'),
+  join(dist, 'web', 'master', 'app.js'),
+];
 
 async function exists(path) {
   try {

@@ -57,11 +57,7 @@ describe('ClientApp', () => {
     const people = screen.getByRole('heading', { name: 'People' }).parentElement;
     if (!people) throw new Error('no people section');
     const items = within(people).getAllByRole('listitem');
-    expect(items.map((li) => li.textContent)).toEqual([
-      'HostHostonline',
-      'Ann (you)online',
-      `${XSS_NAME}offline`,
-    ]);
+    expect(items.map((li) => li.textContent)).toEqual(['HostHostonline', 'Ann (you)online', `${XSS_NAME}offline`]);
     // The hostile name is text: no <img> element was created anywhere.
     expect(document.querySelector('img')).toBeNull();
     const fileItem = screen.getByText(XSS_NAME, { selector: '.file-name' }).closest('li');
@@ -118,7 +114,9 @@ describe('ClientApp', () => {
       rejected: dup ? [{ id: dup.id, reason: 'the same file is already shared' }] : [],
     });
     await flush();
-    expect(screen.getByText('dup.txt').closest('li')?.textContent).toContain('Rejected: the same file is already shared');
+    expect(screen.getByText('dup.txt').closest('li')?.textContent).toContain(
+      'Rejected: the same file is already shared',
+    );
     expect(screen.getByText('ok.txt').closest('li')?.textContent).not.toContain('Sending');
     fireEvent.click(screen.getByRole('button', { name: 'Remove ok.txt' }));
     expect(network.last.sentOfType('REMOVE_FILE')).toEqual([expect.objectContaining({ fileId: ok?.id })]);

@@ -117,7 +117,12 @@ describe('ClientSession', () => {
     session.addFiles([{ file: fakeFile('a.txt', 1) }]);
     await until(() => network.last.sentOfType('ADD_FILES').length > 0);
     const [request] = network.last.sentOfType('ADD_FILES');
-    network.last.receive({ type: 'ERROR', code: 'MASTER_OFFLINE', message: 'the host is offline', reqId: request?.reqId ?? '' });
+    network.last.receive({
+      type: 'ERROR',
+      code: 'MASTER_OFFLINE',
+      message: 'the host is offline',
+      reqId: request?.reqId ?? '',
+    });
     expect(session.view.outbox.requests[0]?.status).toEqual({ kind: 'held' });
     network.last.receive({ type: 'MASTER_CONNECTED' });
     expect(network.last.sentOfType('ADD_FILES')).toHaveLength(2);
@@ -157,7 +162,13 @@ describe('ClientSession', () => {
 
   it('removes its own files and ignores requests for others', async () => {
     const { session, network } = await approvedSession();
-    network.last.receive({ type: 'FILES_ADDED', reqId: 'x', owner: 'me', files: [shared('mine', 'me', 'm.txt')], rejected: [] });
+    network.last.receive({
+      type: 'FILES_ADDED',
+      reqId: 'x',
+      owner: 'me',
+      files: [shared('mine', 'me', 'm.txt')],
+      rejected: [],
+    });
     session.removeFile('f0');
     expect(network.last.sentOfType('REMOVE_FILE')).toEqual([]);
     session.removeFile('mine');
@@ -171,10 +182,21 @@ describe('ClientSession', () => {
 
   it('shows why a removal failed', async () => {
     const { session, network } = await approvedSession();
-    network.last.receive({ type: 'FILES_ADDED', reqId: 'x', owner: 'me', files: [shared('mine', 'me', 'm.txt')], rejected: [] });
+    network.last.receive({
+      type: 'FILES_ADDED',
+      reqId: 'x',
+      owner: 'me',
+      files: [shared('mine', 'me', 'm.txt')],
+      rejected: [],
+    });
     session.removeFile('mine');
     const [removal] = network.last.sentOfType('REMOVE_FILE');
-    network.last.receive({ type: 'ERROR', code: 'MASTER_OFFLINE', message: 'the host is offline', reqId: removal?.reqId ?? '' });
+    network.last.receive({
+      type: 'ERROR',
+      code: 'MASTER_OFFLINE',
+      message: 'the host is offline',
+      reqId: removal?.reqId ?? '',
+    });
     expect(session.view.removing.size).toBe(0);
     expect(session.view.notice).toContain('the host is offline');
   });
@@ -200,7 +222,10 @@ describe('ClientSession', () => {
     network.last.open();
     network.last.receive({ type: 'ERROR', code: 'BAD_MESSAGE', message: 'name has control characters' });
     expect(session.view.entry).toBe('join');
-    expect(session.view.problem).toEqual({ kind: 'refused', message: 'That name cannot be used: name has control characters' });
+    expect(session.view.problem).toEqual({
+      kind: 'refused',
+      message: 'That name cannot be used: name has control characters',
+    });
     expect(session.view.connection.kind).toBe('stopped');
   });
 });

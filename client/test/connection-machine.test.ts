@@ -37,7 +37,13 @@ const closed = (code: number, random = 0): ConnectionEvent => ({ type: 'closed',
 describe('connection transition', () => {
   const table: [string, ConnectionState, ConnectionEvent, ConnectionState, string[]][] = [
     ['idle starts', { kind: 'idle' }, { type: 'start' }, { kind: 'connecting', attempt: 0 }, ['open-socket']],
-    ['open sends register', { kind: 'connecting', attempt: 2 }, { type: 'opened' }, { kind: 'open', attempt: 2 }, ['send-register']],
+    [
+      'open sends register',
+      { kind: 'connecting', attempt: 2 },
+      { type: 'opened' },
+      { kind: 'open', attempt: 2 },
+      ['send-register'],
+    ],
     ['ack makes it ready', { kind: 'open', attempt: 2 }, { type: 'registered' }, { kind: 'ready' }, []],
     [
       'a drop from ready waits the first backoff',
@@ -74,7 +80,13 @@ describe('connection transition', () => {
       { kind: 'waiting', attempt: 4, delayMs: 2000 },
       ['close-socket', 'start-retry-timer'],
     ],
-    ['busy once ready means nothing (only a register is refused that way)', { kind: 'ready' }, { type: 'busy', random: 0 }, { kind: 'ready' }, []],
+    [
+      'busy once ready means nothing (only a register is refused that way)',
+      { kind: 'ready' },
+      { type: 'busy', random: 0 },
+      { kind: 'ready' },
+      [],
+    ],
     ['session replaced does not reconnect', { kind: 'ready' }, closed(4001), { kind: 'replaced' }, []],
     ['left does not reconnect', { kind: 'ready' }, closed(4002), { kind: 'stopped', reason: 'left' }, []],
     [
@@ -92,8 +104,20 @@ describe('connection transition', () => {
       ['cancel-retry-timer', 'open-socket'],
     ],
     ['retry-now while ready does nothing', { kind: 'ready' }, { type: 'retry-now' }, { kind: 'ready' }, []],
-    ['taking the session back starts over', { kind: 'replaced' }, { type: 'start' }, { kind: 'connecting', attempt: 0 }, ['open-socket']],
-    ['stop while ready closes', { kind: 'ready' }, { type: 'stop', reason: 'refused' }, { kind: 'stopped', reason: 'refused' }, ['close-socket']],
+    [
+      'taking the session back starts over',
+      { kind: 'replaced' },
+      { type: 'start' },
+      { kind: 'connecting', attempt: 0 },
+      ['open-socket'],
+    ],
+    [
+      'stop while ready closes',
+      { kind: 'ready' },
+      { type: 'stop', reason: 'refused' },
+      { kind: 'stopped', reason: 'refused' },
+      ['close-socket'],
+    ],
     [
       'stop while waiting cancels the timer',
       { kind: 'waiting', attempt: 1, delayMs: 300 },
@@ -101,8 +125,20 @@ describe('connection transition', () => {
       { kind: 'stopped', reason: 'left' },
       ['cancel-retry-timer'],
     ],
-    ['a stray close while stopped is ignored', { kind: 'stopped', reason: 'refused' }, closed(1006), { kind: 'stopped', reason: 'refused' }, []],
-    ['start twice does not open a second socket', { kind: 'connecting', attempt: 0 }, { type: 'start' }, { kind: 'connecting', attempt: 0 }, []],
+    [
+      'a stray close while stopped is ignored',
+      { kind: 'stopped', reason: 'refused' },
+      closed(1006),
+      { kind: 'stopped', reason: 'refused' },
+      [],
+    ],
+    [
+      'start twice does not open a second socket',
+      { kind: 'connecting', attempt: 0 },
+      { type: 'start' },
+      { kind: 'connecting', attempt: 0 },
+      [],
+    ],
   ];
 
   it.each(table)('%s', (_name, from, event, to, effects) => {

@@ -63,7 +63,13 @@ export async function guest(files: FileInfo[], previous?: Fakes, chunkKv?: Memor
   const socket = fakes.network.last;
   socket.open();
   // fakeDeps hands back its own store even when given one; keep the one the session uses.
-  return { ...fakes, storage: previous?.storage ?? fakes.storage, session, socket, enter: () => enterRoom(socket, files) };
+  return {
+    ...fakes,
+    storage: previous?.storage ?? fakes.storage,
+    session,
+    socket,
+    enter: () => enterRoom(socket, files),
+  };
 }
 
 /**
@@ -83,7 +89,15 @@ export async function downloadingF1(show: (session: ClientSession) => void) {
 }
 
 export function enterRoom(socket: FakeSocket, files: FileInfo[], online = true): void {
-  socket.receive({ type: 'CLIENT_REGISTER_ACK', publicId: 'me', privateId: IDENTITY.privateId, status: 'approved', iceServers: [], p2p: false, masterOnline: true });
+  socket.receive({
+    type: 'CLIENT_REGISTER_ACK',
+    publicId: 'me',
+    privateId: IDENTITY.privateId,
+    status: 'approved',
+    iceServers: [],
+    p2p: false,
+    masterOnline: true,
+  });
   socket.receive({
     type: 'ROOM_STATE',
     clients: [person('h', 'Host', { isMaster: true }), person('me', 'Ben'), person('ann', 'Ann', { online })],
@@ -112,7 +126,12 @@ export function serve(fakes: Fakes, socket: FakeSocket, sources: Map<string, Uin
 }
 
 /** Serves until the download ends (each CHUNK_READY the engine fetches opens room for more requests). */
-export async function serveAll(fakes: Fakes, socket: FakeSocket, sources: Map<string, Uint8Array>, session: ClientSession): Promise<DownloadView> {
+export async function serveAll(
+  fakes: Fakes,
+  socket: FakeSocket,
+  sources: Map<string, Uint8Array>,
+  session: ClientSession,
+): Promise<DownloadView> {
   for (let round = 0; round < 200; round++) {
     serve(fakes, socket, sources);
     await flush();

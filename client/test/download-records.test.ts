@@ -33,10 +33,22 @@ describe('parseRecords', () => {
       { key: 'x', value: 'garbage' },
       { key: 'job-1', value: { ...record(), version: 2 } },
       { key: 'job-3', value: record() }, // stored under another key than its id
-      { key: 'job-4', value: { ...record({ id: 'job-4' }), items: [{ file: { ...file, size: -1 }, transferId: 't', have: new Uint8Array(1), isVerified: false }] } },
-      { key: 'job-5', value: { ...record({ id: 'job-5' }), items: [{ file, transferId: 't', have: [1, 2], isVerified: false }] } },
+      {
+        key: 'job-4',
+        value: {
+          ...record({ id: 'job-4' }),
+          items: [{ file: { ...file, size: -1 }, transferId: 't', have: new Uint8Array(1), isVerified: false }],
+        },
+      },
+      {
+        key: 'job-5',
+        value: { ...record({ id: 'job-5' }), items: [{ file, transferId: 't', have: [1, 2], isVerified: false }] },
+      },
     ];
-    expect(parseRecords(entries, 'client')).toEqual({ jobs: [], unreadable: ['x', 'job-1', 'job-3', 'job-4', 'job-5'] });
+    expect(parseRecords(entries, 'client')).toEqual({
+      jobs: [],
+      unreadable: ['x', 'job-1', 'job-3', 'job-4', 'job-5'],
+    });
   });
 });
 
@@ -48,7 +60,9 @@ describe('itemProblem', () => {
   it('says when the file is gone or is not the same file any more', () => {
     expect(itemProblem(file, [])).toBe('the file is no longer shared');
     expect(itemProblem(file, [{ ...file, size: file.size + 1 }])).toBe('the file changed since the download started');
-    expect(itemProblem(file, [{ ...file, sha256: 'b'.repeat(64) }])).toBe('the file changed since the download started');
+    expect(itemProblem(file, [{ ...file, sha256: 'b'.repeat(64) }])).toBe(
+      'the file changed since the download started',
+    );
     expect(itemProblem(file, [{ ...file, owner: 'eve' }])).toBe('the file changed since the download started');
   });
 });

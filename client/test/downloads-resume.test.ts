@@ -1,6 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CHUNK, CountingKv, destroySessions, enterRoom, guest, lastView, makeFile, sent, serve, serveAll } from './download-harness';
+import {
+  CHUNK,
+  CountingKv,
+  destroySessions,
+  enterRoom,
+  guest,
+  lastView,
+  makeFile,
+  sent,
+  serve,
+  serveAll,
+} from './download-harness';
 import { person } from './builders';
 import { flush, sha256Hex, until } from './fakes';
 
@@ -18,7 +29,11 @@ describe('downloads that survive', () => {
     serve(first, first.socket, new Map([['f1', bytes]]), 5);
     await until(() => first.platform.chunkKv.data.size === 5);
     const [request] = first.socket.sentOfType('REQUEST_CHUNK');
-    await until(() => [...first.platform.recordKv.data.values()].some((r) => (r.value as { items: Array<{ have: Uint8Array }> }).items[0]?.have[0] === 0b1_1111));
+    await until(() =>
+      [...first.platform.recordKv.data.values()].some(
+        (r) => (r.value as { items: Array<{ have: Uint8Array }> }).items[0]?.have[0] === 0b1_1111,
+      ),
+    );
     expect(first.platform.chunkKv.data.size).toBe(5);
     first.session.destroy();
 
@@ -47,7 +62,11 @@ describe('downloads that survive', () => {
     first.session.downloadFile('f1');
     await until(() => sent(first.socket, 'REQUEST_CHUNK').length > 0);
     serve(first, first.socket, new Map([['f1', bytes]]), 2);
-    await until(() => [...first.platform.recordKv.data.values()].some((r) => (r.value as { items: Array<{ have: Uint8Array }> }).items[0]?.have[0] === 0b11));
+    await until(() =>
+      [...first.platform.recordKv.data.values()].some(
+        (r) => (r.value as { items: Array<{ have: Uint8Array }> }).items[0]?.have[0] === 0b11,
+      ),
+    );
     first.session.destroy();
     // Chunk 0 vanished (storage evicted it, say) although the record still marks it.
     const key = [...first.platform.chunkKv.data.keys()].find((k) => k.endsWith(',0]'));
@@ -69,7 +88,15 @@ describe('downloads that survive', () => {
     first.session.downloadFile('f1');
     first.session.downloadFile('f2');
     await until(() => first.socket.sentOfType('REQUEST_CHUNK').length === 2);
-    serve(first, first.socket, new Map([['f1', bytes], ['f2', bytes]]), 2);
+    serve(
+      first,
+      first.socket,
+      new Map([
+        ['f1', bytes],
+        ['f2', bytes],
+      ]),
+      2,
+    );
     await until(() => first.platform.chunkKv.data.size === 2);
     first.session.destroy();
 
@@ -82,8 +109,20 @@ describe('downloads that survive', () => {
 
     // After a daemon restart the same browser gets a new identity: the old records are not its own.
     const third = await guest([kept], second);
-    third.socket.receive({ type: 'CLIENT_REGISTER_ACK', publicId: 'new-me', privateId: 'p', status: 'approved', iceServers: [], p2p: false });
-    third.socket.receive({ type: 'ROOM_STATE', clients: [person('new-me', 'Ben'), person('ann', 'Ann')], files: [kept], masterOnline: true });
+    third.socket.receive({
+      type: 'CLIENT_REGISTER_ACK',
+      publicId: 'new-me',
+      privateId: 'p',
+      status: 'approved',
+      iceServers: [],
+      p2p: false,
+    });
+    third.socket.receive({
+      type: 'ROOM_STATE',
+      clients: [person('new-me', 'Ben'), person('ann', 'Ann')],
+      files: [kept],
+      masterOnline: true,
+    });
     await until(() => third.platform.recordKv.data.size === 0 && third.platform.chunkKv.data.size === 0);
     expect(third.session.transfers.downloads.view.get().items).toEqual([]);
     expect(sent(third.socket, 'REQUEST_CHUNK')).toEqual([]);
@@ -147,7 +186,9 @@ describe('downloads that survive', () => {
     first.session.downloadFile('f1');
     await until(() => sent(first.socket, 'REQUEST_CHUNK').length > 0);
     first.session.transfers.downloads.pause(lastView(first.session)?.id ?? '');
-    await until(() => [...first.platform.recordKv.data.values()].some((r) => (r.value as { isPaused: boolean }).isPaused));
+    await until(() =>
+      [...first.platform.recordKv.data.values()].some((r) => (r.value as { isPaused: boolean }).isPaused),
+    );
     first.session.destroy();
 
     const second = await guest([file], first);

@@ -41,7 +41,9 @@ function renderList(items: DownloadView[], spy = actions()) {
 const item = (name: string) => {
   const list = screen.getByRole('heading', { name: 'Downloads' }).closest('section');
   if (!list) throw new Error('no Downloads section');
-  const found = within(list).getAllByRole('listitem').find((li) => li.textContent?.includes(name));
+  const found = within(list)
+    .getAllByRole('listitem')
+    .find((li) => li.textContent?.includes(name));
   if (!found) throw new Error(`no download named ${name}`);
   return found;
 };
@@ -78,14 +80,21 @@ describe('the Downloads list', () => {
     ['needs-repick', null, 'The owner must pick the file again', ['Pause', 'Cancel']],
     ['checking', null, 'Checking', []],
     ['saved', null, 'Saved', []],
-    ['failed', 'the file does not match its SHA-256; nothing was saved', 'Failed: the file does not match its SHA-256; nothing was saved', []],
+    [
+      'failed',
+      'the file does not match its SHA-256; nothing was saved',
+      'Failed: the file does not match its SHA-256; nothing was saved',
+      [],
+    ],
     ['cancelled', null, 'Cancelled', []],
   ] as const)('says %s as "%s" with the right buttons', (state, error, text, buttons) => {
     renderList([view({ state, error, bytesPerSecond: 0, secondsLeft: null })]);
     const li = item('movie.mkv');
     expect(li.textContent).toContain(text);
     expect(li.textContent).not.toContain('/s');
-    const names = within(li).queryAllByRole('button').map((b) => b.getAttribute('aria-label'));
+    const names = within(li)
+      .queryAllByRole('button')
+      .map((b) => b.getAttribute('aria-label'));
     expect(names).toEqual(buttons.map((b) => `${b} movie.mkv`));
   });
 
@@ -172,11 +181,9 @@ describe('the file list', () => {
     ];
     const groups = groupFiles({ files: album, clients, selfId: 'me', outbox: emptyOutbox, removing: new Set() });
     render(<FileList groups={groups} actions={spy} />);
-    expect(screen.getAllByRole('button', { name: /^Download folder/ }).map((b) => b.getAttribute('aria-label'))).toEqual([
-      'Download folder album',
-      'Download folder album/disc1',
-      'Download folder album/disc2',
-    ]);
+    expect(
+      screen.getAllByRole('button', { name: /^Download folder/ }).map((b) => b.getAttribute('aria-label')),
+    ).toEqual(['Download folder album', 'Download folder album/disc1', 'Download folder album/disc2']);
     fireEvent.click(screen.getByRole('button', { name: 'Download folder album' }));
     expect(spy.downloadFolder).toHaveBeenCalledWith('ann', 'album');
   });

@@ -1,7 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import type { FromDaemon } from '@ferry/common';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CHUNK, CountingKv, destroySessions, guest, lastView, makeFile, sent, serve, serveAll } from './download-harness';
+import {
+  CHUNK,
+  CountingKv,
+  destroySessions,
+  guest,
+  lastView,
+  makeFile,
+  sent,
+  serve,
+  serveAll,
+} from './download-harness';
 import { shared } from './builders';
 import { flush, sha256Hex, until } from './fakes';
 
@@ -59,7 +69,10 @@ describe('downloads', () => {
     if (!request) throw new Error('no request');
     expect(request.end - request.start).toBe(13);
     for (let index = request.end - 1; index >= request.start; index--) {
-      fakes.platform.relay.chunks.set(`${request.transferId}/${index}`, bytes.subarray(index * CHUNK, (index + 1) * CHUNK));
+      fakes.platform.relay.chunks.set(
+        `${request.transferId}/${index}`,
+        bytes.subarray(index * CHUNK, (index + 1) * CHUNK),
+      );
       fakes.socket.receive({ type: 'CHUNK_READY', transferId: request.transferId, fileId: 'f1', index });
     }
     await until(() => lastView(fakes.session)?.state === 'saved');
@@ -127,7 +140,9 @@ describe('downloads', () => {
     expect(lastView(fakes.session)?.state).toBe('paused');
     // The owner is told to drop what it still had queued.
     expect(sent(fakes.socket, 'CANCEL_TRANSFER')).toHaveLength(1);
-    await until(() => [...fakes.platform.recordKv.data.values()].some((r) => (r.value as { isPaused: boolean }).isPaused));
+    await until(() =>
+      [...fakes.platform.recordKv.data.values()].some((r) => (r.value as { isPaused: boolean }).isPaused),
+    );
     // Nothing more is asked while paused.
     const asked = sent(fakes.socket, 'REQUEST_CHUNK').length;
     serve(fakes, fakes.socket, new Map([['f1', bytes]]));
@@ -175,7 +190,15 @@ describe('downloads', () => {
     fakes.session.downloadFolder('ann', 'trip');
     await until(() => sent(fakes.socket, 'REQUEST_CHUNK').length > 0);
     expect(lastView(fakes.session)).toMatchObject({ kind: 'folder', name: 'trip', totalBytes: a.length + b.length });
-    const view = await serveAll(fakes, fakes.socket, new Map([['fa', a], ['fb', b]]), fakes.session);
+    const view = await serveAll(
+      fakes,
+      fakes.socket,
+      new Map([
+        ['fa', a],
+        ['fb', b],
+      ]),
+      fakes.session,
+    );
     expect(view.state).toBe('saved');
     const [zip] = fakes.platform.saver.saved;
     expect(zip?.name).toBe('trip.zip');

@@ -23,7 +23,8 @@ export class FakeClock implements Clock, EngineClock {
     const target = this.nowMs + ms;
     for (;;) {
       let next: [number, { atMs: number; fn: () => void }] | undefined;
-      for (const entry of this.timers) if (entry[1].atMs <= target && (!next || entry[1].atMs < next[1].atMs)) next = entry;
+      for (const entry of this.timers)
+        if (entry[1].atMs <= target && (!next || entry[1].atMs < next[1].atMs)) next = entry;
       if (!next) break;
       this.timers.delete(next[0]);
       this.nowMs = next[1].atMs;

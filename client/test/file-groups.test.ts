@@ -50,13 +50,23 @@ describe('groupFiles', () => {
     const outbox: OutboxState = {
       isConnected: true,
       requests: [
-        { reqId: 'r1', offers: [offer('p1', 'pending.txt'), offer('7', 'already-answered.txt')], status: { kind: 'sending', tries: 1 } },
+        {
+          reqId: 'r1',
+          offers: [offer('p1', 'pending.txt'), offer('7', 'already-answered.txt')],
+          status: { kind: 'sending', tries: 1 },
+        },
         { reqId: 'r2', offers: [offer('p2', 'held.txt')], status: { kind: 'held' } },
         { reqId: 'r3', offers: [offer('p3', 'gave-up.txt')], status: { kind: 'failed', message: 'no answer' } },
       ],
       rejected: [{ offer: offer('p4', 'bad.txt'), reason: 'duplicate' }],
     };
-    const groups = groupFiles({ clients, selfId: 'me', outbox, removing: new Set(['7']), files: [shared('7', 'me', 'mine.txt')] });
+    const groups = groupFiles({
+      clients,
+      selfId: 'me',
+      outbox,
+      removing: new Set(['7']),
+      files: [shared('7', 'me', 'mine.txt')],
+    });
     expect(groups).toHaveLength(1);
     const entries = groups[0]?.folders[0]?.entries ?? [];
     expect(entries.map((e) => e.kind + ':' + e.file.name)).toEqual([
@@ -72,7 +82,13 @@ describe('groupFiles', () => {
   });
 
   it('names owners it does not know', () => {
-    const groups = groupFiles({ clients: [], selfId: null, outbox: emptyOutbox, removing: new Set(), files: [shared('1', 'gone', 'a')] });
+    const groups = groupFiles({
+      clients: [],
+      selfId: null,
+      outbox: emptyOutbox,
+      removing: new Set(),
+      files: [shared('1', 'gone', 'a')],
+    });
     expect(groups[0]?.ownerName).toBe('Someone who left');
   });
 });

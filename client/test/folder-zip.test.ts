@@ -34,17 +34,19 @@ describe('folder downloads', () => {
       'trip/etc/passwd',
       'trip/ab/_NUL',
     ]);
-    expect(zipPaths([inTrip('1', 'trip/A.txt'), inTrip('2', 'trip/a.txt'), inTrip('3', 'trip/a.txt')], 'trip')).toEqual([
-      'trip/A.txt',
-      'trip/a (2).txt',
-      'trip/a (3).txt',
-    ]);
+    expect(zipPaths([inTrip('1', 'trip/A.txt'), inTrip('2', 'trip/a.txt'), inTrip('3', 'trip/a.txt')], 'trip')).toEqual(
+      ['trip/A.txt', 'trip/a (2).txt', 'trip/a (3).txt'],
+    );
   });
 
   it('streams a ZIP holding each file', async () => {
     const a = inTrip('1', 'trip/a.txt');
     const sources = [
-      { file: { ...a, size: 5 }, path: 'trip/a.txt', parts: () => Promise.resolve([new Blob(['hel']), new Blob(['lo'])]) },
+      {
+        file: { ...a, size: 5 },
+        path: 'trip/a.txt',
+        parts: () => Promise.resolve([new Blob(['hel']), new Blob(['lo'])]),
+      },
       { file: { ...inTrip('2', 'trip/e.txt'), size: 0 }, path: 'trip/e.txt', parts: () => Promise.resolve([]) },
     ];
     const zip = new Uint8Array(await new Response(zipStream(sources)).arrayBuffer());

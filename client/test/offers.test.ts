@@ -1,6 +1,11 @@
 import { limits } from '@ferry/common';
 import { describe, expect, it } from 'vitest';
-import { collectDropped, type DirectoryEntryLike, type EntryLike, type FileEntryLike } from '../src/files/dropped-entries';
+import {
+  collectDropped,
+  type DirectoryEntryLike,
+  type EntryLike,
+  type FileEntryLike,
+} from '../src/files/dropped-entries';
 import { prepareOffers } from '../src/files/offers';
 import { fakeFile, sequentialIds } from './fakes';
 
@@ -13,8 +18,22 @@ describe('prepareOffers', () => {
     expect(refused).toEqual([]);
     expect(batches).toEqual([
       [
-        { id: 'f-1', name: 'a.txt', size: 3, chunkSize: limits.DEFAULT_CHUNK_BYTES, mime: 'text/plain', lastModified: 1_700_000_000_000 },
-        { id: 'f-2', name: 'b.jpg', size: 5, chunkSize: limits.DEFAULT_CHUNK_BYTES, lastModified: 1_700_000_000_000, path: 'photos/b.jpg' },
+        {
+          id: 'f-1',
+          name: 'a.txt',
+          size: 3,
+          chunkSize: limits.DEFAULT_CHUNK_BYTES,
+          mime: 'text/plain',
+          lastModified: 1_700_000_000_000,
+        },
+        {
+          id: 'f-2',
+          name: 'b.jpg',
+          size: 5,
+          chunkSize: limits.DEFAULT_CHUNK_BYTES,
+          lastModified: 1_700_000_000_000,
+          path: 'photos/b.jpg',
+        },
       ],
     ]);
     expect([...blobs.keys()]).toEqual(['f-1', 'f-2']);
@@ -62,7 +81,11 @@ describe('collectDropped', () => {
   it('walks dropped folders page by page and keeps folder-relative paths', async () => {
     const picked = await collectDropped([
       fileEntry('/loose.txt'),
-      dirEntry('/photos', [fileEntry('/photos/a.jpg'), fileEntry('/photos/b.jpg'), dirEntry('/photos/2024', [fileEntry('/photos/2024/c.jpg')])]),
+      dirEntry('/photos', [
+        fileEntry('/photos/a.jpg'),
+        fileEntry('/photos/b.jpg'),
+        dirEntry('/photos/2024', [fileEntry('/photos/2024/c.jpg')]),
+      ]),
     ]);
     expect(picked.map((p) => [p.file.name, p.path])).toEqual([
       ['loose.txt', undefined],

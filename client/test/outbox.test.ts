@@ -92,7 +92,10 @@ describe('outboxTransition', () => {
       { type: 'error', reqId: 'r1', code: 'RATE_LIMITED', message: 'slow' },
     ]);
     expect(refused.state.requests[0]?.status.kind).toBe('sending');
-    const limited = run([{ type: 'error', reqId: 'r1', code: 'LIMIT_EXCEEDED', message: 'too many files' }], refused.state);
+    const limited = run(
+      [{ type: 'error', reqId: 'r1', code: 'LIMIT_EXCEEDED', message: 'too many files' }],
+      refused.state,
+    );
     expect(limited.state.requests[0]?.status).toEqual({
       kind: 'failed',
       message: 'The room cannot take more files: too many files',
@@ -108,7 +111,15 @@ describe('outboxTransition', () => {
       { type: 'resend-due', reqId: 'r1' },
       { type: 'connection-ready' },
     ]);
-    expect(effects).toEqual(['send:r1', 'schedule:r1', 'send:r1', 'schedule:r1', 'cancel:r1', 'send:r1', 'schedule:r1']);
+    expect(effects).toEqual([
+      'send:r1',
+      'schedule:r1',
+      'send:r1',
+      'schedule:r1',
+      'cancel:r1',
+      'send:r1',
+      'schedule:r1',
+    ]);
     expect(state.requests[0]?.status).toEqual({ kind: 'sending', tries: 1 });
   });
 

@@ -34,7 +34,10 @@ async function inTheRoom() {
 
 describe('a join the daemon refuses', () => {
   it.each([
-    ['too many people are waiting to join; try again later', 'The room cannot take you in right now: too many people are waiting to join; try again later.'],
+    [
+      'too many people are waiting to join; try again later',
+      'The room cannot take you in right now: too many people are waiting to join; try again later.',
+    ],
     ['the room is full', 'The room cannot take you in right now: the room is full.'],
   ])('over a limit ("%s"): back on the join form, name kept, with the reason', async (daemonText, shown) => {
     const { network } = await startApp();
@@ -69,7 +72,9 @@ describe('a join the daemon refuses', () => {
     network.last.receive({ type: 'ERROR', code: 'RATE_LIMITED', message: 'too many messages; slow down' });
     await flush();
     expect(screen.getByRole('heading', { name: 'Connecting…' })).toBeTruthy();
-    expect(screen.getByRole('status').textContent).toMatch(/^The room is busy: too many people are connecting at once\. This page tries again by itself/);
+    expect(screen.getByRole('status').textContent).toMatch(
+      /^The room is busy: too many people are connecting at once\. This page tries again by itself/,
+    );
     // No "Reconnecting" banner on top of it, no button to press.
     expect(screen.queryByText(/Reconnecting/)).toBeNull();
     expect(screen.queryAllByRole('button')).toHaveLength(0);
@@ -89,8 +94,14 @@ describe('a join the daemon refuses', () => {
 
 describe('files the daemon refuses', () => {
   it.each([
-    ['one person shares at most 10000 files', 'The room cannot take more files: one person shares at most 10000 files (1 file)'],
-    ['the room holds at most 100000 files', 'The room cannot take more files: the room holds at most 100000 files (1 file)'],
+    [
+      'one person shares at most 10000 files',
+      'The room cannot take more files: one person shares at most 10000 files (1 file)',
+    ],
+    [
+      'the room holds at most 100000 files',
+      'The room cannot take more files: the room holds at most 100000 files (1 file)',
+    ],
   ])('over a cap ("%s"): an alert in Shared files, with Try again and Dismiss', async (daemonText, shown) => {
     const { session, network } = await inTheRoom();
     session.addFiles([{ file: fakeFile('one-too-many.txt', 5) }]);
@@ -115,12 +126,25 @@ describe('files the daemon refuses', () => {
     const [offer] = network.last.sentOfType('ADD_FILES');
     const file = offer?.files[0];
     if (!offer || !file) throw new Error('no offer sent');
-    network.last.receive({ type: 'FILES_ADDED', reqId: offer.reqId, owner: 'me', files: [{ ...file, owner: 'me' }], rejected: [] });
+    network.last.receive({
+      type: 'FILES_ADDED',
+      reqId: offer.reqId,
+      owner: 'me',
+      files: [{ ...file, owner: 'me' }],
+      rejected: [],
+    });
     await flush();
     fireEvent.click(screen.getByRole('button', { name: 'Remove mine.txt' }));
     const [removal] = network.last.sentOfType('REMOVE_FILE');
-    network.last.receive({ type: 'ERROR', code: 'MASTER_OFFLINE', message: 'the host is offline; try again when it is back', reqId: removal?.reqId ?? '' });
+    network.last.receive({
+      type: 'ERROR',
+      code: 'MASTER_OFFLINE',
+      message: 'the host is offline; try again when it is back',
+      reqId: removal?.reqId ?? '',
+    });
     await flush();
-    expect(screen.getByText('The file could not be removed: the host is offline; try again when it is back')).toBeTruthy();
+    expect(
+      screen.getByText('The file could not be removed: the host is offline; try again when it is back'),
+    ).toBeTruthy();
   });
 });

@@ -16,7 +16,8 @@ afterEach(() => {
   destroySessions();
 });
 
-const BUSY = /The relay is busy right now, so this download waits a little\. Ferry retries by itself; nothing is lost\./;
+const BUSY =
+  /The relay is busy right now, so this download waits a little\. Ferry retries by itself; nothing is lost\./;
 const BUSY_RATE = /The relay is busy right now \(the owner is sending through it as fast as it allows\)/;
 
 /** A guest downloading a 3-chunk file from Ann, on screen, with its first request sent. */

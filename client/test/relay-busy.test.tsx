@@ -17,7 +17,8 @@ afterEach(() => {
   destroySessions();
 });
 
-const SENDING = /The relay is busy right now, so files others download from you through it wait a little\. Ferry retries by itself/;
+const SENDING =
+  /The relay is busy right now, so files others download from you through it wait a little\. Ferry retries by itself/;
 const RECEIVING = /The relay is busy right now, so your downloads through it wait a little\. Ferry retries by itself/;
 
 describe('relay answers', () => {
@@ -79,14 +80,33 @@ async function ownerOnScreen() {
   await session.init();
   const socket = fakes.network.last;
   socket.open();
-  socket.receive({ type: 'CLIENT_REGISTER_ACK', publicId: 'ann', privateId: 'secret-ann', status: 'approved', iceServers: [], p2p: false, masterOnline: true });
-  socket.receive({ type: 'ROOM_STATE', clients: [person('h', 'Host', { isMaster: true }), person('ann', 'Ann'), person('ben', 'Ben')], files: [], masterOnline: true });
+  socket.receive({
+    type: 'CLIENT_REGISTER_ACK',
+    publicId: 'ann',
+    privateId: 'secret-ann',
+    status: 'approved',
+    iceServers: [],
+    p2p: false,
+    masterOnline: true,
+  });
+  socket.receive({
+    type: 'ROOM_STATE',
+    clients: [person('h', 'Host', { isMaster: true }), person('ann', 'Ann'), person('ben', 'Ben')],
+    files: [],
+    masterOnline: true,
+  });
   session.addFiles([{ file: fakeFile('a.txt', 10) }]);
   await until(() => socket.sentOfType('ADD_FILES').length > 0);
   const [request] = socket.sentOfType('ADD_FILES');
   const offered = request?.files[0];
   if (!request || !offered) throw new Error('no offer');
-  socket.receive({ type: 'FILES_ADDED', reqId: request.reqId, owner: 'ann', files: [{ ...offered, owner: 'ann' }], rejected: [] });
+  socket.receive({
+    type: 'FILES_ADDED',
+    reqId: request.reqId,
+    owner: 'ann',
+    files: [{ ...offered, owner: 'ann' }],
+    rejected: [],
+  });
   await flush();
   return { ...fakes, session, socket, fileId: offered.id };
 }

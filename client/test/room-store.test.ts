@@ -12,7 +12,15 @@ function applyAll(messages: FromDaemon[], from: RoomState = emptyRoom): RoomStat
 }
 
 const approvedAnn: FromDaemon[] = [
-  { type: 'CLIENT_REGISTER_ACK', publicId: 'a', privateId: 's', status: 'approved', iceServers: [], p2p: true, masterOnline: true },
+  {
+    type: 'CLIENT_REGISTER_ACK',
+    publicId: 'a',
+    privateId: 's',
+    status: 'approved',
+    iceServers: [],
+    p2p: true,
+    masterOnline: true,
+  },
   {
     type: 'ROOM_STATE',
     clients: [host, ann, bob],
@@ -23,7 +31,9 @@ const approvedAnn: FromDaemon[] = [
 
 describe('applyToRoom', () => {
   it('starts a guest as pending and moves it in when approved', () => {
-    let room = applyAll([{ type: 'CLIENT_REGISTER_ACK', publicId: 'a', privateId: 's', status: 'pending', iceServers: [], p2p: true }]);
+    let room = applyAll([
+      { type: 'CLIENT_REGISTER_ACK', publicId: 'a', privateId: 's', status: 'pending', iceServers: [], p2p: true },
+    ]);
     expect(room.selfStatus).toBe('pending');
     room = applyAll([{ type: 'CLIENT_APPROVED', client: ann }, approvedAnn[1] as FromDaemon], room);
     expect(room.selfStatus).toBe('approved');

@@ -22,12 +22,22 @@ function setup(chunks: number, maxAheadBytes?: number, extra = 0) {
   const kv = new CountingKv();
   const storage = new ChunkStorage(kv);
   const item = newItem(file, TRANSFER);
-  const saving = new JobSaving({ chunks: storage, createHasher: nodeHasher, saver: new FakeSaver(), logger: new RecordingLogger() });
+  const saving = new JobSaving({
+    chunks: storage,
+    createHasher: nodeHasher,
+    saver: new FakeSaver(),
+    logger: new RecordingLogger(),
+  });
   const readChunk = async (index: number) => {
     const blob = await storage.get(TRANSFER, index);
     return blob ? new Uint8Array(await blob.arrayBuffer()) : undefined;
   };
-  const running = (stored: number[] = []) => new RunningHash(chunks, { createHasher: nodeHasher, readChunk, ...(maxAheadBytes === undefined ? {} : { maxAheadBytes }) }, stored);
+  const running = (stored: number[] = []) =>
+    new RunningHash(
+      chunks,
+      { createHasher: nodeHasher, readChunk, ...(maxAheadBytes === undefined ? {} : { maxAheadBytes }) },
+      stored,
+    );
   const chunk = (index: number) => bytes.subarray(index * CHUNK, (index + 1) * CHUNK);
   /** Stores a chunk as the download manager does: put, then fed to the hash. */
   const store = async (hash: RunningHash | null, index: number) => {
@@ -138,7 +148,9 @@ describe('running whole-file hash', () => {
     for (const index of scrambled(5)) await t.store(hash, index);
     const hashed = await hash.take();
     expect(hashed?.nextIndex).toBe(5);
-    await expect(t.saving.verify(item, hashed)).rejects.toThrow('the file does not match its SHA-256; nothing was saved');
+    await expect(t.saving.verify(item, hashed)).rejects.toThrow(
+      'the file does not match its SHA-256; nothing was saved',
+    );
     expect(t.kv.data.size).toBe(0);
   });
 });

@@ -21,7 +21,15 @@ async function sharer() {
   await session.init();
   const socket = fakes.network.last;
   socket.open();
-  socket.receive({ type: 'CLIENT_REGISTER_ACK', publicId: 'ann', privateId: 'secret-ann', status: 'approved', iceServers: [], p2p: false, masterOnline: true });
+  socket.receive({
+    type: 'CLIENT_REGISTER_ACK',
+    publicId: 'ann',
+    privateId: 'secret-ann',
+    status: 'approved',
+    iceServers: [],
+    p2p: false,
+    masterOnline: true,
+  });
   return { ...fakes, session, socket };
 }
 
@@ -34,10 +42,26 @@ describe('sharing', () => {
     const [request] = socket.sentOfType('ADD_FILES');
     const sent = request?.files[0];
     if (!request || !sent) throw new Error('no offer');
-    socket.receive({ type: 'FILES_ADDED', reqId: request.reqId, owner: 'ann', files: [{ ...sent, owner: 'ann' }], rejected: [] });
-    await until(() => Array.isArray(storage.data.get(SHARED_KEY)) && (storage.data.get(SHARED_KEY) as unknown[]).length === 1);
+    socket.receive({
+      type: 'FILES_ADDED',
+      reqId: request.reqId,
+      owner: 'ann',
+      files: [{ ...sent, owner: 'ann' }],
+      rejected: [],
+    });
+    await until(
+      () => Array.isArray(storage.data.get(SHARED_KEY)) && (storage.data.get(SHARED_KEY) as unknown[]).length === 1,
+    );
     expect(storage.data.get(SHARED_KEY)).toEqual([
-      { id: sent.id, name: 'a.txt', size: 10, chunkSize: sent.chunkSize, lastModified: LAST_MODIFIED, path: 'docs/a.txt', sha256: sha256Hex(new Uint8Array(10)) },
+      {
+        id: sent.id,
+        name: 'a.txt',
+        size: 10,
+        chunkSize: sent.chunkSize,
+        lastModified: LAST_MODIFIED,
+        path: 'docs/a.txt',
+        sha256: sha256Hex(new Uint8Array(10)),
+      },
     ]);
     socket.receive({ type: 'FILE_REMOVED', fileId: sent.id });
     await until(() => (storage.data.get(SHARED_KEY) as unknown[]).length === 0);
@@ -45,8 +69,17 @@ describe('sharing', () => {
 
   it('after a reload, asks for its listed files again and takes them back under the same ids', async () => {
     const { session, socket, platform } = await sharer();
-    const listed = shared('f1', 'ann', 'a.txt', { size: 10, lastModified: LAST_MODIFIED, sha256: sha256Hex(new Uint8Array(10)) });
-    socket.receive({ type: 'ROOM_STATE', clients: [person('ann', 'Ann'), person('ben', 'Ben')], files: [listed], masterOnline: true });
+    const listed = shared('f1', 'ann', 'a.txt', {
+      size: 10,
+      lastModified: LAST_MODIFIED,
+      sha256: sha256Hex(new Uint8Array(10)),
+    });
+    socket.receive({
+      type: 'ROOM_STATE',
+      clients: [person('ann', 'Ann'), person('ben', 'Ben')],
+      files: [listed],
+      masterOnline: true,
+    });
     expect([...session.view.needsRepick]).toEqual(['f1']);
     expect(await session.transfers.ownFiles.readChunk(listed, 0)).toBe('needs-repick');
     // An asker tries meanwhile: nothing can be sent.
@@ -61,7 +94,9 @@ describe('sharing', () => {
     expect(session.view.needsRepick.size).toBe(0);
     expect(session.localFiles.get('f1')).toBe(same);
     await until(() => socket.sentOfType('ADD_FILES').length > 0);
-    expect(socket.sentOfType('ADD_FILES').flatMap((m) => m.files.map((f) => [f.name, f.lastModified]))).toEqual([['a.txt', 5]]);
+    expect(socket.sentOfType('ADD_FILES').flatMap((m) => m.files.map((f) => [f.name, f.lastModified]))).toEqual([
+      ['a.txt', 5],
+    ]);
 
     // The asker asks again (it retries on its own) and now gets the bytes.
     socket.receive({ type: 'UPLOAD_CHUNK_REQUEST', transferId: 't1', fileId: 'f1', start: 0, end: 1, from: 'ben' });
@@ -132,7 +167,8 @@ describe('FilePreparer', () => {
     const file = {
       size: 12 * MiB,
       slice: (start: number, end: number) => ({
-        arrayBuffer: () => new Promise<ArrayBuffer>((resolve) => gates.push(() => resolve(new ArrayBuffer(end - start)))),
+        arrayBuffer: () =>
+          new Promise<ArrayBuffer>((resolve) => gates.push(() => resolve(new ArrayBuffer(end - start)))),
       }),
     };
     prep.enqueue([{ offer: offer('big', 'big.bin', { size: file.size }), blob: file }]);
@@ -155,7 +191,12 @@ describe('FilePreparer', () => {
   it('sends hashed files after a short wait when more are still hashing', async () => {
     const { prep, clock, ready } = preparer({ batchWaitMs: 1000 });
     let release: () => void = () => undefined;
-    const slow = { size: 1, slice: () => ({ arrayBuffer: () => new Promise<ArrayBuffer>((resolve) => (release = () => resolve(new ArrayBuffer(1)))) }) };
+    const slow = {
+      size: 1,
+      slice: () => ({
+        arrayBuffer: () => new Promise<ArrayBuffer>((resolve) => (release = () => resolve(new ArrayBuffer(1)))),
+      }),
+    };
     prep.enqueue([
       { offer: offer('a', 'a.txt', { size: 1 }), blob: new Blob(['a']) },
       { offer: offer('s', 'slow.txt', { size: 1 }), blob: slow },

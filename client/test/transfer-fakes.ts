@@ -34,7 +34,8 @@ export const nodeHasher: CreateHasher = () => {
   return Promise.resolve({ update: (bytes) => void hash.update(bytes), digestHex: () => hash.digest('hex') });
 };
 
-export const nodeSha256: Sha256 = (bytes) => Promise.resolve(new Uint8Array(createHash('sha256').update(bytes).digest()));
+export const nodeSha256: Sha256 = (bytes) =>
+  Promise.resolve(new Uint8Array(createHash('sha256').update(bytes).digest()));
 
 export const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
@@ -54,10 +55,18 @@ export class FakeSaver implements FileSaver {
     if (!this.hasPicker) return Promise.resolve(null);
     const target: SaveTarget = {
       writeParts: async (parts) => {
-        this.saved.push({ name: suggestedName, bytes: new Uint8Array(await new Blob([...parts]).arrayBuffer()), via: 'picker' });
+        this.saved.push({
+          name: suggestedName,
+          bytes: new Uint8Array(await new Blob([...parts]).arrayBuffer()),
+          via: 'picker',
+        });
       },
       writeStream: async (stream) => {
-        this.saved.push({ name: suggestedName, bytes: new Uint8Array(await new Response(stream).arrayBuffer()), via: 'picker' });
+        this.saved.push({
+          name: suggestedName,
+          bytes: new Uint8Array(await new Response(stream).arrayBuffer()),
+          via: 'picker',
+        });
       },
     };
     return Promise.resolve(target);

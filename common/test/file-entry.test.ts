@@ -175,7 +175,10 @@ describe('chunk arithmetic', () => {
   });
 
   it('covers every file exactly: full chunks, one shorter last chunk, nothing past it', () => {
-    const size = fc.oneof(fc.nat(), fc.maxSafeNat().map((n) => n % (L.MAX_FILE_BYTES + 1)));
+    const size = fc.oneof(
+      fc.nat(),
+      fc.maxSafeNat().map((n) => n % (L.MAX_FILE_BYTES + 1)),
+    );
     const chunk = fc.integer({ min: L.MIN_CHUNK_BYTES, max: L.MAX_CHUNK_BYTES });
     fc.assert(
       fc.property(size, chunk, (bytes, c) => {

@@ -45,7 +45,6 @@ function checkResult(direction: Direction, parse: Parse, raw: unknown): void {
   expect(again.ok && JSON.stringify(again.message)).toBe(text);
 }
 
-
 describe.each(DIRECTIONS)('$name', ({ name, parse }) => {
   it('never throws on any JavaScript value', () => {
     fc.assert(

@@ -17,9 +17,27 @@ import { ALL_ERROR_CODES, FORBIDDEN_KEYS, messageProblem, REQ_ID_RE, SPECS, type
 
 type Parse = (raw: unknown) => ParseResult<unknown>;
 
-const DIRECTIONS: { name: Direction; parse: Parse; valid: Record<string, Frame>; other: Record<string, Frame>; maxChars: number }[] = [
-  { name: 'toDaemon', parse: parseToDaemon, valid: VALID_TO_DAEMON, other: VALID_FROM_DAEMON, maxChars: L.MAX_FRAME_BYTES },
-  { name: 'fromDaemon', parse: parseFromDaemon, valid: VALID_FROM_DAEMON, other: VALID_TO_DAEMON, maxChars: L.MAX_FROM_DAEMON_FRAME_CHARS },
+const DIRECTIONS: {
+  name: Direction;
+  parse: Parse;
+  valid: Record<string, Frame>;
+  other: Record<string, Frame>;
+  maxChars: number;
+}[] = [
+  {
+    name: 'toDaemon',
+    parse: parseToDaemon,
+    valid: VALID_TO_DAEMON,
+    other: VALID_FROM_DAEMON,
+    maxChars: L.MAX_FRAME_BYTES,
+  },
+  {
+    name: 'fromDaemon',
+    parse: parseFromDaemon,
+    valid: VALID_FROM_DAEMON,
+    other: VALID_TO_DAEMON,
+    maxChars: L.MAX_FROM_DAEMON_FRAME_CHARS,
+  },
 ];
 
 function accepted(result: ParseResult<unknown>): Frame {
@@ -136,15 +154,22 @@ describe.each(DIRECTIONS)('$name', ({ name, parse, valid, other, maxChars }) => 
     },
   );
 
-  const unknownTypes = ['NOPE', '', 'leave', 'signal', 'toString', '__proto__', 'constructor', 'hasOwnProperty', 'x'.repeat(10_000)];
-  it.each(unknownTypes)(
-    'answers UNKNOWN_TYPE to type %j, echoing a valid reqId',
-    (type) => {
-      const result = rejected(parse({ type, reqId: 'r-9' }), 'UNKNOWN_TYPE');
-      expect(result.reqId).toBe('r-9');
-      expect(result.error.length).toBeLessThan(100);
-    },
-  );
+  const unknownTypes = [
+    'NOPE',
+    '',
+    'leave',
+    'signal',
+    'toString',
+    '__proto__',
+    'constructor',
+    'hasOwnProperty',
+    'x'.repeat(10_000),
+  ];
+  it.each(unknownTypes)('answers UNKNOWN_TYPE to type %j, echoing a valid reqId', (type) => {
+    const result = rejected(parse({ type, reqId: 'r-9' }), 'UNKNOWN_TYPE');
+    expect(result.reqId).toBe('r-9');
+    expect(result.error.length).toBeLessThan(100);
+  });
 
   it.each([
     ['no type', { reqId: 'r1' }],
@@ -157,14 +182,22 @@ describe.each(DIRECTIONS)('$name', ({ name, parse, valid, other, maxChars }) => 
     expect(rejected(parse(JSON.stringify(frame))).reqId).toBe('r1');
   });
 
-  const notJson = ['', ' ', '{', '{"type":"LEAVE"', "{'type':'LEAVE'}", 'undefined', 'NaN', '{"type":"LEAVE",}', '\u0000', 'LEAVE'];
-  it.each(notJson)(
-    'answers BAD_MESSAGE to the text %j, which is not JSON',
-    (text) => {
-      const result = rejected(parse(text));
-      expect(result.error).toMatch(/JSON/);
-    },
-  );
+  const notJson = [
+    '',
+    ' ',
+    '{',
+    '{"type":"LEAVE"',
+    "{'type':'LEAVE'}",
+    'undefined',
+    'NaN',
+    '{"type":"LEAVE",}',
+    '\u0000',
+    'LEAVE',
+  ];
+  it.each(notJson)('answers BAD_MESSAGE to the text %j, which is not JSON', (text) => {
+    const result = rejected(parse(text));
+    expect(result.error).toMatch(/JSON/);
+  });
 
   it.each([
     ['null', null],

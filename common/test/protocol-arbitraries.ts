@@ -61,7 +61,11 @@ const SCALARS: Record<ScalarKind, fc.Arbitrary<unknown>> = {
   trueFlag: fc.constant(true),
   clientName: text(1, L.MAX_NAME_CHARS).filter((s) => !CONTROL_RE.test(s)),
   fileName: text(1, L.MAX_FILE_NAME_CHARS),
-  fileSize: fc.oneof(fc.nat(), fc.maxSafeNat().map((n) => n % (L.MAX_FILE_BYTES + 1)), fc.constant(L.MAX_FILE_BYTES)),
+  fileSize: fc.oneof(
+    fc.nat(),
+    fc.maxSafeNat().map((n) => n % (L.MAX_FILE_BYTES + 1)),
+    fc.constant(L.MAX_FILE_BYTES),
+  ),
   mime: text(0, L.MAX_MIME_CHARS),
   timestamp: fc.oneof(fc.nat(), fc.maxSafeNat()),
   path: text(1, L.MAX_PATH_CHARS),
@@ -127,7 +131,14 @@ const small = ([, v]: Sample): boolean => !Array.isArray(v) || v.length <= L.MAX
 export function fieldValue(kind: Kind): fc.Arbitrary<unknown> {
   return fc.oneof(
     { arbitrary: validValue(kind), weight: 4 },
-    { arbitrary: fc.constantFrom(...invalidSamples(kind).filter(small).map(([, v]) => v)), weight: 2 },
+    {
+      arbitrary: fc.constantFrom(
+        ...invalidSamples(kind)
+          .filter(small)
+          .map(([, v]) => v),
+      ),
+      weight: 2,
+    },
     { arbitrary: fc.jsonValue({ maxDepth: 2 }), weight: 1 },
   );
 }

@@ -4,7 +4,15 @@
  */
 import type { FromDaemon, ToDaemon } from '../src/protocol/index';
 import * as L from '../src/protocol/limits';
-import { ALL_ERROR_CODES, ARRAY_SPECS, MAX_RETRY_AFTER_MS, OBJECT_SPECS, type ArrayKind, type Kind, type ObjectKind } from './protocol-spec';
+import {
+  ALL_ERROR_CODES,
+  ARRAY_SPECS,
+  MAX_RETRY_AFTER_MS,
+  OBJECT_SPECS,
+  type ArrayKind,
+  type Kind,
+  type ObjectKind,
+} from './protocol-spec';
 
 export type Frame = Record<string, unknown>;
 export type Sample = readonly [label: string, value: unknown];
@@ -29,7 +37,13 @@ export const OFFER: Frame = {
 };
 export const INFO: Frame = { ...OFFER, owner: IDS.alice };
 export const CLIENT: Frame = { publicId: IDS.alice, name: 'Alice', status: 'approved', online: true };
-export const MASTER_CLIENT: Frame = { publicId: IDS.host, name: 'Host', status: 'approved', online: true, isMaster: true };
+export const MASTER_CLIENT: Frame = {
+  publicId: IDS.host,
+  name: 'Host',
+  status: 'approved',
+  online: true,
+  isMaster: true,
+};
 export const REJECTION: Frame = { id: IDS.file, reason: 'name contains a path separator' };
 export const ICE_SERVER: Frame = {
   urls: ['turn:turn.example.org:3478?transport=udp', 'turns:turn.example.org:5349'],
@@ -39,7 +53,12 @@ export const ICE_SERVER: Frame = {
 export const SDP = { type: 'offer', sdp: 'v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n' };
 
 export const VALID_TO_DAEMON: Record<ToDaemon['type'], Frame> = {
-  MASTER_APP_REGISTER: { type: 'MASTER_APP_REGISTER', token: 'k3Y-master-token', privateId: 'host-secret', name: 'Host' },
+  MASTER_APP_REGISTER: {
+    type: 'MASTER_APP_REGISTER',
+    token: 'k3Y-master-token',
+    privateId: 'host-secret',
+    name: 'Host',
+  },
   CLIENT_REGISTER: { type: 'CLIENT_REGISTER', name: 'Alice', privateId: 'alice-secret' },
   APPROVE_CLIENT: { type: 'APPROVE_CLIENT', publicId: IDS.alice, reqId: 'req-1' },
   DIS_APPROVE_CLIENT: { type: 'DIS_APPROVE_CLIENT', publicId: IDS.alice, reqId: 'req-2' },
@@ -93,7 +112,11 @@ export const VALID_FROM_DAEMON: Record<FromDaemon['type'], Frame> = {
     end: 3,
     from: IDS.bob,
   },
-  SIGNAL: { type: 'SIGNAL', from: IDS.alice, data: { candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 5000 typ host' } },
+  SIGNAL: {
+    type: 'SIGNAL',
+    from: IDS.alice,
+    data: { candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 5000 typ host' },
+  },
   CHUNK_READY: { type: 'CHUNK_READY', transferId: IDS.transfer, fileId: IDS.file, index: 3, sha256: OFFER['sha256'] },
   TRANSFER_CANCELLED: { type: 'TRANSFER_CANCELLED', transferId: IDS.transfer },
   RELAY_BUSY: { type: 'RELAY_BUSY', transferId: IDS.transfer, fileId: IDS.file, reason: 'rate', retryAfterMs: 1_500 },
@@ -126,7 +149,15 @@ const INVALID_SCALARS: Record<Exclude<Kind, ObjectKind | ArrayKind>, readonly Sa
     common.null,
     common.object,
   ],
-  reqId: [['empty', ''], ['65 characters', 'r'.repeat(65)], ['a space', 'req 1'], ['a slash', 'a/b'], ['a newline', 'r\n'], common.number, common.null],
+  reqId: [
+    ['empty', ''],
+    ['65 characters', 'r'.repeat(65)],
+    ['a space', 'req 1'],
+    ['a slash', 'a/b'],
+    ['a newline', 'r\n'],
+    common.number,
+    common.null,
+  ],
   privateId: [['empty', ''], ['257 characters', 'p'.repeat(257)], ['an array', ['p']], common.number, common.null],
   token: [['empty', ''], ['257 characters', 't'.repeat(257)], common.number, common.object],
   displayName: [
@@ -160,14 +191,29 @@ const INVALID_SCALARS: Record<Exclude<Kind, ObjectKind | ArrayKind>, readonly Sa
   ],
   boolean: [['a string', 'true'], ['1', 1], common.null],
   status: [['unknown', 'admin'], ['empty', ''], ['capitalised', 'Approved'], common.number],
-  trueFlag: [['false', false], ['a string', 'true'], ['1', 1]],
+  trueFlag: [
+    ['false', false],
+    ['a string', 'true'],
+    ['1', 1],
+  ],
   clientName: [['empty', ''], ['65 characters', 'n'.repeat(65)], common.number],
   fileName: [['empty', ''], ['256 characters', 'f'.repeat(256)], common.number, common.null],
   fileSize: [['-1', -1], ['1.5', 1.5], ['2^50 + 1', L.MAX_FILE_BYTES + 1], ['a string', '10'], common.null],
   mime: [['256 characters', 'm'.repeat(256)], common.number],
-  timestamp: [['-1', -1], ['1.5', 1.5], ['2^53', 2 ** 53], ['a string', '2024']],
+  timestamp: [
+    ['-1', -1],
+    ['1.5', 1.5],
+    ['2^53', 2 ** 53],
+    ['a string', '2024'],
+  ],
   path: [['empty', ''], ['1025 characters', 'p'.repeat(1025)], ['an array', ['a', 'b']], common.number],
-  chunkSize: [['0', 0], ['-1', -1], ['16 MiB + 1', L.MAX_CHUNK_BYTES + 1], ['1.5', 1.5], ['a string', '1']],
+  chunkSize: [
+    ['0', 0],
+    ['-1', -1],
+    ['16 MiB + 1', L.MAX_CHUNK_BYTES + 1],
+    ['1.5', 1.5],
+    ['a string', '1'],
+  ],
   sha256: [
     ['uppercase', 'A'.repeat(64)],
     ['63 digits', 'a'.repeat(63)],
@@ -193,29 +239,88 @@ const INVALID_SCALARS: Record<Exclude<Kind, ObjectKind | ArrayKind>, readonly Sa
   errorCode: [['unknown', 'NOPE'], ['lowercase', 'bad_message'], ['empty', ''], common.number],
   errorMessage: [['501 characters', 'm'.repeat(501)], common.number, common.null],
   relayBusyReason: [['unknown', 'busy'], ['capitalised', 'Full'], ['empty', ''], common.number, common.null],
-  retryAfterMs: [['-1', -1], ['1.5', 1.5], ['an hour + 1 ms', MAX_RETRY_AFTER_MS + 1], ['a string', '1000'], common.null],
+  retryAfterMs: [
+    ['-1', -1],
+    ['1.5', 1.5],
+    ['an hour + 1 ms', MAX_RETRY_AFTER_MS + 1],
+    ['a string', '1000'],
+    common.null,
+  ],
 };
 
 /** Values each scalar kind must accept, at its bounds and beyond ASCII. */
 const VALID_SCALARS: Record<Exclude<Kind, ObjectKind | ArrayKind>, readonly Sample[]> = {
-  id: [['64 characters', 'a'.repeat(64)], ['1 character', 'x'], ['every class', 'Az09_-']],
-  reqId: [['64 characters', 'r'.repeat(64)], ['punctuation', 'a.b:c-d_e']],
-  privateId: [['256 characters', 'p'.repeat(256)], ['1 character', 'p'], ['unicode', 'ключ🔑']],
-  token: [['256 characters', 't'.repeat(256)], ['1 character', 't']],
-  displayName: [['64 characters', 'n'.repeat(64)], ['unicode', 'Zoë 🚀 東京'], ['markup', '<img src=x onerror=alert(1)>']],
-  chunkIndex: [['0', 0], ['MAX_SAFE_INTEGER', MAX_SAFE]],
-  boolean: [['true', true], ['false', false]],
-  status: [['pending', 'pending'], ['approved', 'approved'], ['rejected', 'rejected']],
+  id: [
+    ['64 characters', 'a'.repeat(64)],
+    ['1 character', 'x'],
+    ['every class', 'Az09_-'],
+  ],
+  reqId: [
+    ['64 characters', 'r'.repeat(64)],
+    ['punctuation', 'a.b:c-d_e'],
+  ],
+  privateId: [
+    ['256 characters', 'p'.repeat(256)],
+    ['1 character', 'p'],
+    ['unicode', 'ключ🔑'],
+  ],
+  token: [
+    ['256 characters', 't'.repeat(256)],
+    ['1 character', 't'],
+  ],
+  displayName: [
+    ['64 characters', 'n'.repeat(64)],
+    ['unicode', 'Zoë 🚀 東京'],
+    ['markup', '<img src=x onerror=alert(1)>'],
+  ],
+  chunkIndex: [
+    ['0', 0],
+    ['MAX_SAFE_INTEGER', MAX_SAFE],
+  ],
+  boolean: [
+    ['true', true],
+    ['false', false],
+  ],
+  status: [
+    ['pending', 'pending'],
+    ['approved', 'approved'],
+    ['rejected', 'rejected'],
+  ],
   trueFlag: [['true', true]],
-  clientName: [['64 characters', 'n'.repeat(64)], ['1 character', 'n']],
-  fileName: [['255 characters', 'f'.repeat(255)], ['unicode', '東京 🚀.png'], ['markup', '<img src=x onerror=alert(1)>']],
-  fileSize: [['0', 0], ['2^50', L.MAX_FILE_BYTES]],
-  mime: [['empty', ''], ['255 characters', 'm'.repeat(255)]],
-  timestamp: [['0', 0], ['MAX_SAFE_INTEGER', MAX_SAFE]],
-  path: [['1 character', 'p'], ['1024 characters', 'p'.repeat(1024)]],
-  chunkSize: [['1', 1], ['16 MiB', L.MAX_CHUNK_BYTES]],
+  clientName: [
+    ['64 characters', 'n'.repeat(64)],
+    ['1 character', 'n'],
+  ],
+  fileName: [
+    ['255 characters', 'f'.repeat(255)],
+    ['unicode', '東京 🚀.png'],
+    ['markup', '<img src=x onerror=alert(1)>'],
+  ],
+  fileSize: [
+    ['0', 0],
+    ['2^50', L.MAX_FILE_BYTES],
+  ],
+  mime: [
+    ['empty', ''],
+    ['255 characters', 'm'.repeat(255)],
+  ],
+  timestamp: [
+    ['0', 0],
+    ['MAX_SAFE_INTEGER', MAX_SAFE],
+  ],
+  path: [
+    ['1 character', 'p'],
+    ['1024 characters', 'p'.repeat(1024)],
+  ],
+  chunkSize: [
+    ['1', 1],
+    ['16 MiB', L.MAX_CHUNK_BYTES],
+  ],
   sha256: [['64 hex digits', '0123456789abcdef'.repeat(4)]],
-  reason: [['1 character', 'r'], ['200 characters', 'r'.repeat(200)]],
+  reason: [
+    ['1 character', 'r'],
+    ['200 characters', 'r'.repeat(200)],
+  ],
   iceUrls: [
     ['stun:', 'stun:a'],
     ['stuns:', 'stuns:a'],
@@ -224,7 +329,10 @@ const VALID_SCALARS: Record<Exclude<Kind, ObjectKind | ArrayKind>, readonly Samp
     ['8 urls', Array<string>(8).fill('stun:a')],
     ['512 characters', `stun:${'a'.repeat(507)}`],
   ],
-  iceCredential: [['empty', ''], ['256 characters', 'c'.repeat(256)]],
+  iceCredential: [
+    ['empty', ''],
+    ['256 characters', 'c'.repeat(256)],
+  ],
   signalData: [
     ['exactly 64 KiB as JSON', 'x'.repeat(L.MAX_SIGNAL_CHARS - 2)],
     ['null', null],
@@ -233,9 +341,18 @@ const VALID_SCALARS: Record<Exclude<Kind, ObjectKind | ArrayKind>, readonly Samp
     ['nested as deep as allowed', nested(L.MAX_JSON_DEPTH)],
   ],
   errorCode: ALL_ERROR_CODES.map((code): Sample => [code, code]),
-  errorMessage: [['empty', ''], ['500 characters', 'm'.repeat(500)]],
-  relayBusyReason: [['full', 'full'], ['rate', 'rate']],
-  retryAfterMs: [['0', 0], ['an hour', MAX_RETRY_AFTER_MS]],
+  errorMessage: [
+    ['empty', ''],
+    ['500 characters', 'm'.repeat(500)],
+  ],
+  relayBusyReason: [
+    ['full', 'full'],
+    ['rate', 'rate'],
+  ],
+  retryAfterMs: [
+    ['0', 0],
+    ['an hour', MAX_RETRY_AFTER_MS],
+  ],
 };
 
 const OBJECT_BASES: Record<ObjectKind, Frame> = {
@@ -266,11 +383,7 @@ function invalidObjects(kind: ObjectKind): Sample[] {
 function invalidArrays(kind: ArrayKind): Sample[] {
   const { item, min, max } = ARRAY_SPECS[kind];
   const base = OBJECT_BASES[item];
-  const out: Sample[] = [
-    [`${max + 1} items`, Array<Frame>(max + 1).fill(base)],
-    ['an object', base],
-    common.null,
-  ];
+  const out: Sample[] = [[`${max + 1} items`, Array<Frame>(max + 1).fill(base)], ['an object', base], common.null];
   if (min > 0) out.push(['empty', []]);
   for (const [label, value] of invalidObjects(item)) out.push([`[0] ${label}`, [value]]);
   return out;
@@ -287,7 +400,10 @@ export function validSamples(kind: Kind): readonly Sample[] {
     const base = OBJECT_BASES[kind as ObjectKind];
     const { optional } = OBJECT_SPECS[kind as ObjectKind];
     const bare = Object.keys(optional).reduce(without, base);
-    return [['full', base], ['without optional fields', bare]];
+    return [
+      ['full', base],
+      ['without optional fields', bare],
+    ];
   }
   if (kind in ARRAY_SPECS) {
     const { item, min, max } = ARRAY_SPECS[kind as ArrayKind];

@@ -313,7 +313,8 @@ export function messageProblem(direction: Direction, v: unknown, mode: Mode): st
   const { type: _type, ...fields } = v;
   const problem = objectProblem(s, fields, mode, type);
   if (problem) return problem;
-  if ((type === 'REQUEST_CHUNK' || type === 'UPLOAD_CHUNK_REQUEST') && !((v['end'] as number) > (v['start'] as number))) return 'end <= start';
+  if ((type === 'REQUEST_CHUNK' || type === 'UPLOAD_CHUNK_REQUEST') && !((v['end'] as number) > (v['start'] as number)))
+    return 'end <= start';
   if (mode === 'output' && Object.getPrototypeOf(v) !== Object.prototype) return 'not a plain object';
   return null;
 }

@@ -126,7 +126,9 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
         try {
           if (!isRunning(run)) {
             if (isKilledOnPurpose) return;
-            throw new Error(`the daemon had already exited (code ${run.child.exitCode}, signal ${run.child.signalCode}):\n${lines.join('\n')}`);
+            throw new Error(
+              `the daemon had already exited (code ${run.child.exitCode}, signal ${run.child.signalCode}):\n${lines.join('\n')}`,
+            );
           }
           run.child.kill('SIGTERM');
           let timer: NodeJS.Timeout | undefined;
@@ -141,7 +143,9 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
           }
           const [code, signal] = outcome;
           if (code !== 0) {
-            throw new Error(`the daemon exited with code ${code} (signal ${signal}) after SIGTERM, expected 0:\n${lines.join('\n')}`);
+            throw new Error(
+              `the daemon exited with code ${code} (signal ${signal}) after SIGTERM, expected 0:\n${lines.join('\n')}`,
+            );
           }
         } finally {
           rmSync(dataDir, { recursive: true, force: true });

@@ -42,7 +42,7 @@ async function registerOnce(wsUrl: string, name: string): Promise<Answer> {
  */
 export async function registerPendingPeers(daemonUrl: string, count: number, prefix: string): Promise<void> {
   const wsUrl = `${daemonUrl.replace(/^http/, 'ws')}/ws`;
-  for (let i = 1; i <= count; ) {
+  for (let i = 1; i <= count;) {
     const answer = await registerOnce(wsUrl, `${prefix} ${i}`);
     if (answer.type === 'CLIENT_REGISTER_ACK') {
       i++;

@@ -77,7 +77,10 @@ export class Room {
     await mkdir(screenshotsDir, { recursive: true });
     for (const person of people) {
       if (!person.hasOpenPage) continue;
-      await person.page.screenshot({ path: join(screenshotsDir, `${prefix}-${slug(person.label)}.png`), fullPage: true });
+      await person.page.screenshot({
+        path: join(screenshotsDir, `${prefix}-${slug(person.label)}.png`),
+        fullPage: true,
+      });
     }
   }
 

@@ -52,7 +52,12 @@ export async function randomFolder(room: Room, name: string, sizes: Record<strin
     await mkdir(dirname(path), { recursive: true });
     const bytes = randomBytes(sizeBytes);
     await writeFile(path, bytes);
-    files.set(relativePath, { name: relativePath.split('/').pop() ?? relativePath, path, sizeBytes, sha256: sha256Hex(bytes) });
+    files.set(relativePath, {
+      name: relativePath.split('/').pop() ?? relativePath,
+      path,
+      sizeBytes,
+      sha256: sha256Hex(bytes),
+    });
   }
   return { path: folder, name, files };
 }

@@ -46,14 +46,20 @@ export async function downloadText(page: Page, name: string): Promise<string> {
  * Waits until the download shows `status`; fails at once when it ends some other way (a failed
  * download never turns into a saved one), with what it showed.
  */
-export async function waitStatus(person: Person, name: string, status: DownloadStatus, timeoutMs = DOWNLOAD_TIMEOUT_MS): Promise<void> {
+export async function waitStatus(
+  person: Person,
+  name: string,
+  status: DownloadStatus,
+  timeoutMs = DOWNLOAD_TIMEOUT_MS,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let text: string;
   for (;;) {
     text = await downloadText(person.page, name);
     if (hasStatus(text, status)) return;
     const ended = TERMINAL.exec(text);
-    if (ended) throw new Error(`${person.label}: "${name}" ended as "${ended[0]}" while waiting for "${status}":\n${text}`);
+    if (ended)
+      throw new Error(`${person.label}: "${name}" ended as "${ended[0]}" while waiting for "${status}":\n${text}`);
     if (Date.now() > deadline) break;
     await delay(POLL_MS);
   }
@@ -74,7 +80,12 @@ export async function readProgress(page: Page, name: string): Promise<number> {
  * Waits for progress >= `minPercent` and returns it. The page checks at every animation frame,
  * so the test can act within a frame of the moment, as a person would mid-download.
  */
-export async function waitProgressAtLeast(page: Page, name: string, minPercent: number, timeoutMs = DOWNLOAD_TIMEOUT_MS): Promise<number> {
+export async function waitProgressAtLeast(
+  page: Page,
+  name: string,
+  minPercent: number,
+  timeoutMs = DOWNLOAD_TIMEOUT_MS,
+): Promise<number> {
   const bar = downloads.progress(page, name);
   await bar.waitFor({ state: 'attached', timeout: timeoutMs });
   const handle = await bar.elementHandle({ timeout: timeoutMs });
@@ -115,7 +126,12 @@ export async function waitSteady(read: () => Promise<number>, quietMs: number, t
 }
 
 /** A bounded poll window: `read()` must return `expected` at every sample for `windowMs`. */
-export async function expectUnchangedFor(read: () => Promise<number>, expected: number, windowMs: number, what: string): Promise<void> {
+export async function expectUnchangedFor(
+  read: () => Promise<number>,
+  expected: number,
+  windowMs: number,
+  what: string,
+): Promise<void> {
   const end = Date.now() + windowMs;
   while (Date.now() < end) {
     const value = await read();
@@ -150,7 +166,11 @@ export interface StartedDownload {
  * Clicks "Download <name>" and waits for the download to be listed. `savedTimeoutMs`: how long the
  * whole download may take, from the click (longer for tests that hold a fault on the way).
  */
-export async function startDownload(asker: Person, fileName: string, savedTimeoutMs = DOWNLOAD_TIMEOUT_MS): Promise<StartedDownload> {
+export async function startDownload(
+  asker: Person,
+  fileName: string,
+  savedTimeoutMs = DOWNLOAD_TIMEOUT_MS,
+): Promise<StartedDownload> {
   await waitDownloadable(asker, fileName);
   const saved = nextDownload(asker.page, savedTimeoutMs);
   await downloads.downloadButton(asker.page, fileName).click();
@@ -188,7 +208,11 @@ export async function expectRoute(person: Person, name: string, route: 'via P2P'
  * A master tab and guests who open the join link with `query` (e.g. "?ice=relay") and are
  * approved. The query stays in their URL across reloads.
  */
-export async function roomWithGuestsAt(room: Room, names: readonly string[], query: string): Promise<{ host: Person; guests: Person[] }> {
+export async function roomWithGuestsAt(
+  room: Room,
+  names: readonly string[],
+  query: string,
+): Promise<{ host: Person; guests: Person[] }> {
   const host = await openMasterTab(room);
   const guests: Person[] = [];
   for (const name of names) {

@@ -16,7 +16,8 @@ export const master = {
   joinRequestsHeading: (page: Page): Locator => page.getByRole('heading', { name: /^Join requests(?:\s+\d+)?$/ }),
   approveButton: (page: Page, name: string): Locator =>
     page.getByRole('button', { name: `Approve ${name}`, exact: true }),
-  rejectButton: (page: Page, name: string): Locator => page.getByRole('button', { name: `Reject ${name}`, exact: true }),
+  rejectButton: (page: Page, name: string): Locator =>
+    page.getByRole('button', { name: `Reject ${name}`, exact: true }),
   removePersonButton: (page: Page, name: string): Locator =>
     page.getByRole('button', { name: `Remove ${name}`, exact: true }),
   joinLink: (page: Page): Locator => page.getByLabel('Join link', { exact: true }),
@@ -30,8 +31,7 @@ export const room = {
   filesHeading: (page: Page): Locator => page.getByRole('heading', { name: 'Shared files', exact: true }),
   /** The list that follows the "People" heading. */
   peopleList: (page: Page): Locator => room.peopleHeading(page).locator(LIST),
-  person: (page: Page, name: string): Locator =>
-    room.peopleList(page).getByRole('listitem').filter({ hasText: name }),
+  person: (page: Page, name: string): Locator => room.peopleList(page).getByRole('listitem').filter({ hasText: name }),
   addFilesInput: (page: Page): Locator => page.getByLabel('Add files', { exact: true }),
   addFolderInput: (page: Page): Locator => page.getByLabel('Add folder', { exact: true }),
   /**
@@ -39,7 +39,10 @@ export const room = {
    * groups that are list items themselves.
    */
   file: (page: Page, fileName: string): Locator =>
-    page.getByRole('listitem').filter({ hasText: fileName }).filter({ hasNot: page.getByRole('listitem') }),
+    page
+      .getByRole('listitem')
+      .filter({ hasText: fileName })
+      .filter({ hasNot: page.getByRole('listitem') }),
   removeFileButton: (page: Page, fileName: string): Locator =>
     page.getByRole('button', { name: `Remove ${fileName}`, exact: true }),
   hostOfflineBanner: (page: Page): Locator => page.getByRole('status').filter({ hasText: 'The host is offline' }),
@@ -56,10 +59,14 @@ export const downloads = {
     page.getByRole('button', { name: `Download ${fileName}`, exact: true }),
   downloadFolderButton: (page: Page, folderName: string): Locator =>
     page.getByRole('button', { name: `Download folder ${folderName}`, exact: true }),
-  progress: (page: Page, name: string): Locator => page.getByRole('progressbar', { name: `${name} progress`, exact: true }),
+  progress: (page: Page, name: string): Locator =>
+    page.getByRole('progressbar', { name: `${name} progress`, exact: true }),
   /** One download of the list: the list item holding its progress bar. */
-  item: (page: Page, name: string): Locator => page.getByRole('listitem').filter({ has: downloads.progress(page, name) }),
+  item: (page: Page, name: string): Locator =>
+    page.getByRole('listitem').filter({ has: downloads.progress(page, name) }),
   pauseButton: (page: Page, name: string): Locator => page.getByRole('button', { name: `Pause ${name}`, exact: true }),
-  resumeButton: (page: Page, name: string): Locator => page.getByRole('button', { name: `Resume ${name}`, exact: true }),
-  cancelButton: (page: Page, name: string): Locator => page.getByRole('button', { name: `Cancel ${name}`, exact: true }),
+  resumeButton: (page: Page, name: string): Locator =>
+    page.getByRole('button', { name: `Resume ${name}`, exact: true }),
+  cancelButton: (page: Page, name: string): Locator =>
+    page.getByRole('button', { name: `Cancel ${name}`, exact: true }),
 };

@@ -68,7 +68,7 @@ interface Sizes {
 
 /** Replaces the 0xFFFFFFFF placeholders by the ZIP64 extra field's values, in the spec's order. */
 function applyZip64Extra(extra: Buffer, sizes: Sizes): Sizes {
-  for (let at = 0; at + 4 <= extra.length; ) {
+  for (let at = 0; at + 4 <= extra.length;) {
     const id = extra.readUInt16LE(at);
     const length = extra.readUInt16LE(at + 2);
     if (id === ZIP64_EXTRA_ID) {
@@ -119,7 +119,8 @@ export function readZip(zip: Buffer): ZipEntry[] {
     if (method === 0) bytes = data;
     else if (method === 8) bytes = inflateRawSync(data);
     else fail(`${path}: compression method ${method} is not supported`);
-    if (bytes.length !== sizes.uncompressed) fail(`${path}: ${bytes.length} bytes, the directory says ${sizes.uncompressed}`);
+    if (bytes.length !== sizes.uncompressed)
+      fail(`${path}: ${bytes.length} bytes, the directory says ${sizes.uncompressed}`);
     if (crc32(bytes) !== crc) fail(`${path}: CRC-32 mismatch`);
     entries.push({ path, method, bytes });
   }

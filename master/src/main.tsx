@@ -21,5 +21,6 @@ const copy = async (text: string): Promise<boolean> => {
 };
 
 const root = document.getElementById('app');
-if (root) render(<MasterApp session={session} joinLink={joinLink} {...(window.isSecureContext ? { copy } : {})} />, root);
+if (root)
+  render(<MasterApp session={session} joinLink={joinLink} {...(window.isSecureContext ? { copy } : {})} />, root);
 session.init().catch((error: unknown) => consoleLogger.warn('could not start', error));

@@ -1,4 +1,12 @@
-import { PrivateId, Token, type ErrorCode, type FileOffer, type FromDaemon, type FromDaemonOf, type ToDaemon } from '@ferry/common';
+import {
+  PrivateId,
+  Token,
+  type ErrorCode,
+  type FileOffer,
+  type FromDaemon,
+  type FromDaemonOf,
+  type ToDaemon,
+} from '@ferry/common';
 import { z } from 'zod';
 import { PeerSession, type PeerDeps } from '../../client/src/session/peer-session';
 import { decideAddFiles, mayRemoveFile } from './authority';
@@ -63,14 +71,18 @@ export class MasterSession extends PeerSession {
   private askAboutPerson(type: 'APPROVE_CLIENT' | 'DIS_APPROVE_CLIENT', publicId: string): void {
     const person = this.room.clients.find((c) => c.publicId === publicId);
     const verb = type === 'APPROVE_CLIENT' ? 'let' : person?.status === 'approved' ? 'remove' : 'turn away';
-    const what = type === 'APPROVE_CLIENT' ? `${verb} ${person?.name ?? 'that person'} in` : `${verb} ${person?.name ?? 'that person'}`;
+    const what =
+      type === 'APPROVE_CLIENT'
+        ? `${verb} ${person?.name ?? 'that person'} in`
+        : `${verb} ${person?.name ?? 'that person'}`;
     const reqId = this.deps.newId();
     if (!this.send({ type, publicId, reqId })) {
       this.store.update({ peopleNotice: `Could not ${what}: the room is out of reach. Try again once it is back.` });
       return;
     }
     // Only the latest few matter: an answer that never comes must not grow this forever.
-    if (this.personActions.size >= MAX_TRACKED_ACTIONS) this.personActions.delete(this.personActions.keys().next().value ?? '');
+    if (this.personActions.size >= MAX_TRACKED_ACTIONS)
+      this.personActions.delete(this.personActions.keys().next().value ?? '');
     this.personActions.set(reqId, what);
   }
 
@@ -84,7 +96,8 @@ export class MasterSession extends PeerSession {
     const what = error.reqId === undefined ? undefined : this.personActions.get(error.reqId);
     if (what === undefined || error.reqId === undefined) return false;
     this.personActions.delete(error.reqId);
-    const reason = error.code === 'RATE_LIMITED' ? 'too many actions at once; wait a moment and try again' : error.message;
+    const reason =
+      error.code === 'RATE_LIMITED' ? 'too many actions at once; wait a moment and try again' : error.message;
     this.store.update({ peopleNotice: `Could not ${what}: ${reason}` });
     return true;
   }
@@ -99,7 +112,8 @@ export class MasterSession extends PeerSession {
 
   protected onRegistered(ack: FromDaemonOf<'MASTER_APP_REGISTER_ACK' | 'CLIENT_REGISTER_ACK'>): void {
     this.privateId = ack.privateId;
-    if (ack.type === 'MASTER_APP_REGISTER_ACK' && ack.joinUrl !== undefined) this.store.update({ joinUrl: ack.joinUrl });
+    if (ack.type === 'MASTER_APP_REGISTER_ACK' && ack.joinUrl !== undefined)
+      this.store.update({ joinUrl: ack.joinUrl });
     if (this.token === null) return;
     this.deps.storage
       .set(IDENTITY_KEY, { privateId: ack.privateId, token: this.token })
@@ -152,7 +166,8 @@ export class MasterSession extends PeerSession {
   }
 
   private rememberAnswerForOthers(reqId: string): void {
-    if (this.answersForOthers.size >= MAX_TRACKED_ACTIONS) this.answersForOthers.delete(this.answersForOthers.values().next().value ?? '');
+    if (this.answersForOthers.size >= MAX_TRACKED_ACTIONS)
+      this.answersForOthers.delete(this.answersForOthers.values().next().value ?? '');
     this.answersForOthers.add(reqId);
   }
 

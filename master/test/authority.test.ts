@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { decideAddFiles, mayRemoveFile, REASONS } from '../src/authority';
 import { offer, shared } from '../../client/test/builders';
 
-const listed = [shared('f1', 'ann', 'a.txt', { size: 10 }), shared('f2', 'bob', 'b.txt', { path: 'docs/b.txt', size: 20 })];
+const listed = [
+  shared('f1', 'ann', 'a.txt', { size: 10 }),
+  shared('f2', 'bob', 'b.txt', { path: 'docs/b.txt', size: 20 }),
+];
 
 describe('decideAddFiles', () => {
   it('accepts new files and stamps the owner', () => {
@@ -27,7 +30,9 @@ describe('decideAddFiles', () => {
       offer('y2', 'b.txt', { path: 'docs/b.txt', size: 21 }),
     ]);
     expect(different.files.map((f) => f.id)).toEqual(['y1', 'y2']);
-    expect(decideAddFiles(listed, 'ann', [offer('y3', 'b.txt', { path: 'docs/b.txt', size: 20 })]).files).toHaveLength(1);
+    expect(decideAddFiles(listed, 'ann', [offer('y3', 'b.txt', { path: 'docs/b.txt', size: 20 })]).files).toHaveLength(
+      1,
+    );
   });
 
   it('rejects duplicates inside one request', () => {

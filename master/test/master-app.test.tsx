@@ -84,7 +84,11 @@ describe('MasterApp', () => {
   it("downloads a guest's file like a guest does, and offers no download of its own files", async () => {
     const { network } = await startMaster();
     network.last.open();
-    network.last.receive({ ...ack, p2p: false, files: [shared('f1', 'ann', 'a.txt'), shared('h1', 'host', 'mine.txt')] });
+    network.last.receive({
+      ...ack,
+      p2p: false,
+      files: [shared('f1', 'ann', 'a.txt'), shared('h1', 'host', 'mine.txt')],
+    });
     await flush();
     expect(screen.queryByRole('button', { name: 'Download mine.txt' })).toBeNull();
     fireEvent.click(screen.getByRole('button', { name: 'Download a.txt' }));

@@ -16,7 +16,11 @@ const ack: FromDaemon = {
   type: 'MASTER_APP_REGISTER_ACK',
   publicId: 'host',
   privateId: 'secret',
-  clients: [person('host', 'Host', { isMaster: true }), person('ann', 'Ann'), person('cat', 'Cat', { status: 'pending' })],
+  clients: [
+    person('host', 'Host', { isMaster: true }),
+    person('ann', 'Ann'),
+    person('cat', 'Cat', { status: 'pending' }),
+  ],
   files: [],
 };
 
@@ -34,7 +38,11 @@ async function connectedMaster() {
 describe('MasterApp refusals', () => {
   it.each([
     ['NO_SUCH_PEER', 'no such client', 'Could not let Cat in: no such client'],
-    ['RATE_LIMITED', 'too many messages; slow down', 'Could not let Cat in: too many actions at once; wait a moment and try again'],
+    [
+      'RATE_LIMITED',
+      'too many messages; slow down',
+      'Could not let Cat in: too many actions at once; wait a moment and try again',
+    ],
   ] as const)('an approval refused with %s is an alert naming the person', async (code, message, shown) => {
     const { network } = await connectedMaster();
     fireEvent.click(screen.getByRole('button', { name: 'Approve Cat' }));
@@ -66,7 +74,9 @@ describe('MasterApp refusals', () => {
     await flush();
     fireEvent.click(screen.getByRole('button', { name: 'Reject Cat' }));
     await flush();
-    expect(screen.getByRole('alert').textContent).toContain('Could not turn away Cat: the room is out of reach. Try again once it is back.');
+    expect(screen.getByRole('alert').textContent).toContain(
+      'Could not turn away Cat: the room is out of reach. Try again once it is back.',
+    );
   });
 
   it('a confirmed approval leaves nothing to report', async () => {
@@ -80,10 +90,20 @@ describe('MasterApp refusals', () => {
     expect(screen.queryByText(/Could not let Cat in/)).toBeNull();
   });
 
-  it("an error about an answer the page gave a guest on its own is not pinned on the host", async () => {
+  it('an error about an answer the page gave a guest on its own is not pinned on the host', async () => {
     const { network, logger } = await connectedMaster();
-    network.last.receive({ type: 'ADD_FILES', reqId: 'r-ann', owner: 'ann', files: [{ id: 'n1', name: 'x.txt', size: 1, chunkSize: 1024 }] });
-    network.last.receive({ type: 'ERROR', code: 'NO_SUCH_PEER', message: 'no approved peer with that publicId', reqId: 'r-ann' });
+    network.last.receive({
+      type: 'ADD_FILES',
+      reqId: 'r-ann',
+      owner: 'ann',
+      files: [{ id: 'n1', name: 'x.txt', size: 1, chunkSize: 1024 }],
+    });
+    network.last.receive({
+      type: 'ERROR',
+      code: 'NO_SUCH_PEER',
+      message: 'no approved peer with that publicId',
+      reqId: 'r-ann',
+    });
     await flush();
     expect(screen.queryByText(/no approved peer/)).toBeNull();
     expect(logger.warnings.some((w) => w.includes('NO_SUCH_PEER'))).toBe(true);

@@ -56,7 +56,14 @@ export class FerryPeer {
       selfId: () => this.publicId,
       p2pEnabled: () => this.p2p && !options.disableP2p,
       createLink: ({ initiator, sendSignal }) =>
-        createSimplePeerLink({ SimplePeer, wrtc: nodeWrtc, initiator, config: { iceServers: [] }, sendSignal, channelName: 'ferry' }),
+        createSimplePeerLink({
+          SimplePeer,
+          wrtc: nodeWrtc,
+          initiator,
+          config: { iceServers: [] },
+          sendSignal,
+          channelName: 'ferry',
+        }),
       readChunk: (fileId, index) => Promise.resolve(this.readChunk(fileId, index)),
       sha256: (bytes) => Promise.resolve(new Uint8Array(createHash('sha256').update(bytes).digest())),
       clock: systemClock,
@@ -148,7 +155,11 @@ export class FerryPeer {
   }
 
   /** The next message of `type` (matching `predicate`), however it interleaves with others. */
-  next<T extends FromDaemon['type']>(type: T, predicate: (m: FromDaemonOf<T>) => boolean = () => true, timeoutMs = 10_000): Promise<FromDaemonOf<T>> {
+  next<T extends FromDaemon['type']>(
+    type: T,
+    predicate: (m: FromDaemonOf<T>) => boolean = () => true,
+    timeoutMs = 10_000,
+  ): Promise<FromDaemonOf<T>> {
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
         type,
@@ -196,14 +207,17 @@ export class FerryPeer {
    * them into one buffer (a fresh 256 MiB costs about a second on these machines) is the caller's
    * choice, not part of the transfer.
    */
-  async download(file: FileInfo): Promise<{ readonly bytes: Uint8Array; readonly chunks: readonly Uint8Array[]; download: Download }> {
+  async download(
+    file: FileInfo,
+  ): Promise<{ readonly bytes: Uint8Array; readonly chunks: readonly Uint8Array[]; download: Download }> {
     const store = new MemoryDownloadStore(chunkCount(file.size, file.chunkSize));
     this.stores.set(file.id, store);
     const download = this.service.download(file, randomUUID(), store);
     await new Promise<void>((resolve, reject) => {
       const check = () => {
         if (download.status === 'complete') resolve();
-        else if (download.status === 'failed' || download.status === 'cancelled') reject(new Error(download.snapshot().error ?? download.status));
+        else if (download.status === 'failed' || download.status === 'cancelled')
+          reject(new Error(download.snapshot().error ?? download.status));
       };
       download.onChange(check);
       check();

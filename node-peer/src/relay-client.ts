@@ -25,7 +25,10 @@ export class RelayClient {
   }
 
   async put(transferId: string, index: number, bytes: Uint8Array, sha256Hex: string): Promise<RelayPutResult> {
-    const { status } = await this.request('PUT', transferId, index, bytes, { 'X-Chunk-Sha256': sha256Hex, 'Content-Type': 'application/octet-stream' });
+    const { status } = await this.request('PUT', transferId, index, bytes, {
+      'X-Chunk-Sha256': sha256Hex,
+      'Content-Type': 'application/octet-stream',
+    });
     if (status >= 200 && status < 300) return 'ok';
     // 507: a relay quota is full until the asker fetches; 429: over the upload rate. Both pass.
     return status === 507 || status === 429 || status >= 500 ? 'retry' : 'gone';
@@ -56,7 +59,11 @@ export class RelayClient {
         {
           method,
           agent: this.agent,
-          headers: { ...headers, Authorization: `Bearer ${this.authorization()}`, ...(body ? { 'Content-Length': String(body.byteLength) } : {}) },
+          headers: {
+            ...headers,
+            Authorization: `Bearer ${this.authorization()}`,
+            ...(body ? { 'Content-Length': String(body.byteLength) } : {}),
+          },
         },
         (res) => {
           const parts: Buffer[] = [];
@@ -64,7 +71,11 @@ export class RelayClient {
           res.on('error', reject);
           res.on('end', () => {
             const joined = parts.length === 1 && parts[0] ? parts[0] : Buffer.concat(parts);
-            resolve({ status: res.statusCode ?? 0, body: new Uint8Array(joined.buffer, joined.byteOffset, joined.byteLength), headers: res.headers });
+            resolve({
+              status: res.statusCode ?? 0,
+              body: new Uint8Array(joined.buffer, joined.byteOffset, joined.byteLength),
+              headers: res.headers,
+            });
           });
         },
       );

@@ -63,7 +63,9 @@ describe('a chunk corrupted on the relay', () => {
   }, 30_000);
 
   it('every time: the download stops with a clear error after N failures and nothing is returned', async () => {
-    const { owner, asker, readyCounts } = await relayRoom({ corruptChunks: [{ index: 1, times: Number.POSITIVE_INFINITY }] });
+    const { owner, asker, readyCounts } = await relayRoom({
+      corruptChunks: [{ index: 1, times: Number.POSITIVE_INFINITY }],
+    });
     const bytes = randomBytes(4 * CHUNK);
     const file = await owner.share('always.bin', bytes);
     const failed = asker.download(file);

@@ -22,7 +22,8 @@ const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 beforeAll(buildDaemonIfStale, BUILD_TIMEOUT_MS);
 
 /** The real daemon as a child process, on 127.0.0.1 and without the QR code. */
-const startDaemon = (args: string[]) => new CliProcess(['--host', '127.0.0.1', '--no-qr', ...args], { startTimeoutMs: START_TIMEOUT_MS });
+const startDaemon = (args: string[]) =>
+  new CliProcess(['--host', '127.0.0.1', '--no-qr', ...args], { startTimeoutMs: START_TIMEOUT_MS });
 
 const peers: FerryPeer[] = [];
 const folders: string[] = [];
@@ -105,7 +106,9 @@ describe.each([
     expect(got.length).toBe(FILE_BYTES);
     expect(sha(got)).toBe(sha(bytes));
     expect(download.snapshot().route).toBe(name === 'P2P' ? 'p2p' : 'relay');
-    console.log(`${name}: ${chunksAtKill}/${download.totalChunks} chunks stored at kill -9; complete ${Date.now() - restartedAtMs} ms after the restart`);
+    console.log(
+      `${name}: ${chunksAtKill}/${download.totalChunks} chunks stored at kill -9; complete ${Date.now() - restartedAtMs} ms after the restart`,
+    );
 
     // The restarted daemon carried the rest, and still lists the file under its owner.
     const health = (await (await fetch(`${url}/healthz`)).json()) as Record<string, unknown>;

@@ -56,17 +56,21 @@ describe('large files', () => {
   it.each([
     ['P2P', true],
     ['the relay', false],
-  ])('moves 64 MiB over %s byte-exact, in 1 MiB chunks', async (name, p2p) => {
-    const { owner, asker } = await room(p2p, false, 1024 * 1024);
-    const bytes = randomBytes(64 * 1024 * 1024);
-    const file = await owner.share('big.bin', bytes);
-    const started = Date.now();
-    const { bytes: got, download } = await asker.download(file);
-    const seconds = (Date.now() - started) / 1000;
-    expect(sha(got)).toBe(sha(bytes));
-    expect(download.snapshot().route).toBe(p2p ? 'p2p' : 'relay');
-    console.log(`64 MiB over ${name}: ${(64 / seconds).toFixed(1)} MiB/s`);
-  }, 120_000);
+  ])(
+    'moves 64 MiB over %s byte-exact, in 1 MiB chunks',
+    async (name, p2p) => {
+      const { owner, asker } = await room(p2p, false, 1024 * 1024);
+      const bytes = randomBytes(64 * 1024 * 1024);
+      const file = await owner.share('big.bin', bytes);
+      const started = Date.now();
+      const { bytes: got, download } = await asker.download(file);
+      const seconds = (Date.now() - started) / 1000;
+      expect(sha(got)).toBe(sha(bytes));
+      expect(download.snapshot().route).toBe(p2p ? 'p2p' : 'relay');
+      console.log(`64 MiB over ${name}: ${(64 / seconds).toFixed(1)} MiB/s`);
+    },
+    120_000,
+  );
 });
 
 describe('fallback', () => {
@@ -84,15 +88,21 @@ describe('an owner that lost the file', () => {
   it.each([
     ['P2P', true],
     ['the relay', false],
-  ])('over %s the asker is told to wait for a re-pick, then finishes byte-exact', async (_name, p2p) => {
-    const { owner, asker } = await room(p2p);
-    const bytes = randomBytes(4 * CHUNK + 9);
-    const file = await owner.share('lost.bin', bytes);
-    owner.loseFile(file.id);
-    const finished = asker.download(file);
-    await vi.waitFor(() => expect([...asker.service.downloads.values()][0]?.status).toBe('needs-repick'), { timeout: 10_000 });
-    owner.restoreFile(file.id);
-    const { bytes: got } = await finished;
-    expect(sha(got)).toBe(sha(bytes));
-  }, 30_000);
+  ])(
+    'over %s the asker is told to wait for a re-pick, then finishes byte-exact',
+    async (_name, p2p) => {
+      const { owner, asker } = await room(p2p);
+      const bytes = randomBytes(4 * CHUNK + 9);
+      const file = await owner.share('lost.bin', bytes);
+      owner.loseFile(file.id);
+      const finished = asker.download(file);
+      await vi.waitFor(() => expect([...asker.service.downloads.values()][0]?.status).toBe('needs-repick'), {
+        timeout: 10_000,
+      });
+      owner.restoreFile(file.id);
+      const { bytes: got } = await finished;
+      expect(sha(got)).toBe(sha(bytes));
+    },
+    30_000,
+  );
 });

@@ -20,7 +20,13 @@ export interface ChurnRates {
 }
 
 /** About 5% of a 1,000-peer room comes and goes in a minute; ~9 files appear and ~9 go each second. */
-export const DEFAULT_CHURN: ChurnRates = { reconnect: 5, leaveAndReplace: 1.5, disApproveAndReplace: 0.2, addFiles: 3, removeFile: 9 };
+export const DEFAULT_CHURN: ChurnRates = {
+  reconnect: 5,
+  leaveAndReplace: 1.5,
+  disApproveAndReplace: 0.2,
+  addFiles: 3,
+  removeFile: 9,
+};
 
 export interface Person {
   index: number;
@@ -63,10 +69,24 @@ export function seededRandom(seed: number): () => number {
 }
 
 export function offer(id: string, size: number): FileOffer {
-  return { id, name: `${id}.bin`, size, chunkSize: 1024 * 1024, mime: 'application/octet-stream', lastModified: 1_700_000_000_000, path: `load/${id}.bin` };
+  return {
+    id,
+    name: `${id}.bin`,
+    size,
+    chunkSize: 1024 * 1024,
+    mime: 'application/octet-stream',
+    lastModified: 1_700_000_000_000,
+    path: `load/${id}.bin`,
+  };
 }
 
-export async function runChurn(room: LoadRoom, people: Person[], rates: ChurnRates, durationMs: number, seed: number): Promise<ChurnReport> {
+export async function runChurn(
+  room: LoadRoom,
+  people: Person[],
+  rates: ChurnRates,
+  durationMs: number,
+  seed: number,
+): Promise<ChurnReport> {
   const { swarm, master } = room;
   const random = seededRandom(seed);
   const report: ChurnReport = {
@@ -106,7 +126,13 @@ export async function runChurn(room: LoadRoom, people: Person[], rates: ChurnRat
   const replace = async () => {
     const [joined] = await swarm.call({ cmd: 'join', count: 1, window: 1 });
     if (!joined) throw new Error('no newcomer');
-    const person: Person = { index: joined.index, publicId: joined.publicId, isOwner: false, isBusy: false, state: 'approved' };
+    const person: Person = {
+      index: joined.index,
+      publicId: joined.publicId,
+      isOwner: false,
+      isBusy: false,
+      state: 'approved',
+    };
     people.push(person);
     byPublicId.set(person.publicId, person);
     report.newPeople++;
@@ -146,12 +172,15 @@ export async function runChurn(room: LoadRoom, people: Person[], rates: ChurnRat
       const person = pickIdle(() => true);
       if (!person) return;
       const count = 1 + Math.floor(random() * 5);
-      const files = Array.from({ length: count }, () => offer(`churn-${seed}-${serial++}`, 1 + Math.floor(random() * 1e9)));
+      const files = Array.from({ length: count }, () =>
+        offer(`churn-${seed}-${serial++}`, 1 + Math.floor(random() * 1e9)),
+      );
       track(person, 'add files', async () => {
         const answer = await swarm.call({ cmd: 'addFiles', index: person.index, reqId: `add-${serial++}`, files });
         if (!answer.ok && answer.code === 'DISCONNECTED') return void report.lostToDisconnect++;
         if (!answer.ok) throw new Error(answer.code);
-        if (answer.files.length !== count) throw new Error(`${answer.files.length} of ${count} accepted: ${JSON.stringify(answer.rejected)}`);
+        if (answer.files.length !== count)
+          throw new Error(`${answer.files.length} of ${count} accepted: ${JSON.stringify(answer.rejected)}`);
         report.filesAdded += count;
       });
     },
@@ -165,14 +194,18 @@ export async function runChurn(room: LoadRoom, people: Person[], rates: ChurnRat
       const reqId = `rm-${serial++}`;
       if (owner && owner.state === 'approved' && !owner.isBusy && random() < 0.7) {
         track(owner, 'remove file', async () => {
-          const answer = await swarm.call({ cmd: 'removeFile', index: owner.index, reqId, fileId: file.id }).finally(() => removing.delete(file.id));
+          const answer = await swarm
+            .call({ cmd: 'removeFile', index: owner.index, reqId, fileId: file.id })
+            .finally(() => removing.delete(file.id));
           if (!answer.ok && answer.code === 'DISCONNECTED') return void report.lostToDisconnect++;
           if (!answer.ok) throw new Error(answer.code);
           report.filesRemoved++;
         });
       } else {
         track(null, 'master removes a file', async () => {
-          const removed = master.waitFor((m) => (m.type === 'FILE_REMOVED' && m.reqId === reqId) || (m.type === 'ERROR' && m.reqId === reqId));
+          const removed = master.waitFor(
+            (m) => (m.type === 'FILE_REMOVED' && m.reqId === reqId) || (m.type === 'ERROR' && m.reqId === reqId),
+          );
           master.send({ type: 'FILE_REMOVED', reqId, fileId: file.id });
           const answer = await removed.finally(() => removing.delete(file.id));
           // The owner may have left meanwhile, taking the file with it.
@@ -183,7 +216,13 @@ export async function runChurn(room: LoadRoom, people: Person[], rates: ChurnRat
     },
   };
 
-  const credit: Record<keyof ChurnRates, number> = { reconnect: 0, leaveAndReplace: 0, disApproveAndReplace: 0, addFiles: 0, removeFile: 0 };
+  const credit: Record<keyof ChurnRates, number> = {
+    reconnect: 0,
+    leaveAndReplace: 0,
+    disApproveAndReplace: 0,
+    addFiles: 0,
+    removeFile: 0,
+  };
   const startedMs = performance.now();
   while (performance.now() - startedMs < durationMs) {
     for (const name of Object.keys(rates) as (keyof ChurnRates)[]) {

@@ -70,16 +70,34 @@ async function inspectorCall(inspectorUrl: string, method: string): Promise<void
   ws.close();
 }
 
-export async function spawnDaemon(root: string, options: { args?: string[]; nodeArgs?: string[]; inspect?: boolean } = {}): Promise<DaemonProcess> {
+export async function spawnDaemon(
+  root: string,
+  options: { args?: string[]; nodeArgs?: string[]; inspect?: boolean } = {},
+): Promise<DaemonProcess> {
   let inspectorUrl: string | null = null;
   // Hex: a base64url token may start with '-', which reads as an option.
   const masterToken = randomBytes(24).toString('hex');
-  const args = [...(options.nodeArgs ?? []), ...(options.inspect ? ['--inspect=127.0.0.1:0'] : []), join(root, 'signaling', 'bin', 'ferry.js'), '--host', '127.0.0.1', '--port', '0', '--master-token', masterToken, '--no-qr', ...(options.args ?? [])];
+  const args = [
+    ...(options.nodeArgs ?? []),
+    ...(options.inspect ? ['--inspect=127.0.0.1:0'] : []),
+    join(root, 'signaling', 'bin', 'ferry.js'),
+    '--host',
+    '127.0.0.1',
+    '--port',
+    '0',
+    '--master-token',
+    masterToken,
+    '--no-qr',
+    ...(options.args ?? []),
+  ];
   const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the daemon did not listen within ${START_TIMEOUT_MS} ms:\n${lines.join('\n')}`)), START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`the daemon did not listen within ${START_TIMEOUT_MS} ms:\n${lines.join('\n')}`)),
+      START_TIMEOUT_MS,
+    );
     const onLine = (prefix: string) => (line: string) => {
       if (lines.length < 10_000) lines.push(prefix + line);
       inspectorUrl ??= INSPECTOR_LINE.exec(line)?.[1] ?? null;

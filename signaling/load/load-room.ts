@@ -50,7 +50,11 @@ async function dataDirArgs(root: string): Promise<{ args: string[]; dir: string 
 
 export async function startLoadRoom(root: string, options: LoadRoomOptions): Promise<LoadRoom> {
   const data = await dataDirArgs(root);
-  const daemon = await spawnDaemon(root, { args: [...data.args, ...(options.daemonArgs ?? [])], nodeArgs: options.nodeArgs ?? [], inspect: options.inspect ?? false });
+  const daemon = await spawnDaemon(root, {
+    args: [...data.args, ...(options.daemonArgs ?? [])],
+    nodeArgs: options.nodeArgs ?? [],
+    inspect: options.inspect ?? false,
+  });
   const rss = new RssSampler(() => daemon.rssBytes());
   let master: MasterDriver | null = null;
   let swarm: Swarm | null = null;

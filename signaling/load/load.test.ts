@@ -51,7 +51,9 @@ async function viewMismatches(): Promise<{ compared: number; mismatches: string[
   if (wrong.length > 0) {
     const views = await room.swarm.call({ cmd: 'views', indices: wrong.slice(0, 3).map((d) => d.index) });
     const master = serializeView(room.master.view);
-    views.forEach((view, i) => mismatches.push(`peer ${wrong[i]?.index}: ${describeDifference(view, master).join('; ')}`));
+    views.forEach((view, i) =>
+      mismatches.push(`peer ${wrong[i]?.index}: ${describeDifference(view, master).join('; ')}`),
+    );
     mismatches.push(`${wrong.length} of ${digests.length} peers differ from the master`);
   }
   return { compared: digests.length, mismatches };
@@ -89,7 +91,9 @@ describe('the daemon under load (1,000 peers, 5,000 files, 60 s of churn)', () =
   afterAll(async () => {
     if (room?.daemon.isAlive()) {
       const stats = await room.swarm.call({ cmd: 'stats' }, 10_000).catch(() => null);
-      console.log(`swarm: ${JSON.stringify(stats)}\nthe daemon's last lines:\n${room.daemon.log().split('\n').slice(-15).join('\n')}`);
+      console.log(
+        `swarm: ${JSON.stringify(stats)}\nthe daemon's last lines:\n${room.daemon.log().split('\n').slice(-15).join('\n')}`,
+      );
       await room.stop().catch(() => undefined);
     }
     console.log(`load figures: ${JSON.stringify(figures, null, 2)}`);
@@ -100,12 +104,15 @@ describe('the daemon under load (1,000 peers, 5,000 files, 60 s of churn)', () =
     const started = performance.now();
     const owners = await swarm.call({ cmd: 'join', count: OWNERS, window: OWNERS });
     const ownersJoinMs = performance.now() - started;
-    for (const o of owners) people.push({ index: o.index, publicId: o.publicId, isOwner: true, isBusy: false, state: 'approved' });
+    for (const o of owners)
+      people.push({ index: o.index, publicId: o.publicId, isOwner: true, isBusy: false, state: 'approved' });
     await Promise.all(
       owners.map(async (owner, k) => {
         const perOwner = FILES / OWNERS;
         for (let from = 0; from < perOwner; from += 256) {
-          const files = Array.from({ length: Math.min(256, perOwner - from) }, (_, i) => offer(`seed-${k}-${from + i}`, 1 + from + i));
+          const files = Array.from({ length: Math.min(256, perOwner - from) }, (_, i) =>
+            offer(`seed-${k}-${from + i}`, 1 + from + i),
+          );
           const answer = await swarm.call({ cmd: 'addFiles', index: owner.index, reqId: `seed-${k}-${from}`, files });
           expect(answer).toMatchObject({ ok: true, rejected: [] });
         }
@@ -116,12 +123,23 @@ describe('the daemon under load (1,000 peers, 5,000 files, 60 s of churn)', () =
     await expect.poll(() => master.files.size, { timeout: 30_000, interval: 20 }).toBe(FILES);
     const joinStarted = performance.now();
     const joined = await swarm.call({ cmd: 'join', count: PEERS - OWNERS, window: JOIN_WINDOW }, 540_000);
-    for (const j of joined) people.push({ index: j.index, publicId: j.publicId, isOwner: false, isBusy: false, state: 'approved' });
+    for (const j of joined)
+      people.push({ index: j.index, publicId: j.publicId, isOwner: false, isBusy: false, state: 'approved' });
     // Joining only: the owners' join plus everyone else's, not the owners' sharing in between.
     figures['registerAndApprove1000Seconds'] = round((ownersJoinMs + performance.now() - joinStarted) / 1000, 1);
     figures['initialLoadSeconds'] = round((performance.now() - started) / 1000, 1);
-    figures['registerToRoomStateP50Ms'] = round(percentile(joined.map((t) => t.roomStateAt - t.registerSentAt), 50));
-    figures['registerToRoomStateP99Ms'] = round(percentile(joined.map((t) => t.roomStateAt - t.registerSentAt), 99));
+    figures['registerToRoomStateP50Ms'] = round(
+      percentile(
+        joined.map((t) => t.roomStateAt - t.registerSentAt),
+        50,
+      ),
+    );
+    figures['registerToRoomStateP99Ms'] = round(
+      percentile(
+        joined.map((t) => t.roomStateAt - t.registerSentAt),
+        99,
+      ),
+    );
     figures['roomStateChars'] = Math.max(...joined.map((t) => t.roomStateChars));
 
     await barrier('initial');
@@ -151,8 +169,12 @@ describe('the daemon under load (1,000 peers, 5,000 files, 60 s of churn)', () =
     figures['churnNewPeople'] = churn.newPeople;
     figures['churnSkippedBusy'] = churn.skipped;
     figures['churnSeconds'] = round(churnSeconds);
-    figures['framesToPeersPerSecondDuringChurn'] = Math.round((statsAfter.framesReceived - statsBefore.framesReceived) / churnSeconds);
-    figures['framesFromPeersPerSecondDuringChurn'] = Math.round((statsAfter.framesSent - statsBefore.framesSent) / churnSeconds);
+    figures['framesToPeersPerSecondDuringChurn'] = Math.round(
+      (statsAfter.framesReceived - statsBefore.framesReceived) / churnSeconds,
+    );
+    figures['framesFromPeersPerSecondDuringChurn'] = Math.round(
+      (statsAfter.framesSent - statsBefore.framesSent) / churnSeconds,
+    );
     figures['rssPeakMiB'] = round(room.rss.peakBytes / MIB);
     expect(churn.failures).toEqual([]);
     expect(daemon.isAlive()).toBe(true);

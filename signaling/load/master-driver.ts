@@ -62,7 +62,8 @@ export class MasterDriver {
     const ack = master.waitFor((m) => m.type === 'MASTER_APP_REGISTER_ACK' || m.type === 'ERROR');
     ws.send(JSON.stringify({ type: 'MASTER_APP_REGISTER', token: options.token, reqId: 'master' } satisfies ToDaemon));
     const answer = await ack;
-    if (answer.type !== 'MASTER_APP_REGISTER_ACK') throw new Error(`master register refused: ${JSON.stringify(answer)}`);
+    if (answer.type !== 'MASTER_APP_REGISTER_ACK')
+      throw new Error(`master register refused: ${JSON.stringify(answer)}`);
     master.publicId = answer.publicId;
     return master;
   }
@@ -116,7 +117,10 @@ export class MasterDriver {
   private refill(): void {
     const nowMs = performance.now();
     // 90% of the daemon's rate: its clock and ours drift apart a little.
-    this.tokens = Math.min(this.options.burst / 2, this.tokens + ((nowMs - this.lastRefillMs) * this.options.ratePerSecond * 0.9) / 1000);
+    this.tokens = Math.min(
+      this.options.burst / 2,
+      this.tokens + ((nowMs - this.lastRefillMs) * this.options.ratePerSecond * 0.9) / 1000,
+    );
     this.lastRefillMs = nowMs;
   }
 
@@ -174,10 +178,17 @@ export class MasterDriver {
         return this.pumpApprovals();
       case 'ADD_FILES': {
         const decision = decideAddFiles([...this.files.values()], message.owner, message.files);
-        return this.send({ type: 'FILES_ADDED', reqId: message.reqId, owner: message.owner, files: decision.files, rejected: decision.rejected });
+        return this.send({
+          type: 'FILES_ADDED',
+          reqId: message.reqId,
+          owner: message.owner,
+          files: decision.files,
+          rejected: decision.rejected,
+        });
       }
       case 'REMOVE_FILE':
-        if (mayRemoveFile(message, [...this.files.values()], this.publicId)) this.send({ type: 'FILE_REMOVED', reqId: message.reqId, fileId: message.fileId });
+        if (mayRemoveFile(message, [...this.files.values()], this.publicId))
+          this.send({ type: 'FILE_REMOVED', reqId: message.reqId, fileId: message.fileId });
         return;
       case 'FILES_ADDED':
         for (const f of message.files) this.files.set(f.id, { ...f, owner: message.owner });

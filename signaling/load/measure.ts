@@ -70,7 +70,9 @@ export class RssSampler {
     for (;;) {
       await new Promise((resolve) => setTimeout(resolve, this.intervalMs));
       const nowMs = performance.now();
-      const window = this.samples.filter((s) => s.atMs >= nowMs - options.windowMs && s.atMs >= startMs).map((s) => s.bytes);
+      const window = this.samples
+        .filter((s) => s.atMs >= nowMs - options.windowMs && s.atMs >= startMs)
+        .map((s) => s.bytes);
       const covered = nowMs - startMs >= options.windowMs;
       if (covered && window.length > 0) {
         const median = percentile(window, 50);

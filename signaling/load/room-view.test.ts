@@ -22,12 +22,25 @@ describe('room views', () => {
     ];
     for (const step of steps) applyToView(viaEvents, step, interner);
     const viaSnapshot = emptyView();
-    applyToView(viaSnapshot, { type: 'ROOM_STATE', clients: [master, { ...ana, online: false }], files: [file('z'), file('y')], masterOnline: true }, interner);
+    applyToView(
+      viaSnapshot,
+      {
+        type: 'ROOM_STATE',
+        clients: [master, { ...ana, online: false }],
+        files: [file('z'), file('y')],
+        masterOnline: true,
+      },
+      interner,
+    );
     expect(digestView(viaEvents)).toEqual(digestView(viaSnapshot));
     // And a difference shows: one more file, or Ana back online.
     applyToView(viaSnapshot, { type: 'CLIENT_RECONNECTED', publicId: 'a' }, interner);
     expect(digestView(viaEvents).approvedDigest).not.toBe(digestView(viaSnapshot).approvedDigest);
-    applyToView(viaEvents, { type: 'FILES_ADDED', reqId: 'r2', owner: 'a', files: [file('w')], rejected: [] }, interner);
+    applyToView(
+      viaEvents,
+      { type: 'FILES_ADDED', reqId: 'r2', owner: 'a', files: [file('w')], rejected: [] },
+      interner,
+    );
     expect(digestView(viaEvents).filesDigest).not.toBe(digestView(viaSnapshot).filesDigest);
   });
 
@@ -47,7 +60,12 @@ describe('room views', () => {
     const interner = new FileInterner();
     const decoder = new FrameDecoder(interner);
     const tricky: ClientInfo = { publicId: 'q', name: 'a ","files":[ b', status: 'approved', online: true };
-    const state: FromDaemon = { type: 'ROOM_STATE', clients: [master, tricky], files: [file('x'), { ...file('y'), name: '"],"masterOnline":' }], masterOnline: false };
+    const state: FromDaemon = {
+      type: 'ROOM_STATE',
+      clients: [master, tricky],
+      files: [file('x'), { ...file('y'), name: '"],"masterOnline":' }],
+      masterOnline: false,
+    };
     const text = JSON.stringify(state);
     const plain = emptyView();
     applyToView(plain, state, interner);

@@ -28,7 +28,17 @@ export class FileInterner {
   private readonly keys = new Map<string, FileKey>();
 
   key(file: FileInfo): FileKey {
-    const key = JSON.stringify([file.id, file.owner, file.name, file.size, file.chunkSize, file.mime ?? null, file.lastModified ?? null, file.path ?? null, file.sha256 ?? null]);
+    const key = JSON.stringify([
+      file.id,
+      file.owner,
+      file.name,
+      file.size,
+      file.chunkSize,
+      file.mime ?? null,
+      file.lastModified ?? null,
+      file.path ?? null,
+      file.sha256 ?? null,
+    ]);
     const known = this.keys.get(key);
     if (known !== undefined) return known;
     this.keys.set(key, key);
@@ -101,7 +111,8 @@ export function applyToView(view: RoomView, message: FromDaemon, interner: FileI
 /** The approved people (publicId and online) in a stable order. */
 export function approvedLines(view: RoomView): string[] {
   const lines: string[] = [];
-  for (const [publicId, peer] of view.peers) if (peer.status === 'approved') lines.push(`${publicId}:${peer.online ? 'on' : 'off'}`);
+  for (const [publicId, peer] of view.peers)
+    if (peer.status === 'approved') lines.push(`${publicId}:${peer.online ? 'on' : 'off'}`);
   return lines.sort();
 }
 
@@ -138,7 +149,8 @@ export function describeDifference(view: SerializedView, reference: SerializedVi
   const out: string[] = [];
   const mine = new Map(view.files);
   const theirs = new Map(reference.files);
-  for (const [id, key] of theirs) if (mine.get(id) !== key) out.push(`file ${id}: ${mine.has(id) ? 'differs' : 'missing'}`);
+  for (const [id, key] of theirs)
+    if (mine.get(id) !== key) out.push(`file ${id}: ${mine.has(id) ? 'differs' : 'missing'}`);
   for (const id of mine.keys()) if (!theirs.has(id)) out.push(`file ${id}: extra`);
   const mineApproved = new Set(view.approved);
   const theirApproved = new Set(reference.approved);

@@ -9,8 +9,14 @@ import { parseArgs } from 'node:util';
 import { bundleNodeEntry } from '../../scripts/bundle-node.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const { values } = parseArgs({ options: { peers: { type: 'string' }, quick: { type: 'boolean' }, 'cpu-prof': { type: 'string' } } });
-const outfile = await bundleNodeEntry({ root, entry: join('bench', 'signaling-scale.ts'), outfile: join('dist', 'bench', 'signaling-scale.js') });
+const { values } = parseArgs({
+  options: { peers: { type: 'string' }, quick: { type: 'boolean' }, 'cpu-prof': { type: 'string' } },
+});
+const outfile = await bundleNodeEntry({
+  root,
+  entry: join('bench', 'signaling-scale.ts'),
+  outfile: join('dist', 'bench', 'signaling-scale.js'),
+});
 const { benchSignalingScale, runScale } = await import(pathToFileURL(outfile).href);
 const log = (line) => console.log(line);
 if (values.peers === undefined) {

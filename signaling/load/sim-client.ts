@@ -106,7 +106,8 @@ export class SimClient {
 
   /** Sends a request whose answer echoes `reqId` (FILES_ADDED, FILE_REMOVED or ERROR). */
   request(message: ToDaemon & { reqId: string }): Promise<Answer> {
-    if (this.ws?.readyState !== WebSocket.OPEN || this.phase !== 'approved') return Promise.resolve({ type: 'error', code: 'DISCONNECTED' });
+    if (this.ws?.readyState !== WebSocket.OPEN || this.phase !== 'approved')
+      return Promise.resolve({ type: 'error', code: 'DISCONNECTED' });
     return new Promise<Answer>((resolve) => {
       this.answers.set(message.reqId, resolve);
       this.send(message);
@@ -136,7 +137,11 @@ export class SimClient {
     }
     const spread = this.ctx.sourceAddresses;
     const localAddress = spread > 0 ? `127.0.0.${2 + (this.index % Math.min(spread, 250))}` : undefined;
-    const ws = new WebSocket(this.ctx.wsUrl, { perMessageDeflate: false, skipUTF8Validation: true, ...(localAddress ? { localAddress } : {}) });
+    const ws = new WebSocket(this.ctx.wsUrl, {
+      perMessageDeflate: false,
+      skipUTF8Validation: true,
+      ...(localAddress ? { localAddress } : {}),
+    });
     this.ws = ws;
     this.phase = 'connecting';
     ws.on('open', () => this.register(ws));
@@ -145,7 +150,8 @@ export class SimClient {
     });
     ws.on('error', (error) => {
       const errors = this.ctx.stats.socketErrors;
-      if (errors.length < 20) errors.push(`${this.name} (${ws === this.ws ? 'current' : 'old'} socket, ${this.phase}): ${error.message}`);
+      if (errors.length < 20)
+        errors.push(`${this.name} (${ws === this.ws ? 'current' : 'old'} socket, ${this.phase}): ${error.message}`);
     });
     ws.on('close', (code) => this.onClose(ws, code));
   }
@@ -154,7 +160,11 @@ export class SimClient {
     if (ws !== this.ws) return;
     this.phase = 'registering';
     this.timing = { ...this.timing, registerSentAt: wallClockMs(), ackAt: 0, roomStateAt: 0 };
-    this.send(this.privateId ? { type: 'CLIENT_REGISTER', name: this.name, privateId: this.privateId, reqId: 'reg' } : { type: 'CLIENT_REGISTER', name: this.name, reqId: 'reg' });
+    this.send(
+      this.privateId
+        ? { type: 'CLIENT_REGISTER', name: this.name, privateId: this.privateId, reqId: 'reg' }
+        : { type: 'CLIENT_REGISTER', name: this.name, reqId: 'reg' },
+    );
   }
 
   private onClose(ws: WebSocket, code: number): void {
@@ -170,7 +180,8 @@ export class SimClient {
     this.answers.clear();
     const lost = `${this.name}: closed (${code}) while ${phaseBefore}`;
     if (this.ctx.stats.socketErrors.length < 20) this.ctx.stats.socketErrors.push(lost);
-    const delayMs = Math.min(RECONNECT_MAX_MS, RECONNECT_FIRST_MS * 2 ** this.reconnectAttempts) * (0.5 + Math.random() / 2);
+    const delayMs =
+      Math.min(RECONNECT_MAX_MS, RECONNECT_FIRST_MS * 2 ** this.reconnectAttempts) * (0.5 + Math.random() / 2);
     this.reconnectAttempts++;
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null;
@@ -203,7 +214,13 @@ export class SimClient {
       const reqId = /^\{"type":"FILES_ADDED","reqId":"([^"]+)"/.exec(head)?.[1];
       if (reqId?.startsWith(MARKER_PREFIX)) this.onMarker(reqId);
     }
-    const needsParse = this.ctx.trackViews || type === 'CLIENT_REGISTER_ACK' || type === 'ERROR' || type === 'SIGNAL' || type === 'CLIENT_DIS_APPROVED' || this.answers.size > 0;
+    const needsParse =
+      this.ctx.trackViews ||
+      type === 'CLIENT_REGISTER_ACK' ||
+      type === 'ERROR' ||
+      type === 'SIGNAL' ||
+      type === 'CLIENT_DIS_APPROVED' ||
+      this.answers.size > 0;
     if (!needsParse) return;
     const message = this.ctx.decoder.decode(data.toString('utf8'));
     if (this.view) applyToView(this.view, message, this.ctx.interner);

@@ -2,7 +2,15 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { FrameDecoder } from './frame-decoder';
 import { digestView, FileInterner, serializeView } from './room-view';
 import { SimClient, type SwarmContext } from './sim-client';
-import type { JoinTiming, SignalLoadResult, SwarmCommand, SwarmConfig, SwarmReply, SwarmRequest, SwarmResults } from './swarm-protocol';
+import type {
+  JoinTiming,
+  SignalLoadResult,
+  SwarmCommand,
+  SwarmConfig,
+  SwarmReply,
+  SwarmRequest,
+  SwarmResults,
+} from './swarm-protocol';
 import { wallClockMs } from './swarm-protocol';
 
 /*
@@ -32,7 +40,18 @@ class Worker {
       sourceAddresses: config.sourceAddresses,
       interner,
       decoder: new FrameDecoder(interner),
-      stats: { framesReceived: 0, charsReceived: 0, framesSent: 0, errorsByCode: {}, unexpectedCloses: {}, socketErrors: [], clients: 0, approvedOnline: 0, loopDelayP99Ms: 0, loopDelayMaxMs: 0 },
+      stats: {
+        framesReceived: 0,
+        charsReceived: 0,
+        framesSent: 0,
+        errorsByCode: {},
+        unexpectedCloses: {},
+        socketErrors: [],
+        clients: 0,
+        approvedOnline: 0,
+        loopDelayP99Ms: 0,
+        loopDelayMaxMs: 0,
+      },
       markers: new Map(),
       onMarker: () => {
         for (const check of this.markerWaiters) check();
@@ -91,7 +110,9 @@ class Worker {
       const timer = setTimeout(() => {
         finish();
         const got = ctx.markers.get(reqId)?.size ?? 0;
-        reject(new Error(`marker ${reqId}: ${got} of ${onlineApproved().length} clients got it within ${timeoutMs} ms`));
+        reject(
+          new Error(`marker ${reqId}: ${got} of ${onlineApproved().length} clients got it within ${timeoutMs} ms`),
+        );
       }, timeoutMs);
       const poll = setInterval(() => {
         expectedCount = onlineApproved().length;
@@ -108,10 +129,17 @@ class Worker {
   }
 
   async awaitQuiet(timeoutMs: number): Promise<null> {
-    const busy = () => this.clients.filter((c) => c.isRecovering || c.phase === 'connecting' || c.phase === 'registering');
+    const busy = () =>
+      this.clients.filter((c) => c.isRecovering || c.phase === 'connecting' || c.phase === 'registering');
     const deadlineMs = performance.now() + timeoutMs;
     while (busy().length > 0) {
-      if (performance.now() > deadlineMs) throw new Error(`${busy().length} clients still (re)connecting after ${timeoutMs} ms: ${busy().slice(0, 5).map((c) => `${c.name} ${c.phase}`).join(', ')}`);
+      if (performance.now() > deadlineMs)
+        throw new Error(
+          `${busy().length} clients still (re)connecting after ${timeoutMs} ms: ${busy()
+            .slice(0, 5)
+            .map((c) => `${c.name} ${c.phase}`)
+            .join(', ')}`,
+        );
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     return null;
@@ -128,7 +156,8 @@ class Worker {
     for (const [a, b] of pairs) {
       const from = this.client(a);
       const to = this.client(b);
-      for (let k = 0; k < window; k++) from.send({ type: 'SIGNAL', to: to.publicId, data: { seq: k, pad: SIGNAL_PAD } });
+      for (let k = 0; k < window; k++)
+        from.send({ type: 'SIGNAL', to: to.publicId, data: { seq: k, pad: SIGNAL_PAD } });
     }
     await new Promise((resolve) => setTimeout(resolve, durationMs));
     const endedAt = wallClockMs();
@@ -165,13 +194,21 @@ class Worker {
       case 'leave':
         return this.leave(command.indices);
       case 'addFiles': {
-        const answer = await this.client(command.index).request({ type: 'ADD_FILES', reqId: command.reqId, files: command.files });
+        const answer = await this.client(command.index).request({
+          type: 'ADD_FILES',
+          reqId: command.reqId,
+          files: command.files,
+        });
         if (answer.type === 'error') return { ok: false, code: answer.code };
         if (answer.message.type !== 'FILES_ADDED') return { ok: false, code: answer.message.type };
         return { ok: true, files: answer.message.files, rejected: answer.message.rejected };
       }
       case 'removeFile': {
-        const answer = await this.client(command.index).request({ type: 'REMOVE_FILE', reqId: command.reqId, fileId: command.fileId });
+        const answer = await this.client(command.index).request({
+          type: 'REMOVE_FILE',
+          reqId: command.reqId,
+          fileId: command.fileId,
+        });
         return answer.type === 'error' ? { ok: false, code: answer.code } : { ok: true };
       }
       case 'awaitMarker':
@@ -181,7 +218,9 @@ class Worker {
       case 'signalLoad':
         return this.runSignalLoad(command.pairs, command.window, command.durationMs);
       case 'digests':
-        return this.clients.flatMap((c) => (c.isOnlineApproved && c.view ? [{ index: c.index, publicId: c.publicId, digest: digestView(c.view) }] : []));
+        return this.clients.flatMap((c) =>
+          c.isOnlineApproved && c.view ? [{ index: c.index, publicId: c.publicId, digest: digestView(c.view) }] : [],
+        );
       case 'views':
         return command.indices.map((i) => {
           const view = this.client(i).view;
@@ -212,7 +251,8 @@ const worker = new Worker();
 process.on('message', (request: SwarmRequest) => {
   worker.handle(request).then(
     (result) => reply({ id: request.id, ok: true, result }),
-    (error: unknown) => reply({ id: request.id, ok: false, error: error instanceof Error ? error.message : String(error) }),
+    (error: unknown) =>
+      reply({ id: request.id, ok: false, error: error instanceof Error ? error.message : String(error) }),
   );
 });
 

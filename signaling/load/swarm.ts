@@ -12,12 +12,19 @@ const DEFAULT_TIMEOUT_MS = 120_000;
 
 /** Builds the worker into dist/load/ (inside the repository, so `ws` resolves from node_modules). */
 export function buildSwarmWorker(root: string): Promise<string> {
-  return bundleNodeEntry({ root, entry: join('signaling', 'load', 'swarm-worker.ts'), outfile: join('dist', 'load', 'swarm-worker.js') });
+  return bundleNodeEntry({
+    root,
+    entry: join('signaling', 'load', 'swarm-worker.ts'),
+    outfile: join('dist', 'load', 'swarm-worker.js'),
+  });
 }
 
 export class Swarm {
   private nextId = 1;
-  private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+  private readonly waiting = new Map<
+    number,
+    { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }
+  >();
   private exitError: Error | null = null;
 
   private constructor(private readonly child: ChildProcess) {
@@ -42,7 +49,11 @@ export class Swarm {
   static async start(root: string, config: SwarmConfig): Promise<Swarm> {
     const entry = await buildSwarmWorker(root);
     // Ten thousand sockets and their buffers: more heap than the default, and no inherited flags.
-    const child = fork(entry, [], { execArgv: ['--max-old-space-size=4096'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+    const child = fork(entry, [], {
+      execArgv: ['--max-old-space-size=4096'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      serialization: 'advanced',
+    });
     const swarm = new Swarm(child);
     await swarm.call({ cmd: 'configure', config });
     return swarm;

@@ -41,12 +41,34 @@ class UsageError extends Error {}
 function registerRate(perSecond: number): Partial<DaemonOptions> {
   if (perSecond === 0) {
     // The total cap on unregistered sockets stays: it bounds the daemon, not one address.
-    return { registerRatePerSecond: Number.POSITIVE_INFINITY, registerBurst: Number.POSITIVE_INFINITY, maxUnregisteredPerAddress: Number.POSITIVE_INFINITY };
+    return {
+      registerRatePerSecond: Number.POSITIVE_INFINITY,
+      registerBurst: Number.POSITIVE_INFINITY,
+      maxUnregisteredPerAddress: Number.POSITIVE_INFINITY,
+    };
   }
-  return { registerRatePerSecond: perSecond, registerBurst: perSecond * 3, maxUnregisteredPerAddress: limits.MAX_UNREGISTERED_SOCKETS_PER_ADDRESS };
+  return {
+    registerRatePerSecond: perSecond,
+    registerBurst: perSecond * 3,
+    maxUnregisteredPerAddress: limits.MAX_UNREGISTERED_SOCKETS_PER_ADDRESS,
+  };
 }
 
-const VALUE_OPTIONS = new Set(['--host', '--port', '--master-token', '--p2p', '--relay-ttl', '--relay-quota', '--grace', '--ice-servers', '--tls-cert', '--tls-key', '--tls', '--data-dir', '--register-rate']);
+const VALUE_OPTIONS = new Set([
+  '--host',
+  '--port',
+  '--master-token',
+  '--p2p',
+  '--relay-ttl',
+  '--relay-quota',
+  '--grace',
+  '--ice-servers',
+  '--tls-cert',
+  '--tls-key',
+  '--tls',
+  '--data-dir',
+  '--register-rate',
+]);
 
 /**
  * `--master-token -abc` is a value, not an option: random tokens may start with '-', which
@@ -68,7 +90,8 @@ function joinOptionValues(argv: string[]): string[] {
 function numberOption(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}`);
   return n;
 }
 
@@ -120,10 +143,13 @@ export function parseCli(
   }
   const certFile = values['tls-cert'];
   const keyFile = values['tls-key'];
-  if ((certFile === undefined) !== (keyFile === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
-  if (values.tls !== undefined && values.tls !== 'self-signed') throw new UsageError('--tls takes one value: self-signed');
+  if ((certFile === undefined) !== (keyFile === undefined))
+    throw new UsageError('--tls-cert and --tls-key go together');
+  if (values.tls !== undefined && values.tls !== 'self-signed')
+    throw new UsageError('--tls takes one value: self-signed');
   const isSelfSigned = values.tls === 'self-signed';
-  if (isSelfSigned && certFile !== undefined) throw new UsageError('--tls self-signed and --tls-cert/--tls-key exclude each other');
+  if (isSelfSigned && certFile !== undefined)
+    throw new UsageError('--tls self-signed and --tls-cert/--tls-key exclude each other');
   let tls: DaemonOptions['tls'] = null;
   if (certFile !== undefined && keyFile !== undefined) {
     try {
@@ -138,7 +164,8 @@ export function parseCli(
     options: {
       host: values.host ?? '0.0.0.0',
       port,
-      dataDir: values['data-dir'] === undefined ? defaultDataDir(port, { ...system, env }) : resolve(values['data-dir']),
+      dataDir:
+        values['data-dir'] === undefined ? defaultDataDir(port, { ...system, env }) : resolve(values['data-dir']),
       // Empty: the daemon reuses the room's stored token, or makes one up and keeps it.
       masterToken: givenToken ?? '',
       p2p: p2p === 'on',
@@ -184,9 +211,14 @@ export async function main(argv: string[]): Promise<void> {
   const { options, qr } = parsed;
   if (parsed.isSelfSigned) {
     // Kept with the room's data, so exceptions browsers were given still match after a restart.
-    const made = await selfSignedCertificate(certificateHosts(options.host ?? '0.0.0.0', networkInterfaces(), hostname()), options.dataDir ?? null);
+    const made = await selfSignedCertificate(
+      certificateHosts(options.host ?? '0.0.0.0', networkInterfaces(), hostname()),
+      options.dataDir ?? null,
+    );
     options.tls = { cert: made.cert, key: made.key };
-    console.log(`self-signed certificate (${made.reused ? 'kept' : 'new'}), SHA-256 fingerprint: ${made.fingerprint256}`);
+    console.log(
+      `self-signed certificate (${made.reused ? 'kept' : 'new'}), SHA-256 fingerprint: ${made.fingerprint256}`,
+    );
     console.log('browsers warn about it once: compare the fingerprint above with the one the browser shows');
   }
   let daemon: Awaited<ReturnType<typeof startDaemon>>;
@@ -219,7 +251,9 @@ export async function main(argv: string[]): Promise<void> {
       ? 'state kept in memory: a restart starts an empty room (pass --data-dir to keep it)'
       : `state kept in ${daemon.storage}`,
   );
-  console.log(`master link (yours alone: it runs the room): ${base}/master#token=${encodeURIComponent(daemon.room.options.masterToken)}`);
+  console.log(
+    `master link (yours alone: it runs the room): ${base}/master#token=${encodeURIComponent(daemon.room.options.masterToken)}`,
+  );
   console.log(`join link (share it): ${joinLink}`);
   if (!options.p2p) console.log('p2p is off: every transfer goes through the relay');
   if (qr) console.log(renderUnicodeCompact(joinLink));

@@ -139,8 +139,18 @@ export class Connection implements Session {
       }
       const message = parsed.message;
       const isRegistering = message.type === 'CLIENT_REGISTER' || message.type === 'MASTER_APP_REGISTER';
-      if (isRegistering && !this.peer && this.registrationLimit && !this.registrationLimit.perAddress.take(this.registrationLimit.address)) {
-        this.room.error(this, 'RATE_LIMITED', 'too many registrations from your address; wait a moment and reconnect', message.reqId);
+      if (
+        isRegistering &&
+        !this.peer &&
+        this.registrationLimit &&
+        !this.registrationLimit.perAddress.take(this.registrationLimit.address)
+      ) {
+        this.room.error(
+          this,
+          'RATE_LIMITED',
+          'too many registrations from your address; wait a moment and reconnect',
+          message.reqId,
+        );
         this.close(CLOSE_CODES.policyViolation, 'too many registrations');
         return;
       }

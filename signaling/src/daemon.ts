@@ -92,8 +92,16 @@ export async function startDaemon(partial: Partial<DaemonOptions> = {}): Promise
       // 429 like the relay's rate limit when the address is over its own share; 503 when the
       // daemon as a whole is full, which is no fault of this client.
       return admission.reason === 'address-full'
-        ? refuseUpgrade(socket, '429 Too Many Requests', 'too many connections from your address have not registered yet; retry in a moment')
-        : refuseUpgrade(socket, '503 Service Unavailable', 'too many connections have not registered yet; retry in a moment');
+        ? refuseUpgrade(
+            socket,
+            '429 Too Many Requests',
+            'too many connections from your address have not registered yet; retry in a moment',
+          )
+        : refuseUpgrade(
+            socket,
+            '503 Service Unavailable',
+            'too many connections have not registered yet; retry in a moment',
+          );
     }
     // Every end of the socket (a failed handshake, a close, the register timeout, a cut) passes
     // here; registering frees the slot earlier. The release is idempotent.

@@ -33,7 +33,12 @@ export interface Peer {
 }
 
 export function clientInfo(peer: Peer): ClientInfo {
-  const info: ClientInfo = { publicId: peer.publicId, name: peer.name, status: peer.status, online: peer.session !== null };
+  const info: ClientInfo = {
+    publicId: peer.publicId,
+    name: peer.name,
+    status: peer.status,
+    online: peer.session !== null,
+  };
   if (peer.isMaster) info.isMaster = true;
   return info;
 }
@@ -63,7 +68,10 @@ export class PeerRegistry {
   }
 
   /** Returns the new identity and its privateId, which the daemon hands out once and never keeps. */
-  create(init: { name: string; status: ClientStatus; isMaster: boolean; bucket: TokenBucket }): { peer: Peer; privateId: string } {
+  create(init: { name: string; status: ClientStatus; isMaster: boolean; bucket: TokenBucket }): {
+    peer: Peer;
+    privateId: string;
+  } {
     const privateId = newSecret();
     const stored: StoredPeer = {
       publicId: newPublicId(),

@@ -56,7 +56,13 @@ interface RelayTarget {
 }
 
 /** The checks PUT and GET share, in the documented order: 401, 400, 404, 403. */
-function authorize(room: Room, req: IncomingMessage, res: ServerResponse, pathname: string, role: 'owner' | 'asker'): RelayTarget | null {
+function authorize(
+  room: Room,
+  req: IncomingMessage,
+  res: ServerResponse,
+  pathname: string,
+  role: 'owner' | 'asker',
+): RelayTarget | null {
   const bearer = bearerOf(req);
   const peer = bearer === null ? undefined : room.peers.findByPrivateId(bearer);
   if (!peer) {
@@ -95,7 +101,8 @@ export function handleRelayPut(room: Room, req: IncomingMessage, res: ServerResp
   const expected = chunkLength(file.size, file.chunkSize, index);
   const declared = req.headers['content-length'] === undefined ? null : Number(req.headers['content-length']);
   if (declared !== null && declared > expected) return sendError(res, 413, `chunk ${index} is ${expected} bytes`, true);
-  if (declared !== null && declared < expected) return sendError(res, 400, `chunk ${index} is exactly ${expected} bytes`, true);
+  if (declared !== null && declared < expected)
+    return sendError(res, 400, `chunk ${index} is exactly ${expected} bytes`, true);
   const shaHeader = req.headers[CHUNK_SHA256_HEADER];
   if (shaHeader !== undefined && (typeof shaHeader !== 'string' || !SHA256_HEX.test(shaHeader))) {
     return sendError(res, 400, `${CHUNK_SHA256_HEADER} must be a lowercase hex SHA-256`, true);
@@ -107,16 +114,26 @@ export function handleRelayPut(room: Room, req: IncomingMessage, res: ServerResp
     const waitMs = guards.uploadBytes.waitMsFor(peer.publicId, expected);
     const retryAfterSeconds = Math.max(1, Math.ceil(waitMs / 1000));
     tellAskerBusy(room, transfer, 'rate', Math.min(MAX_RETRY_AFTER_MS, Math.max(0, Math.ceil(waitMs))));
-    return sendJson(res, 429, { error: 'you are uploading to the relay too fast; retry later' }, {
-      Connection: 'close',
-      'Retry-After': String(Math.min(retryAfterSeconds, 3600)),
-    });
+    return sendJson(
+      res,
+      429,
+      { error: 'you are uploading to the relay too fast; retry later' },
+      {
+        Connection: 'close',
+        'Retry-After': String(Math.min(retryAfterSeconds, 3600)),
+      },
+    );
   }
   const reservation = room.relay.reserve(peer.publicId, expected);
   if (reservation !== 'ok') {
     // No estimate: space frees as askers fetch their chunks, or as unfetched ones expire.
     tellAskerBusy(room, transfer, 'full', 0);
-    return sendError(res, 507, reservation === 'total-quota' ? 'the relay is full; retry later' : 'your relay quota is full; retry later', true);
+    return sendError(
+      res,
+      507,
+      reservation === 'total-quota' ? 'the relay is full; retry later' : 'your relay quota is full; retry later',
+      true,
+    );
   }
   // The body is read into a buffer of the exact chunk length: nothing past it is ever held.
   const body = Buffer.allocUnsafe(expected);
@@ -173,7 +190,13 @@ function tellAskerBusy(room: Room, transfer: Transfer, reason: RelayBusyReason, 
   const asker = room.peers.get(transfer.asker);
   if (asker?.status !== 'approved' || !asker.session) return;
   transfer.lastBusyNoticeMs = now;
-  room.send(asker, { type: 'RELAY_BUSY', transferId: transfer.transferId, fileId: transfer.fileId, reason, retryAfterMs });
+  room.send(asker, {
+    type: 'RELAY_BUSY',
+    transferId: transfer.transferId,
+    fileId: transfer.fileId,
+    reason,
+    retryAfterMs,
+  });
 }
 
 export function handleRelayGet(room: Room, req: IncomingMessage, res: ServerResponse, pathname: string): void {
@@ -181,7 +204,8 @@ export function handleRelayGet(room: Room, req: IncomingMessage, res: ServerResp
   if (!target) return;
   const { transfer, index } = target;
   const chunk = room.relay.take(transfer.transferId, index);
-  if (!chunk) return sendError(res, 404, 'this chunk is not in the relay (not uploaded yet, already fetched, or expired)');
+  if (!chunk)
+    return sendError(res, 404, 'this chunk is not in the relay (not uploaded yet, already fetched, or expired)');
   transfer.lastActivityMs = room.options.now();
   res.writeHead(200, {
     ...SECURITY_HEADERS,

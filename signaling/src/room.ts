@@ -118,7 +118,8 @@ export class Room {
   }
 
   error(target: Session | Peer, code: ErrorCode, message: string, reqId = this.currentReqId): void {
-    const frame: FromDaemon = reqId === undefined ? { type: 'ERROR', code, message } : { type: 'ERROR', code, message, reqId };
+    const frame: FromDaemon =
+      reqId === undefined ? { type: 'ERROR', code, message } : { type: 'ERROR', code, message, reqId };
     if ('sendText' in target) this.sendTo(target, frame);
     else this.send(target, frame);
   }
@@ -190,7 +191,9 @@ export class Room {
     this.files.delete(fileId);
     this.peers.get(file.owner)?.fileIds.delete(fileId);
     for (const t of this.transfers.where((t) => t.fileId === fileId)) this.endTransfer(t.transferId, null);
-    this.broadcastApproved(reqId === undefined ? { type: 'FILE_REMOVED', fileId } : { type: 'FILE_REMOVED', reqId, fileId });
+    this.broadcastApproved(
+      reqId === undefined ? { type: 'FILE_REMOVED', fileId } : { type: 'FILE_REMOVED', reqId, fileId },
+    );
   }
 
   /** Forgets a transfer and its relay chunks; tells each side except `by` (who already knows). */

@@ -30,7 +30,11 @@ const KEY_FILE = 'self-signed-key.pem';
  * restart, the exception people already granted still matches; replaced when it no longer covers
  * `hosts` or nears expiry. `dir` null: made afresh in memory.
  */
-export async function selfSignedCertificate(hosts: readonly string[], dir: string | null, now = new Date()): Promise<SelfSignedResult> {
+export async function selfSignedCertificate(
+  hosts: readonly string[],
+  dir: string | null,
+  now = new Date(),
+): Promise<SelfSignedResult> {
   if (dir !== null) {
     const stored = readStored(dir);
     if (stored && covers(stored.x509, hosts, now)) {
@@ -49,7 +53,9 @@ export async function selfSignedCertificate(hosts: readonly string[], dir: strin
 }
 
 async function makeCertificate(hosts: readonly string[], now: Date): Promise<TlsMaterial> {
-  const altNames = [...new Set(hosts)].map((host) => (isIP(host) ? { type: 7 as const, ip: host } : { type: 2 as const, value: host }));
+  const altNames = [...new Set(hosts)].map((host) =>
+    isIP(host) ? { type: 7 as const, ip: host } : { type: 2 as const, value: host },
+  );
   const pems = await generate([{ name: 'commonName', value: 'Ferry (self-signed)' }], {
     keyType: 'ec',
     curve: 'P-256',
@@ -88,7 +94,11 @@ function covers(x509: X509Certificate, hosts: readonly string[], now: Date): boo
  * the printed links may use (all LAN addresses when it listens everywhere), plus loopback and the
  * machine's name for the host's own tab.
  */
-export function certificateHosts(host: string, interfaces: NodeJS.Dict<Array<{ address: string; internal: boolean }>>, hostname: string): string[] {
+export function certificateHosts(
+  host: string,
+  interfaces: NodeJS.Dict<Array<{ address: string; internal: boolean }>>,
+  hostname: string,
+): string[] {
   const hosts = new Set<string>(['localhost', '127.0.0.1', '::1']);
   if (hostname) {
     hosts.add(hostname);

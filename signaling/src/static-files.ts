@@ -61,7 +61,8 @@ export class StaticFiles {
     try {
       mtimeMs = (await stat(path)).mtimeMs;
     } catch {
-      if (target.file === 'index.html') return sendError(res, 503, "Ferry's web apps are not built yet: run `npm run build`");
+      if (target.file === 'index.html')
+        return sendError(res, 503, "Ferry's web apps are not built yet: run `npm run build`");
       return sendError(res, 404, 'not found');
     }
     let asset = this.cache.get(key);

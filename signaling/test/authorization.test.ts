@@ -30,7 +30,9 @@ async function setting() {
   const transferId = randomUUID();
   bob.peer.send({ type: 'REQUEST_CHUNK', transferId, fileId: file.id, start: 0, end: 3 });
   await alice.peer.next('UPLOAD_CHUNK_REQUEST');
-  expect((await relay(daemon, 'PUT', `/relay/${transferId}/0`, { privateId: alice.privateId, body: CHUNK })).ok).toBe(true);
+  expect((await relay(daemon, 'PUT', `/relay/${transferId}/0`, { privateId: alice.privateId, body: CHUNK })).ok).toBe(
+    true,
+  );
   await bob.peer.next('CHUNK_READY');
   return { daemon, master, alice, bob, file, transferId };
 }
@@ -54,66 +56,90 @@ const NOT_ADMITTED: Pick<Actor, 'roomCodes' | 'masterCodes'> = {
 };
 
 const actors: Array<[string, (s: Setting) => Promise<Actor>]> = [
-  ['unregistered', async (s) => {
-    const peer = await Peer.connect(s.daemon, 'unregistered');
-    return { peer, privateId: randomUUID(), roomCodes: ['NOT_REGISTERED'], masterCodes: ['NOT_REGISTERED'] };
-  }],
-  ['pending', async (s) => {
-    const carol = await registerClient(s.daemon, 'carol');
-    await s.master.peer.next('NEW_CLIENT_REGISTERED');
-    return { peer: carol.peer, publicId: carol.publicId, privateId: carol.privateId, ...NOT_ADMITTED };
-  }],
-  ['rejected', async (s) => {
-    const carol = await registerClient(s.daemon, 'carol');
-    await disApprove(s.master, carol);
-    return { peer: carol.peer, publicId: carol.publicId, privateId: carol.privateId, ...NOT_ADMITTED };
-  }],
-  ['kicked', async (s) => {
-    const carol = await approvedClientOf(s);
-    await disApprove(s.master, carol);
-    await Promise.all([s.alice.peer.next('CLIENT_DIS_APPROVED'), s.bob.peer.next('CLIENT_DIS_APPROVED')]);
-    return { peer: carol.peer, publicId: carol.publicId, privateId: carol.privateId, ...NOT_ADMITTED };
-  }],
-  ['kicked, then back with its privateId', async (s) => {
-    const carol = await approvedClientOf(s);
-    await disApprove(s.master, carol);
-    await Promise.all([s.alice.peer.next('CLIENT_DIS_APPROVED'), s.bob.peer.next('CLIENT_DIS_APPROVED')]);
-    await carol.peer.close();
-    const back = await registerClient(s.daemon, 'carol', { privateId: carol.privateId });
-    expect(back.ack.status).toBe('rejected');
-    expect(back.ack.publicId).toBe(carol.publicId);
-    await s.master.peer.next('CLIENT_RECONNECTED');
-    return { peer: back.peer, publicId: back.publicId, privateId: back.privateId, ...NOT_ADMITTED };
-  }],
+  [
+    'unregistered',
+    async (s) => {
+      const peer = await Peer.connect(s.daemon, 'unregistered');
+      return { peer, privateId: randomUUID(), roomCodes: ['NOT_REGISTERED'], masterCodes: ['NOT_REGISTERED'] };
+    },
+  ],
+  [
+    'pending',
+    async (s) => {
+      const carol = await registerClient(s.daemon, 'carol');
+      await s.master.peer.next('NEW_CLIENT_REGISTERED');
+      return { peer: carol.peer, publicId: carol.publicId, privateId: carol.privateId, ...NOT_ADMITTED };
+    },
+  ],
+  [
+    'rejected',
+    async (s) => {
+      const carol = await registerClient(s.daemon, 'carol');
+      await disApprove(s.master, carol);
+      return { peer: carol.peer, publicId: carol.publicId, privateId: carol.privateId, ...NOT_ADMITTED };
+    },
+  ],
+  [
+    'kicked',
+    async (s) => {
+      const carol = await approvedClientOf(s);
+      await disApprove(s.master, carol);
+      await Promise.all([s.alice.peer.next('CLIENT_DIS_APPROVED'), s.bob.peer.next('CLIENT_DIS_APPROVED')]);
+      return { peer: carol.peer, publicId: carol.publicId, privateId: carol.privateId, ...NOT_ADMITTED };
+    },
+  ],
+  [
+    'kicked, then back with its privateId',
+    async (s) => {
+      const carol = await approvedClientOf(s);
+      await disApprove(s.master, carol);
+      await Promise.all([s.alice.peer.next('CLIENT_DIS_APPROVED'), s.bob.peer.next('CLIENT_DIS_APPROVED')]);
+      await carol.peer.close();
+      const back = await registerClient(s.daemon, 'carol', { privateId: carol.privateId });
+      expect(back.ack.status).toBe('rejected');
+      expect(back.ack.publicId).toBe(carol.publicId);
+      await s.master.peer.next('CLIENT_RECONNECTED');
+      return { peer: back.peer, publicId: back.publicId, privateId: back.privateId, ...NOT_ADMITTED };
+    },
+  ],
   // socket.io #5491: approval is checked again on resume, not remembered from the last session.
-  ['kicked while offline, then back with its privateId', async (s) => {
-    const carol = await approvedClientOf(s);
-    await carol.peer.close();
-    await s.master.peer.next('CLIENT_DISCONNECTED', { where: (m) => m.publicId === carol.publicId });
-    s.master.peer.send({ type: 'DIS_APPROVE_CLIENT', publicId: carol.publicId });
-    await s.master.peer.next('CLIENT_DIS_APPROVED', { where: (m) => m.publicId === carol.publicId });
-    const back = await registerClient(s.daemon, 'carol', { privateId: carol.privateId });
-    expect(back.ack).toMatchObject({ publicId: carol.publicId, status: 'rejected' });
-    await back.peer.expectNo('ROOM_STATE');
-    return { peer: back.peer, publicId: back.publicId, privateId: back.privateId, ...NOT_ADMITTED };
-  }],
-  ['holding a publicId presented as its privateId', async (s) => {
-    const forger = await registerClient(s.daemon, 'alice', { privateId: s.alice.publicId });
-    expect(forger.ack.status).toBe('pending');
-    expect(forger.publicId).not.toBe(s.alice.publicId);
-    await s.master.peer.next('NEW_CLIENT_REGISTERED');
-    // On the relay it presents the publicId it forged with, not the privateId it was given.
-    return { peer: forger.peer, publicId: forger.publicId, privateId: s.alice.publicId, ...NOT_ADMITTED };
-  }],
-  ['guessing the master token', async (s) => {
-    const guesser = await Peer.connect(s.daemon, 'guesser');
-    for (const guess of ['', 'master', TOKEN.slice(0, -1), `${TOKEN}x`, TOKEN.toUpperCase(), s.master.privateId]) {
-      guesser.send({ type: 'MASTER_APP_REGISTER', token: guess, reqId: 'guess' });
-      expect(['BAD_TOKEN', 'BAD_MESSAGE']).toContain((await guesser.next('ERROR')).code);
-    }
-    expect(s.master.peer.isOpen).toBe(true);
-    return { peer: guesser, privateId: TOKEN, roomCodes: ['NOT_REGISTERED'], masterCodes: ['NOT_REGISTERED'] };
-  }],
+  [
+    'kicked while offline, then back with its privateId',
+    async (s) => {
+      const carol = await approvedClientOf(s);
+      await carol.peer.close();
+      await s.master.peer.next('CLIENT_DISCONNECTED', { where: (m) => m.publicId === carol.publicId });
+      s.master.peer.send({ type: 'DIS_APPROVE_CLIENT', publicId: carol.publicId });
+      await s.master.peer.next('CLIENT_DIS_APPROVED', { where: (m) => m.publicId === carol.publicId });
+      const back = await registerClient(s.daemon, 'carol', { privateId: carol.privateId });
+      expect(back.ack).toMatchObject({ publicId: carol.publicId, status: 'rejected' });
+      await back.peer.expectNo('ROOM_STATE');
+      return { peer: back.peer, publicId: back.publicId, privateId: back.privateId, ...NOT_ADMITTED };
+    },
+  ],
+  [
+    'holding a publicId presented as its privateId',
+    async (s) => {
+      const forger = await registerClient(s.daemon, 'alice', { privateId: s.alice.publicId });
+      expect(forger.ack.status).toBe('pending');
+      expect(forger.publicId).not.toBe(s.alice.publicId);
+      await s.master.peer.next('NEW_CLIENT_REGISTERED');
+      // On the relay it presents the publicId it forged with, not the privateId it was given.
+      return { peer: forger.peer, publicId: forger.publicId, privateId: s.alice.publicId, ...NOT_ADMITTED };
+    },
+  ],
+  [
+    'guessing the master token',
+    async (s) => {
+      const guesser = await Peer.connect(s.daemon, 'guesser');
+      for (const guess of ['', 'master', TOKEN.slice(0, -1), `${TOKEN}x`, TOKEN.toUpperCase(), s.master.privateId]) {
+        guesser.send({ type: 'MASTER_APP_REGISTER', token: guess, reqId: 'guess' });
+        expect(['BAD_TOKEN', 'BAD_MESSAGE']).toContain((await guesser.next('ERROR')).code);
+      }
+      expect(s.master.peer.isOpen).toBe(true);
+      return { peer: guesser, privateId: TOKEN, roomCodes: ['NOT_REGISTERED'], masterCodes: ['NOT_REGISTERED'] };
+    },
+  ],
 ];
 
 /** Forgets the setup's broadcasts, so that silence afterwards means the action leaked nothing. */
@@ -125,7 +151,11 @@ async function approvedClientOf(s: Setting): Promise<Member> {
   const carol = await registerClient(s.daemon, 'carol');
   s.master.peer.send({ type: 'APPROVE_CLIENT', publicId: carol.publicId });
   await carol.peer.next('ROOM_STATE');
-  await Promise.all([s.alice.peer.next('CLIENT_APPROVED'), s.bob.peer.next('CLIENT_APPROVED'), s.master.peer.next('CLIENT_APPROVED')]);
+  await Promise.all([
+    s.alice.peer.next('CLIENT_APPROVED'),
+    s.bob.peer.next('CLIENT_APPROVED'),
+    s.master.peer.next('CLIENT_APPROVED'),
+  ]);
   return carol;
 }
 
@@ -134,14 +164,36 @@ type Action = [name: string, kind: 'room' | 'master', message: (s: Setting) => R
 const actions: Action[] = [
   ['ADD_FILES', 'room', () => ({ type: 'ADD_FILES', reqId: 'm-add', files: [offer()] })],
   ['REMOVE_FILE of a listed file', 'room', (s) => ({ type: 'REMOVE_FILE', reqId: 'm-rm', fileId: s.file.id })],
-  ['REQUEST_CHUNK', 'room', (s) => ({ type: 'REQUEST_CHUNK', reqId: 'm-rc', transferId: randomUUID(), fileId: s.file.id, start: 0, end: 1 })],
-  ['REQUEST_CHUNK on the live transferId', 'room', (s) => ({ type: 'REQUEST_CHUNK', reqId: 'm-rc2', transferId: s.transferId, fileId: s.file.id, start: 1, end: 3 })],
-  ['SIGNAL to an approved peer', 'room', (s) => ({ type: 'SIGNAL', to: s.alice.publicId, from: s.bob.publicId, data: { sdp: 'x' } })],
+  [
+    'REQUEST_CHUNK',
+    'room',
+    (s) => ({ type: 'REQUEST_CHUNK', reqId: 'm-rc', transferId: randomUUID(), fileId: s.file.id, start: 0, end: 1 }),
+  ],
+  [
+    'REQUEST_CHUNK on the live transferId',
+    'room',
+    (s) => ({ type: 'REQUEST_CHUNK', reqId: 'm-rc2', transferId: s.transferId, fileId: s.file.id, start: 1, end: 3 }),
+  ],
+  [
+    'SIGNAL to an approved peer',
+    'room',
+    (s) => ({ type: 'SIGNAL', to: s.alice.publicId, from: s.bob.publicId, data: { sdp: 'x' } }),
+  ],
   ['SIGNAL to the master', 'room', (s) => ({ type: 'SIGNAL', to: s.master.publicId, data: { sdp: 'x' } })],
   ['CANCEL_TRANSFER of the live transfer', 'room', (s) => ({ type: 'CANCEL_TRANSFER', transferId: s.transferId })],
   ['APPROVE_CLIENT', 'master', (s) => ({ type: 'APPROVE_CLIENT', reqId: 'm-ap', publicId: s.bob.publicId })],
   ['DIS_APPROVE_CLIENT', 'master', (s) => ({ type: 'DIS_APPROVE_CLIENT', reqId: 'm-dis', publicId: s.alice.publicId })],
-  ['forged FILES_ADDED', 'master', (s) => ({ type: 'FILES_ADDED', reqId: 'm-fa', owner: s.alice.publicId, files: [{ ...offer(), owner: s.alice.publicId }], rejected: [] })],
+  [
+    'forged FILES_ADDED',
+    'master',
+    (s) => ({
+      type: 'FILES_ADDED',
+      reqId: 'm-fa',
+      owner: s.alice.publicId,
+      files: [{ ...offer(), owner: s.alice.publicId }],
+      rejected: [],
+    }),
+  ],
   ['forged FILE_REMOVED', 'master', (s) => ({ type: 'FILE_REMOVED', reqId: 'm-fr', fileId: s.file.id })],
 ];
 
@@ -186,7 +238,9 @@ describe.each(actors)('a peer that is %s', (_actorName, makeActor) => {
     const [secret] = await share(s.master, s.alice, [offer({ name: 'secret-plans.txt' })]);
     s.bob.peer.send({ type: 'REQUEST_CHUNK', transferId: s.transferId, fileId: s.file.id, start: 1, end: 2 });
     await s.alice.peer.next('UPLOAD_CHUNK_REQUEST');
-    expect((await relay(s.daemon, 'PUT', `/relay/${s.transferId}/1`, { privateId: s.alice.privateId, body: CHUNK })).status).toBe(201);
+    expect(
+      (await relay(s.daemon, 'PUT', `/relay/${s.transferId}/1`, { privateId: s.alice.privateId, body: CHUNK })).status,
+    ).toBe(201);
     await s.bob.peer.next('CHUNK_READY');
     if (actor.publicId !== undefined) {
       s.alice.peer.send({ type: 'SIGNAL', to: actor.publicId, data: { sdp: 'offer' }, reqId: 'to-actor' });
@@ -205,8 +259,17 @@ describe('revoking a peer revokes its privateId', () => {
     const s = await setting();
     await disApprove(s.master, s.bob);
     await s.alice.peer.next('TRANSFER_CANCELLED', { where: (m) => m.transferId === s.transferId });
-    expect([403, 404]).toContain((await relay(s.daemon, 'GET', `/relay/${s.transferId}/0`, { privateId: s.bob.privateId })).status);
-    s.bob.peer.send({ type: 'REQUEST_CHUNK', reqId: 'still', transferId: s.transferId, fileId: s.file.id, start: 0, end: 1 });
+    expect([403, 404]).toContain(
+      (await relay(s.daemon, 'GET', `/relay/${s.transferId}/0`, { privateId: s.bob.privateId })).status,
+    );
+    s.bob.peer.send({
+      type: 'REQUEST_CHUNK',
+      reqId: 'still',
+      transferId: s.transferId,
+      fileId: s.file.id,
+      start: 0,
+      end: 1,
+    });
     expect((await s.bob.peer.next('ERROR', { where: (m) => m.reqId === 'still' })).code).toBe('NOT_APPROVED');
     await s.bob.peer.close();
     const back = await registerClient(s.daemon, 'bob', { privateId: s.bob.privateId });
@@ -215,26 +278,42 @@ describe('revoking a peer revokes its privateId', () => {
     back.peer.send({ type: 'SIGNAL', to: s.alice.publicId, data: 'let me in', reqId: 'sig' });
     expect((await back.peer.next('ERROR')).code).toBe('NOT_APPROVED');
     await s.alice.peer.expectNo('SIGNAL');
-    expect((await relay(s.daemon, 'GET', `/relay/${s.transferId}/0`, { privateId: back.privateId })).status).not.toBe(200);
+    expect((await relay(s.daemon, 'GET', `/relay/${s.transferId}/0`, { privateId: back.privateId })).status).not.toBe(
+      200,
+    );
   });
 
   it('the master token is no Bearer credential on the relay', async () => {
     const s = await setting();
     quiet(s, s.bob);
     expect((await relay(s.daemon, 'GET', `/relay/${s.transferId}/0`, { privateId: TOKEN })).status).toBe(401);
-    expect((await relay(s.daemon, 'PUT', `/relay/${s.transferId}/1`, { privateId: TOKEN, body: CHUNK })).status).toBe(401);
+    expect((await relay(s.daemon, 'PUT', `/relay/${s.transferId}/1`, { privateId: TOKEN, body: CHUNK })).status).toBe(
+      401,
+    );
     await expectRoomUntouched(s);
   });
 });
 
 describe('an approved peer that is not party to a thing', () => {
   const strangerActions: Array<[string, (s: Setting) => Record<string, unknown>]> = [
-    ['REMOVE_FILE of another peer\'s file', (s) => ({ type: 'REMOVE_FILE', reqId: 's-rm', fileId: s.file.id })],
-    ['REQUEST_CHUNK on another asker\'s transferId', (s) => ({ type: 'REQUEST_CHUNK', reqId: 's-rc', transferId: s.transferId, fileId: s.file.id, start: 0, end: 1 })],
+    ["REMOVE_FILE of another peer's file", (s) => ({ type: 'REMOVE_FILE', reqId: 's-rm', fileId: s.file.id })],
+    [
+      "REQUEST_CHUNK on another asker's transferId",
+      (s) => ({ type: 'REQUEST_CHUNK', reqId: 's-rc', transferId: s.transferId, fileId: s.file.id, start: 0, end: 1 }),
+    ],
     ['CANCEL_TRANSFER of a transfer between others', (s) => ({ type: 'CANCEL_TRANSFER', transferId: s.transferId })],
     ['APPROVE_CLIENT', (s) => ({ type: 'APPROVE_CLIENT', reqId: 's-ap', publicId: s.bob.publicId })],
     ['DIS_APPROVE_CLIENT', (s) => ({ type: 'DIS_APPROVE_CLIENT', reqId: 's-dis', publicId: s.alice.publicId })],
-    ['FILES_ADDED', (s) => ({ type: 'FILES_ADDED', reqId: 's-fa', owner: s.alice.publicId, files: [{ ...offer(), owner: s.alice.publicId }], rejected: [] })],
+    [
+      'FILES_ADDED',
+      (s) => ({
+        type: 'FILES_ADDED',
+        reqId: 's-fa',
+        owner: s.alice.publicId,
+        files: [{ ...offer(), owner: s.alice.publicId }],
+        rejected: [],
+      }),
+    ],
     ['FILE_REMOVED', (s) => ({ type: 'FILE_REMOVED', reqId: 's-fr', fileId: s.file.id })],
   ];
 
@@ -255,7 +334,9 @@ describe('an approved peer that is not party to a thing', () => {
     const carol = await approvedClientOf(s);
     quiet(s, carol);
     expect((await relay(s.daemon, 'GET', `/relay/${s.transferId}/0`, { privateId: carol.privateId })).status).toBe(403);
-    expect((await relay(s.daemon, 'PUT', `/relay/${s.transferId}/1`, { privateId: carol.privateId, body: CHUNK })).status).toBe(403);
+    expect(
+      (await relay(s.daemon, 'PUT', `/relay/${s.transferId}/1`, { privateId: carol.privateId, body: CHUNK })).status,
+    ).toBe(403);
     await expectRoomUntouched(s);
   });
 });
@@ -272,7 +353,7 @@ describe('forged identities', () => {
     await s.bob.peer.expectNo('SIGNAL');
   });
 
-  it('the master\'s privateId on CLIENT_REGISTER is unknown there', async () => {
+  it("the master's privateId on CLIENT_REGISTER is unknown there", async () => {
     const s = await setting();
     const fake = await registerClient(s.daemon, 'boss', { privateId: s.master.privateId });
     expect(fake.ack.status).toBe('pending');
@@ -281,7 +362,7 @@ describe('forged identities', () => {
     expect((await s.master.peer.next('NEW_CLIENT_REGISTERED')).client.publicId).toBe(fake.publicId);
   });
 
-  it('a client\'s privateId is no master token', async () => {
+  it("a client's privateId is no master token", async () => {
     const s = await setting();
     const peer = await Peer.connect(s.daemon);
     peer.send({ type: 'MASTER_APP_REGISTER', token: s.alice.privateId, privateId: s.master.privateId });

@@ -5,7 +5,14 @@ import { join } from 'node:path';
 import { connect as connectTls } from 'node:tls';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { closeAll, Peer, registerClient, registerMaster } from './helpers';
-import { BUILD_TIMEOUT_MS, buildDaemonIfStale, CliProcess, ferryBin, killAllCli, repoRoot } from './support/cli-process';
+import {
+  BUILD_TIMEOUT_MS,
+  buildDaemonIfStale,
+  CliProcess,
+  ferryBin,
+  killAllCli,
+  repoRoot,
+} from './support/cli-process';
 
 // The command line is a contract too: `node signaling/bin/ferry.js`, a real process, real signals.
 
@@ -69,7 +76,15 @@ describe('ferry command line', () => {
 
   it('serves https and wss with --tls-cert and --tls-key', async () => {
     const fixtures = join(repoRoot, 'signaling', 'test', 'fixtures');
-    const cli = new CliProcess([...ARGS, '--master-token', 'tls-token', '--tls-cert', join(fixtures, 'tls-cert.pem'), '--tls-key', join(fixtures, 'tls-key.pem')]);
+    const cli = new CliProcess([
+      ...ARGS,
+      '--master-token',
+      'tls-token',
+      '--tls-cert',
+      join(fixtures, 'tls-cert.pem'),
+      '--tls-key',
+      join(fixtures, 'tls-key.pem'),
+    ]);
     const { url, masterLink } = await cli.started();
     expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     expect(masterLink.protocol).toBe('https:');
@@ -89,10 +104,13 @@ describe('ferry command line', () => {
     expect(printed).toBeDefined();
     // Fetch the served certificate without trusting it, then trust exactly it: name checks must pass.
     const served = await new Promise<Buffer>((resolve, reject) => {
-      const socket = connectTls({ host: '127.0.0.1', port: Number(new URL(url).port), rejectUnauthorized: false }, () => {
-        resolve(socket.getPeerCertificate().raw);
-        socket.end();
-      }).on('error', reject);
+      const socket = connectTls(
+        { host: '127.0.0.1', port: Number(new URL(url).port), rejectUnauthorized: false },
+        () => {
+          resolve(socket.getPeerCertificate().raw);
+          socket.end();
+        },
+      ).on('error', reject);
     });
     const pem = new X509Certificate(served).toString();
     expect(new X509Certificate(served).fingerprint256).toBe(printed);
@@ -167,10 +185,16 @@ describe('ferry command line: the room database (--data-dir)', () => {
     expect(dataDirOf(['--data-dir', '/srv/ferry'])).toBe('/srv/ferry');
     expect(dataDirOf([])).toBe('/home/u/.local/share/ferry/rooms/port-8787');
     expect(dataDirOf(['--port', '9000'], { XDG_DATA_HOME: '/xdg' })).toBe('/xdg/ferry/rooms/port-9000');
-    expect(dataDirOf(['--port', '9000'], { XDG_DATA_HOME: 'relative' })).toBe('/home/u/.local/share/ferry/rooms/port-9000');
+    expect(dataDirOf(['--port', '9000'], { XDG_DATA_HOME: 'relative' })).toBe(
+      '/home/u/.local/share/ferry/rooms/port-9000',
+    );
     expect(dataDirOf(['--port', '0'])).toBeNull();
-    expect(dataDirOf([], {}, { platform: 'darwin', homedir: '/Users/u' })).toBe('/Users/u/Library/Application Support/ferry/rooms/port-8787');
-    expect(dataDirOf([], { LOCALAPPDATA: '/c/AppData/Local' }, { platform: 'win32', homedir: '/c' })).toBe(join('/c/AppData/Local', 'ferry', 'rooms', 'port-8787'));
+    expect(dataDirOf([], {}, { platform: 'darwin', homedir: '/Users/u' })).toBe(
+      '/Users/u/Library/Application Support/ferry/rooms/port-8787',
+    );
+    expect(dataDirOf([], { LOCALAPPDATA: '/c/AppData/Local' }, { platform: 'win32', homedir: '/c' })).toBe(
+      join('/c/AppData/Local', 'ferry', 'rooms', 'port-8787'),
+    );
     expect(() => parseCli(['--data-dir', ''], {}, linux)).toThrow(/--data-dir/);
   });
 
@@ -179,12 +203,18 @@ describe('ferry command line: the room database (--data-dir)', () => {
     const first = new CliProcess([...ARGS, '--data-dir', dataDir]);
     const a = await first.started();
     expect(first.output).toContain(`state kept in ${join(dataDir, 'ferry.sqlite')}`);
-    const master = await registerMaster({ url: a.url }, { token: decodeURIComponent(a.masterLink.hash.slice('#token='.length)) });
+    const master = await registerMaster(
+      { url: a.url },
+      { token: decodeURIComponent(a.masterLink.hash.slice('#token='.length)) },
+    );
     await first.kill9();
     const second = new CliProcess([...ARGS, '--port', a.masterLink.port, '--data-dir', dataDir]);
     const b = await second.started();
     expect(b.masterLink.href).toBe(a.masterLink.href);
-    const back = await registerMaster({ url: b.url }, { token: decodeURIComponent(b.masterLink.hash.slice('#token='.length)), privateId: master.privateId });
+    const back = await registerMaster(
+      { url: b.url },
+      { token: decodeURIComponent(b.masterLink.hash.slice('#token='.length)), privateId: master.privateId },
+    );
     expect(back.publicId).toBe(master.publicId);
     expect((await second.exit('SIGTERM')).code).toBe(0);
     const memory = new CliProcess(ARGS);

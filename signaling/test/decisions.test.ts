@@ -36,7 +36,13 @@ describe('decisions: files and transfers', () => {
     const [file] = await share(master, alice);
     if (!file) throw new Error('no file');
     // A naive master accepts bob's offer of the same id: the daemon keeps it alice's.
-    master.peer.send({ type: 'FILES_ADDED', reqId: 'steal', owner: bob.publicId, files: [{ ...file, owner: bob.publicId }], rejected: [] });
+    master.peer.send({
+      type: 'FILES_ADDED',
+      reqId: 'steal',
+      owner: bob.publicId,
+      files: [{ ...file, owner: bob.publicId }],
+      rejected: [],
+    });
     const added = await bob.peer.next('FILES_ADDED', { where: (m) => m.reqId === 'steal' });
     expect(added.files).toEqual([]);
     expect(added.rejected.map((r) => r.id)).toEqual([file.id]);
@@ -48,7 +54,7 @@ describe('decisions: files and transfers', () => {
     await bob.peer.expectNo('UPLOAD_CHUNK_REQUEST');
   });
 
-  it('REQUEST_CHUNK outside the file, of one\'s own file, or of an offline owner is refused', async () => {
+  it("REQUEST_CHUNK outside the file, of one's own file, or of an offline owner is refused", async () => {
     const { master, clients } = await room(['alice', 'bob'], { gracePeriodMs: 60_000 });
     const [alice, bob] = [pick(clients, 0), pick(clients, 1)];
     const [file] = await share(master, alice, [offer({ size: 10, chunkSize: 4 })]);

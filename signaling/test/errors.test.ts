@@ -63,7 +63,7 @@ describe('error codes', () => {
     await Promise.all([carol.peer.expectNo('CLIENT_APPROVED'), master.peer.expectNo('CLIENT_APPROVED')]);
   });
 
-  it('FORBIDDEN: removing someone else\'s file (reqId echoed)', async () => {
+  it("FORBIDDEN: removing someone else's file (reqId echoed)", async () => {
     const { master, clients } = await room(['alice', 'bob']);
     const [alice, bob] = [pick(clients, 0), pick(clients, 1)];
     const [file] = await share(master, alice);
@@ -113,7 +113,14 @@ describe('error codes', () => {
     const alice = pick(clients, 0);
     alice.peer.send({ type: 'REMOVE_FILE', reqId: 'nf-1', fileId: 'no-such-file' });
     expect(await alice.peer.next('ERROR')).toMatchObject({ code: 'NO_SUCH_FILE', reqId: 'nf-1' });
-    alice.peer.send({ type: 'REQUEST_CHUNK', reqId: 'nf-2', transferId: 'tr-x', fileId: 'no-such-file', start: 0, end: 1 });
+    alice.peer.send({
+      type: 'REQUEST_CHUNK',
+      reqId: 'nf-2',
+      transferId: 'tr-x',
+      fileId: 'no-such-file',
+      start: 0,
+      end: 1,
+    });
     expect(await alice.peer.next('ERROR')).toMatchObject({ code: 'NO_SUCH_FILE', reqId: 'nf-2' });
   });
 
@@ -169,7 +176,11 @@ describe('error codes added by Ferry', () => {
 describe('envelope: a reqId on any request is echoed by its answer or error', () => {
   it.each([
     ['BAD_TOKEN on MASTER_APP_REGISTER', { type: 'MASTER_APP_REGISTER', token: 'wrong', reqId: 'e-bt' }, 'BAD_TOKEN'],
-    ['MASTER_EXISTS on MASTER_APP_REGISTER', { type: 'MASTER_APP_REGISTER', token: TOKEN, reqId: 'e-me' }, 'MASTER_EXISTS'],
+    [
+      'MASTER_EXISTS on MASTER_APP_REGISTER',
+      { type: 'MASTER_APP_REGISTER', token: TOKEN, reqId: 'e-me' },
+      'MASTER_EXISTS',
+    ],
     ['NOT_REGISTERED on SIGNAL', { type: 'SIGNAL', to: 'someone', data: 1, reqId: 'e-nr' }, 'NOT_REGISTERED'],
   ])('%s', async (_name, message, code) => {
     const daemon = await startTestDaemon();

@@ -1,15 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  approve,
-  closeAll,
-  health,
-  offer,
-  pick,
-  registerClient,
-  room,
-  share,
-  waitFor,
-} from './helpers';
+import { approve, closeAll, health, offer, pick, registerClient, room, share, waitFor } from './helpers';
 
 // Flows 4-6: adding and removing files, presence and the grace period.
 
@@ -22,10 +12,21 @@ describe('flow 4: ADD_FILES', () => {
     const carol = await registerClient(daemon, 'carol');
     const file = offer({ name: 'report.pdf', size: 100, chunkSize: 16, path: 'docs/report.pdf' });
     // A forged owner in the request never survives: the daemon stamps the sender.
-    alice.peer.send({ type: 'ADD_FILES', reqId: 'add-1', owner: bob.publicId, files: [{ ...file, owner: bob.publicId }] });
+    alice.peer.send({
+      type: 'ADD_FILES',
+      reqId: 'add-1',
+      owner: bob.publicId,
+      files: [{ ...file, owner: bob.publicId }],
+    });
     const forwarded = await master.peer.next('ADD_FILES');
     expect(forwarded).toEqual({ type: 'ADD_FILES', reqId: 'add-1', owner: alice.publicId, files: [file] });
-    const answer = { type: 'FILES_ADDED', reqId: 'add-1', owner: alice.publicId, files: [{ ...file, owner: alice.publicId }], rejected: [] };
+    const answer = {
+      type: 'FILES_ADDED',
+      reqId: 'add-1',
+      owner: alice.publicId,
+      files: [{ ...file, owner: alice.publicId }],
+      rejected: [],
+    };
     master.peer.send(answer);
     for (const peer of [alice.peer, bob.peer, master.peer]) {
       expect(await peer.next('FILES_ADDED')).toEqual(answer);
@@ -34,7 +35,7 @@ describe('flow 4: ADD_FILES', () => {
     await bob.peer.expectNo('ADD_FILES');
   });
 
-  it('passes the master\'s rejections back to the sender', async () => {
+  it("passes the master's rejections back to the sender", async () => {
     const { master, clients } = await room(['alice']);
     const alice = pick(clients, 0);
     const good = offer();
@@ -76,7 +77,7 @@ describe('flow 4: ADD_FILES', () => {
 });
 
 describe('flow 5: REMOVE_FILE', () => {
-  it('forwards the owner\'s removal with owner and by; FILE_REMOVED is broadcast', async () => {
+  it("forwards the owner's removal with owner and by; FILE_REMOVED is broadcast", async () => {
     const { daemon, master, clients } = await room(['alice', 'bob']);
     const [alice, bob] = [pick(clients, 0), pick(clients, 1)];
     const carol = await registerClient(daemon, 'carol');
@@ -84,7 +85,13 @@ describe('flow 5: REMOVE_FILE', () => {
     if (!file) throw new Error('no file');
     alice.peer.send({ type: 'REMOVE_FILE', reqId: 'rm-1', fileId: file.id, by: bob.publicId, owner: bob.publicId });
     const forwarded = await master.peer.next('REMOVE_FILE');
-    expect(forwarded).toEqual({ type: 'REMOVE_FILE', reqId: 'rm-1', owner: alice.publicId, by: alice.publicId, fileId: file.id });
+    expect(forwarded).toEqual({
+      type: 'REMOVE_FILE',
+      reqId: 'rm-1',
+      owner: alice.publicId,
+      by: alice.publicId,
+      fileId: file.id,
+    });
     master.peer.send({ type: 'FILE_REMOVED', reqId: 'rm-1', fileId: file.id });
     for (const peer of [alice.peer, bob.peer, master.peer]) {
       expect(await peer.next('FILE_REMOVED')).toMatchObject({ fileId: file.id });
@@ -93,13 +100,17 @@ describe('flow 5: REMOVE_FILE', () => {
     expect((await health(daemon))['files']).toBe(0);
   });
 
-  it('lets the master remove anyone\'s file (by = master)', async () => {
+  it("lets the master remove anyone's file (by = master)", async () => {
     const { master, clients } = await room(['alice']);
     const alice = pick(clients, 0);
     const [file] = await share(master, alice);
     if (!file) throw new Error('no file');
     master.peer.send({ type: 'REMOVE_FILE', reqId: 'rm-2', fileId: file.id });
-    expect(await master.peer.next('REMOVE_FILE')).toMatchObject({ owner: alice.publicId, by: master.publicId, fileId: file.id });
+    expect(await master.peer.next('REMOVE_FILE')).toMatchObject({
+      owner: alice.publicId,
+      by: master.publicId,
+      fileId: file.id,
+    });
     master.peer.send({ type: 'FILE_REMOVED', reqId: 'rm-2', fileId: file.id });
     expect((await alice.peer.next('FILE_REMOVED')).fileId).toBe(file.id);
   });
@@ -124,7 +135,7 @@ describe('flow 6: presence', () => {
     await Promise.all([carol.peer.expectNo('CLIENT_RECONNECTED'), bob.peer.expectNo('FILE_REMOVED')]);
   });
 
-  it('a pending peer\'s presence goes to the master only', async () => {
+  it("a pending peer's presence goes to the master only", async () => {
     const { daemon, master, clients } = await room(['bob']);
     const bob = pick(clients, 0);
     const carol = await registerClient(daemon, 'carol');
@@ -136,7 +147,7 @@ describe('flow 6: presence', () => {
     await bob.peer.expectNo('CLIENT_RECONNECTED');
   });
 
-  it('after the grace period an offline peer\'s files are removed, identity and approval kept', async () => {
+  it("after the grace period an offline peer's files are removed, identity and approval kept", async () => {
     const { daemon, master, clients } = await room(['alice', 'bob'], { gracePeriodMs: 300 });
     const [alice, bob] = [pick(clients, 0), pick(clients, 1)];
     const [file] = await share(master, alice);

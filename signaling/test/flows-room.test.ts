@@ -70,7 +70,12 @@ describe('flow 2: client registers', () => {
     const alice = await registerClient(daemon, 'alice');
     expect(alice.ack.status).toBe('pending');
     const master = await registerMaster(daemon);
-    expect(master.ack.clients).toContainEqual({ publicId: alice.publicId, name: 'alice', status: 'pending', online: true });
+    expect(master.ack.clients).toContainEqual({
+      publicId: alice.publicId,
+      name: 'alice',
+      status: 'pending',
+      online: true,
+    });
     // The same registration is not announced twice.
     await master.peer.expectNo('NEW_CLIENT_REGISTERED');
   });

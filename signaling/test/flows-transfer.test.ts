@@ -16,7 +16,14 @@ async function twoPeersAndAFile(p2p: boolean) {
 describe('flow 7: transfers', () => {
   it('REQUEST_CHUNK reaches the owner as UPLOAD_CHUNK_REQUEST with `from` stamped', async () => {
     const { master, alice, bob, file } = await twoPeersAndAFile(true);
-    bob.peer.send({ type: 'REQUEST_CHUNK', transferId: 'tr-1', fileId: file.id, start: 0, end: 3, from: master.publicId });
+    bob.peer.send({
+      type: 'REQUEST_CHUNK',
+      transferId: 'tr-1',
+      fileId: file.id,
+      start: 0,
+      end: 3,
+      from: master.publicId,
+    });
     expect(await alice.peer.next('UPLOAD_CHUNK_REQUEST')).toEqual({
       type: 'UPLOAD_CHUNK_REQUEST',
       transferId: 'tr-1',
@@ -70,7 +77,14 @@ describe('flow 7: transfers', () => {
     const { master, alice, bob, file } = await twoPeersAndAFile(false);
     bob.peer.send({ type: 'REQUEST_CHUNK', transferId: 'tr-taken', fileId: file.id, start: 0, end: 1 });
     await alice.peer.next('UPLOAD_CHUNK_REQUEST');
-    master.peer.send({ type: 'REQUEST_CHUNK', transferId: 'tr-taken', fileId: file.id, start: 0, end: 1, reqId: 'steal' });
+    master.peer.send({
+      type: 'REQUEST_CHUNK',
+      transferId: 'tr-taken',
+      fileId: file.id,
+      start: 0,
+      end: 1,
+      reqId: 'steal',
+    });
     expect(await master.peer.next('ERROR')).toMatchObject({ code: 'FORBIDDEN', reqId: 'steal' });
     await alice.peer.expectNo('UPLOAD_CHUNK_REQUEST');
   });

@@ -40,7 +40,8 @@ function raw(daemon: Daemon, request: string | Buffer): Promise<RawAnswer> {
       clearTimeout(timer);
       const text = Buffer.concat(parts).toString('latin1');
       const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0);
-      if (status === 0) return reject(new Error(`no HTTP answer to ${String(request).slice(0, 80)}: ${text.slice(0, 80)}`));
+      if (status === 0)
+        return reject(new Error(`no HTTP answer to ${String(request).slice(0, 80)}: ${text.slice(0, 80)}`));
       resolve({ status, head: text.split('\r\n\r\n')[0] ?? '' });
     };
     socket.on('data', (part: Buffer) => {
@@ -68,9 +69,20 @@ function request(method: string, path: string, headers: string[] = [], body: str
 async function relayRoom() {
   const dataDir = mkdtempSync(join(tmpdir(), 'ferry-fuzz-http-'));
   dataDirs.push(dataDir);
-  const started = await relayTransferRoom(['alice', 'bob', 'mallory'], { dataDir, relayTtlMs: 10 * 60_000, heartbeatMs: 10 * 60_000 }, { size: 10, chunkSize: 4, end: 3 });
+  const started = await relayTransferRoom(
+    ['alice', 'bob', 'mallory'],
+    { dataDir, relayTtlMs: 10 * 60_000, heartbeatMs: 10 * 60_000 },
+    { size: 10, chunkSize: 4, end: 3 },
+  );
   const { daemon, master, owner: alice, asker: bob, third: mallory, file, transferId } = started;
-  expect((await relay(daemon, 'PUT', `/relay/${transferId}/0`, { privateId: alice.privateId, body: new Uint8Array([1, 2, 3, 4]) })).status).toBe(201);
+  expect(
+    (
+      await relay(daemon, 'PUT', `/relay/${transferId}/0`, {
+        privateId: alice.privateId,
+        body: new Uint8Array([1, 2, 3, 4]),
+      })
+    ).status,
+  ).toBe(201);
   await bob.peer.next('CHUNK_READY');
   return { daemon, master, alice, bob, mallory, file, transferId };
 }
@@ -92,12 +104,25 @@ const CASES: Case[] = [
   ['an empty Bearer', (s) => request('GET', `/relay/${T(s)}/0`, ['Authorization: Bearer ']), 401],
   ['an overlong Bearer', (s) => request('GET', `/relay/${T(s)}/0`, [auth('x'.repeat(300))]), 401],
   ['a lowercase scheme', (s) => request('GET', `/relay/${T(s)}/0`, [`Authorization: bearer ${s.bob.privateId}`]), 401],
-  ['Basic instead of Bearer', (s) => request('GET', `/relay/${T(s)}/0`, [`Authorization: Basic ${s.bob.privateId}`]), 401],
-  ['two credentials in one header', (s) => request('GET', `/relay/${T(s)}/0`, [`Authorization: Bearer ${s.mallory.privateId}, Bearer ${s.bob.privateId}`]), 401],
+  [
+    'Basic instead of Bearer',
+    (s) => request('GET', `/relay/${T(s)}/0`, [`Authorization: Basic ${s.bob.privateId}`]),
+    401,
+  ],
+  [
+    'two credentials in one header',
+    (s) =>
+      request('GET', `/relay/${T(s)}/0`, [`Authorization: Bearer ${s.mallory.privateId}, Bearer ${s.bob.privateId}`]),
+    401,
+  ],
   // Node keeps the first of two Authorization headers: the second cannot smuggle the asker in.
-  ['two Authorization headers, a stranger first', (s) => request('GET', `/relay/${T(s)}/0`, [auth(s.mallory.privateId), asker(s)]), 403],
+  [
+    'two Authorization headers, a stranger first',
+    (s) => request('GET', `/relay/${T(s)}/0`, [auth(s.mallory.privateId), asker(s)]),
+    403,
+  ],
   ['a publicId as Bearer', (s) => request('GET', `/relay/${T(s)}/0`, [auth(s.bob.publicId)]), 401],
-  ['a stranger\'s privateId', (s) => request('GET', `/relay/${T(s)}/0`, [auth(s.mallory.privateId)]), 403],
+  ["a stranger's privateId", (s) => request('GET', `/relay/${T(s)}/0`, [auth(s.mallory.privateId)]), 403],
   ['the owner GETting', (s) => request('GET', `/relay/${T(s)}/0`, [owner(s)]), 403],
   ['the asker PUTting', (s) => request('PUT', `/relay/${T(s)}/1`, [asker(s), 'Content-Length: 4'], FOUR), 403],
   // Paths: traversal and malformed ids and indexes
@@ -122,31 +147,111 @@ const CASES: Case[] = [
   ['an unknown transfer', (s) => request('GET', `/relay/${randomUUID()}/0`, [asker(s)]), 404],
   ['traversal out of the apps', () => request('GET', '/client/..%2f..%2fpackage.json'), 404],
   ['traversal with dots into the apps', () => request('GET', '/master/../../../etc/passwd'), 404],
-  ['an absolute-form URL elsewhere', (s) => request('GET', `http://evil.example/relay/${s.transferId}/0`, [auth(s.mallory.privateId)]), [403, 400]],
+  [
+    'an absolute-form URL elsewhere',
+    (s) => request('GET', `http://evil.example/relay/${s.transferId}/0`, [auth(s.mallory.privateId)]),
+    [403, 400],
+  ],
   // Methods
-  ...['POST', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD', 'TRACE'].map(
-    (method): Case => [`${method} on the relay`, (s) => request(method, `/relay/${T(s)}/0`, [asker(s), 'Content-Length: 0']), 405],
-  ),
+  ...['POST', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD', 'TRACE'].map((method): Case => [
+    `${method} on the relay`,
+    (s) => request(method, `/relay/${T(s)}/0`, [asker(s), 'Content-Length: 0']),
+    405,
+  ]),
   ['PUT elsewhere', () => request('PUT', '/healthz', ['Content-Length: 4'], FOUR), 404],
   // Lengths and bodies (the owner PUTting chunk 1, which is 4 bytes)
   ['Content-Length: abc', (s) => request('PUT', `/relay/${T(s)}/1`, [owner(s), 'Content-Length: abc'], FOUR), 400],
   ['Content-Length: -1', (s) => request('PUT', `/relay/${T(s)}/1`, [owner(s), 'Content-Length: -1'], FOUR), 400],
-  ['Content-Length past 2^64', (s) => request('PUT', `/relay/${T(s)}/1`, [owner(s), 'Content-Length: 99999999999999999999999'], FOUR), [400, 413]],
-  ['Content-Length 2^53', (s) => request('PUT', `/relay/${T(s)}/1`, [owner(s), 'Content-Length: 9007199254740993'], FOUR), 413],
-  ['Content-Length one over the chunk', (s) => request('PUT', `/relay/${T(s)}/1`, [owner(s), 'Content-Length: 5'], 'abcde'), 413],
-  ['Content-Length one under the chunk', (s) => request('PUT', `/relay/${T(s)}/1`, [owner(s), 'Content-Length: 3'], 'abc'), 400],
-  ['two different Content-Lengths', (s) => request('PUT', `/relay/${T(s)}/1`, [owner(s), 'Content-Length: 4', 'Content-Length: 5'], 'abcde'), 400],
-  ['Content-Length and chunked together', (s) => request('PUT', `/relay/${T(s)}/1`, [owner(s), 'Content-Length: 4', 'Transfer-Encoding: chunked'], '4\r\nabcd\r\n0\r\n\r\n'), 400],
-  ['a chunked body over the chunk', (s) => request('PUT', `/relay/${T(s)}/1`, [owner(s), 'Transfer-Encoding: chunked'], '6\r\nabcdef\r\n0\r\n\r\n'), 413],
-  ['a chunked body under the chunk', (s) => request('PUT', `/relay/${T(s)}/1`, [owner(s), 'Transfer-Encoding: chunked'], '2\r\nab\r\n0\r\n\r\n'), 400],
-  ['a malformed chunk size', (s) => request('PUT', `/relay/${T(s)}/1`, [owner(s), 'Transfer-Encoding: chunked'], 'zz\r\nabcd\r\n0\r\n\r\n'), 400],
-  ['an unknown Transfer-Encoding', (s) => request('PUT', `/relay/${T(s)}/1`, [owner(s), 'Transfer-Encoding: gzip'], FOUR), 400],
-  ['a 2 MiB body', (s) => request('PUT', `/relay/${T(s)}/1`, [owner(s), `Content-Length: ${2 * 1024 * 1024}`], Buffer.alloc(2 * 1024 * 1024)), 413],
-  ['a bad chunk SHA-256', (s) => request('PUT', `/relay/${T(s)}/1`, [owner(s), 'Content-Length: 4', 'X-Chunk-Sha256: not-hex'], FOUR), 400],
-  ['an uppercase chunk SHA-256', (s) => request('PUT', `/relay/${T(s)}/1`, [owner(s), 'Content-Length: 4', `X-Chunk-Sha256: ${'A'.repeat(64)}`], FOUR), 400],
+  [
+    'Content-Length past 2^64',
+    (s) => request('PUT', `/relay/${T(s)}/1`, [owner(s), 'Content-Length: 99999999999999999999999'], FOUR),
+    [400, 413],
+  ],
+  [
+    'Content-Length 2^53',
+    (s) => request('PUT', `/relay/${T(s)}/1`, [owner(s), 'Content-Length: 9007199254740993'], FOUR),
+    413,
+  ],
+  [
+    'Content-Length one over the chunk',
+    (s) => request('PUT', `/relay/${T(s)}/1`, [owner(s), 'Content-Length: 5'], 'abcde'),
+    413,
+  ],
+  [
+    'Content-Length one under the chunk',
+    (s) => request('PUT', `/relay/${T(s)}/1`, [owner(s), 'Content-Length: 3'], 'abc'),
+    400,
+  ],
+  [
+    'two different Content-Lengths',
+    (s) => request('PUT', `/relay/${T(s)}/1`, [owner(s), 'Content-Length: 4', 'Content-Length: 5'], 'abcde'),
+    400,
+  ],
+  [
+    'Content-Length and chunked together',
+    (s) =>
+      request(
+        'PUT',
+        `/relay/${T(s)}/1`,
+        [owner(s), 'Content-Length: 4', 'Transfer-Encoding: chunked'],
+        '4\r\nabcd\r\n0\r\n\r\n',
+      ),
+    400,
+  ],
+  [
+    'a chunked body over the chunk',
+    (s) => request('PUT', `/relay/${T(s)}/1`, [owner(s), 'Transfer-Encoding: chunked'], '6\r\nabcdef\r\n0\r\n\r\n'),
+    413,
+  ],
+  [
+    'a chunked body under the chunk',
+    (s) => request('PUT', `/relay/${T(s)}/1`, [owner(s), 'Transfer-Encoding: chunked'], '2\r\nab\r\n0\r\n\r\n'),
+    400,
+  ],
+  [
+    'a malformed chunk size',
+    (s) => request('PUT', `/relay/${T(s)}/1`, [owner(s), 'Transfer-Encoding: chunked'], 'zz\r\nabcd\r\n0\r\n\r\n'),
+    400,
+  ],
+  [
+    'an unknown Transfer-Encoding',
+    (s) => request('PUT', `/relay/${T(s)}/1`, [owner(s), 'Transfer-Encoding: gzip'], FOUR),
+    400,
+  ],
+  [
+    'a 2 MiB body',
+    (s) =>
+      request(
+        'PUT',
+        `/relay/${T(s)}/1`,
+        [owner(s), `Content-Length: ${2 * 1024 * 1024}`],
+        Buffer.alloc(2 * 1024 * 1024),
+      ),
+    413,
+  ],
+  [
+    'a bad chunk SHA-256',
+    (s) => request('PUT', `/relay/${T(s)}/1`, [owner(s), 'Content-Length: 4', 'X-Chunk-Sha256: not-hex'], FOUR),
+    400,
+  ],
+  [
+    'an uppercase chunk SHA-256',
+    (s) =>
+      request('PUT', `/relay/${T(s)}/1`, [owner(s), 'Content-Length: 4', `X-Chunk-Sha256: ${'A'.repeat(64)}`], FOUR),
+    400,
+  ],
   // Headers
   ['a header section over 16 KiB', () => request('GET', '/healthz', [`X-Big: ${'b'.repeat(20_000)}`]), 431],
-  ['2,000 headers', () => request('GET', '/healthz', Array.from({ length: 2000 }, (_, i) => `X-H${i}: ${i}`)), 431],
+  [
+    '2,000 headers',
+    () =>
+      request(
+        'GET',
+        '/healthz',
+        Array.from({ length: 2000 }, (_, i) => `X-H${i}: ${i}`),
+      ),
+    431,
+  ],
   ['a header with a NUL', () => request('GET', '/healthz', ['X-Bad: a\u0000b']), 400],
   ['HTTP/2 preface on HTTP/1', () => Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'), [400, 505]],
 ];
@@ -167,14 +272,26 @@ describe('a live daemon under bad HTTP', () => {
 
   it('many small headers past maxHeadersCount are cut to 64, not a crash', async () => {
     const s = await relayRoom();
-    const answer = await raw(s.daemon, request('GET', '/healthz', Array.from({ length: 200 }, (_, i) => `X-H${i}: ${i}`)));
+    const answer = await raw(
+      s.daemon,
+      request(
+        'GET',
+        '/healthz',
+        Array.from({ length: 200 }, (_, i) => `X-H${i}: ${i}`),
+      ),
+    );
     expect(answer.status).toBe(200);
   });
 
   it('CVE-2024-37890: an upgrade whose WebSocket headers fall past maxHeadersCount is refused, the daemon lives', async () => {
     const s = await relayRoom();
     const junk = Array.from({ length: 80 }, (_, i) => `X-Junk-${i}: ${i}`);
-    const upgrade = ['Upgrade: websocket', 'Connection: Upgrade', 'Sec-WebSocket-Version: 13', `Sec-WebSocket-Key: ${Buffer.alloc(16, 1).toString('base64')}`];
+    const upgrade = [
+      'Upgrade: websocket',
+      'Connection: Upgrade',
+      'Sec-WebSocket-Version: 13',
+      `Sec-WebSocket-Key: ${Buffer.alloc(16, 1).toString('base64')}`,
+    ];
     const head = ['GET /ws HTTP/1.1', 'Host: 127.0.0.1', ...junk, ...upgrade, '', ''].join('\r\n');
     const answer = await raw(s.daemon, head);
     expect(answer.status).toBe(400);
@@ -194,35 +311,56 @@ describe('a live daemon under bad HTTP', () => {
       fc.constantFrom('0', '1', '2', '3', '-0', '%30', '..', '%2e', '', ' ', '%00', '%ff', '~'),
       fc.stringMatching(/^[\x21-\x7e]{0,70}$/).map((v) => v.replace(/[#?]/g, '')),
     );
-    const who = fc.constantFrom<'none' | 'random' | 'stranger' | 'publicId' | 'wrong-side'>('none', 'random', 'stranger', 'publicId', 'wrong-side');
+    const who = fc.constantFrom<'none' | 'random' | 'stranger' | 'publicId' | 'wrong-side'>(
+      'none',
+      'random',
+      'stranger',
+      'publicId',
+      'wrong-side',
+    );
     const statuses = new Map<number, number>();
     let sent = 0;
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom('GET', 'PUT', 'POST', 'DELETE'), segment, segment, who, fc.uint8Array({ maxLength: 8 }), async (method, a, b, identity, body) => {
-        const headers: string[] = [];
-        // The wrong side of the transfer for the method: the owner cannot GET, the asker cannot PUT.
-        const wrongSide = method === 'GET' ? s.alice.privateId : s.bob.privateId;
-        const bearer = { none: null, random: randomUUID(), stranger: s.mallory.privateId, publicId: s.alice.publicId, 'wrong-side': wrongSide }[identity];
-        if (bearer !== null) headers.push(auth(bearer));
-        headers.push(`Content-Length: ${body.length}`);
-        const answer = await raw(s.daemon, request(method, `/relay/${a}/${b}`, headers, Buffer.from(body)));
-        sent += 1;
-        statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
-        // A path with dot segments may normalize out of the relay (to an app page): then it is no
-        // relay request and may be answered as a page; every relay request gets a 4xx.
-        const path = new URL(`/relay/${a}/${b}`, 'http://ferry.invalid').pathname;
-        if (/^\/relay\/[^/]*\/[^/]*$/.test(path)) {
-          expect(answer.status).toBeGreaterThanOrEqual(400);
-          expect(answer.status).toBeLessThan(500);
-        } else {
-          expect(answer.status === 200 ? method : 'refused').toMatch(/^(GET|refused)$/);
-          expect(answer.status).toBeLessThan(500);
-        }
-        expect(storedState(s.daemon)).toBe(before);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom('GET', 'PUT', 'POST', 'DELETE'),
+        segment,
+        segment,
+        who,
+        fc.uint8Array({ maxLength: 8 }),
+        async (method, a, b, identity, body) => {
+          const headers: string[] = [];
+          // The wrong side of the transfer for the method: the owner cannot GET, the asker cannot PUT.
+          const wrongSide = method === 'GET' ? s.alice.privateId : s.bob.privateId;
+          const bearer = {
+            none: null,
+            random: randomUUID(),
+            stranger: s.mallory.privateId,
+            publicId: s.alice.publicId,
+            'wrong-side': wrongSide,
+          }[identity];
+          if (bearer !== null) headers.push(auth(bearer));
+          headers.push(`Content-Length: ${body.length}`);
+          const answer = await raw(s.daemon, request(method, `/relay/${a}/${b}`, headers, Buffer.from(body)));
+          sent += 1;
+          statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
+          // A path with dot segments may normalize out of the relay (to an app page): then it is no
+          // relay request and may be answered as a page; every relay request gets a 4xx.
+          const path = new URL(`/relay/${a}/${b}`, 'http://ferry.invalid').pathname;
+          if (/^\/relay\/[^/]*\/[^/]*$/.test(path)) {
+            expect(answer.status).toBeGreaterThanOrEqual(400);
+            expect(answer.status).toBeLessThan(500);
+          } else {
+            expect(answer.status === 200 ? method : 'refused').toMatch(/^(GET|refused)$/);
+            expect(answer.status).toBeLessThan(500);
+          }
+          expect(storedState(s.daemon)).toBe(before);
+        },
+      ),
       { numRuns: 400 },
     );
-    console.log(`fuzz-live-http: ${sent} generated relay requests, statuses ${JSON.stringify(Object.fromEntries(statuses))}`);
+    console.log(
+      `fuzz-live-http: ${sent} generated relay requests, statuses ${JSON.stringify(Object.fromEntries(statuses))}`,
+    );
     await s.bob.peer.expectNo('CHUNK_READY');
     const chunk = await relay(s.daemon, 'GET', `/relay/${s.transferId}/0`, { privateId: s.bob.privateId });
     expect(chunk.status).toBe(200);
@@ -231,7 +369,10 @@ describe('a live daemon under bad HTTP', () => {
   it('an honest peer keeps working while another floods the relay with bad requests', async () => {
     const s = await relayRoom();
     const flood = Array.from({ length: 200 }, (_, i) =>
-      raw(s.daemon, request('PUT', `/relay/${s.transferId}/${i % 3}`, [auth(s.mallory.privateId), 'Content-Length: 4'], FOUR)),
+      raw(
+        s.daemon,
+        request('PUT', `/relay/${s.transferId}/${i % 3}`, [auth(s.mallory.privateId), 'Content-Length: 4'], FOUR),
+      ),
     );
     const honest = (async () => {
       const peer = await Peer.connect(s.daemon, 'honest');

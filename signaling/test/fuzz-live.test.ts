@@ -8,16 +8,7 @@ import fc from 'fast-check';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { CLOSE_CODES, limits, parseToDaemon } from '@ferry/common';
 import { anyFrameLike, mutatedFrame } from '../../common/test/protocol-arbitraries';
-import {
-  closeAll,
-  Peer,
-  pick,
-  registerClient,
-  relay,
-  relayTransferRoom,
-  room,
-  type Member,
-} from './helpers';
+import { closeAll, Peer, pick, registerClient, relay, relayTransferRoom, room, type Member } from './helpers';
 import { storedState } from './stored-state';
 
 /*
@@ -79,7 +70,17 @@ const protoFrame = fc
     ),
   );
 
-const hugeNumber = fc.constantFrom('1e308', '1e999', '-1e999', '9007199254740993', '-0', '0.5', '-1', '4294967296', '1E400');
+const hugeNumber = fc.constantFrom(
+  '1e308',
+  '1e999',
+  '-1e999',
+  '9007199254740993',
+  '-0',
+  '0.5',
+  '-1',
+  '4294967296',
+  '1E400',
+);
 const numberFrame = fc
   .tuple(hugeNumber, hugeNumber, fc.constantFrom('REQUEST_CHUNK', 'ADD_FILES', 'FILES_ADDED'))
   .map(([a, b, type]) =>
@@ -91,7 +92,9 @@ const numberFrame = fc
 const deepFrame = fc
   .tuple(fc.integer({ min: 17, max: 50_000 }), fc.boolean())
   .map(([depth, asArray]) =>
-    asArray ? `{"type":"SIGNAL","to":"x","data":${'['.repeat(depth)}${']'.repeat(depth)}}` : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`,
+    asArray
+      ? `{"type":"SIGNAL","to":"x","data":${'['.repeat(depth)}${']'.repeat(depth)}}`
+      : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`,
   );
 
 /** Oversized fields in frames that still fit under the frame limit (those over it are closed: see below). */
@@ -154,23 +157,34 @@ async function hostileRoom() {
   const dataDir = mkdtempSync(join(tmpdir(), 'ferry-fuzz-'));
   dataDirs.push(dataDir);
   const warnings: string[] = [];
-  const started = await relayTransferRoom(['alice', 'bob', 'mallory'], {
-    dataDir,
-    // The limits that would cut a flood short are lifted, so every frame reaches the parser
-    // and the handlers; the limits themselves are tested on their own (rate-limits.test.ts).
-    rateMessagesPerSecond: 1e9,
-    rateBurst: 1e9,
-    registerRatePerSecond: 1e9,
-    registerBurst: 1e9,
-    // The unregistered hostile socket must outlive the run (on a loaded machine it can pass 30 s).
-    registerTimeoutMs: 10 * 60_000,
-    // Nothing may change on its own during the run either: no relay expiry, no heartbeat drop.
-    relayTtlMs: 10 * 60_000,
-    heartbeatMs: 10 * 60_000,
-    logger: { info: () => undefined, warn: (m) => warnings.push(m) },
-  }, { size: 10, chunkSize: 4, end: 3 });
+  const started = await relayTransferRoom(
+    ['alice', 'bob', 'mallory'],
+    {
+      dataDir,
+      // The limits that would cut a flood short are lifted, so every frame reaches the parser
+      // and the handlers; the limits themselves are tested on their own (rate-limits.test.ts).
+      rateMessagesPerSecond: 1e9,
+      rateBurst: 1e9,
+      registerRatePerSecond: 1e9,
+      registerBurst: 1e9,
+      // The unregistered hostile socket must outlive the run (on a loaded machine it can pass 30 s).
+      registerTimeoutMs: 10 * 60_000,
+      // Nothing may change on its own during the run either: no relay expiry, no heartbeat drop.
+      relayTtlMs: 10 * 60_000,
+      heartbeatMs: 10 * 60_000,
+      logger: { info: () => undefined, warn: (m) => warnings.push(m) },
+    },
+    { size: 10, chunkSize: 4, end: 3 },
+  );
   const { daemon, master, owner: alice, asker: bob, third: mallory, file, transferId } = started;
-  expect((await relay(daemon, 'PUT', `/relay/${transferId}/0`, { privateId: alice.privateId, body: new Uint8Array([1, 2, 3, 4]) })).status).toBe(201);
+  expect(
+    (
+      await relay(daemon, 'PUT', `/relay/${transferId}/0`, {
+        privateId: alice.privateId,
+        body: new Uint8Array([1, 2, 3, 4]),
+      })
+    ).status,
+  ).toBe(201);
   await bob.peer.next('CHUNK_READY');
   const pending = await registerClient(daemon, 'pending');
   await master.peer.next('NEW_CLIENT_REGISTERED');
@@ -207,7 +221,10 @@ async function flood(socket: Peer, role: Role, frames: Outgoing[], tally: Fuzzed
 async function honestRoundTrip(alice: Member, bob: Member): Promise<void> {
   const marker = randomUUID();
   bob.peer.send({ type: 'SIGNAL', to: alice.publicId, data: { marker } });
-  const got = await alice.peer.next('SIGNAL', { where: (m) => (m.data as { marker?: string } | null)?.marker === marker, timeoutMs: 10_000 });
+  const got = await alice.peer.next('SIGNAL', {
+    where: (m) => (m.data as { marker?: string } | null)?.marker === marker,
+    timeoutMs: 10_000,
+  });
   expect(got.from).toBe(bob.publicId);
 }
 
@@ -220,15 +237,19 @@ describe('a live daemon under generated frames', () => {
     const tally: Fuzzed = { sent: 0, skipped: 0, binary: 0, bytes: 0 };
     const started = Date.now();
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...ROLES), fc.array(frame, { minLength: 10, maxLength: 40 }), async (role, frames) => {
-        const socket = s.hostile[role];
-        await flood(socket, role, frames, tally);
-        socket.clear();
-        s.master.peer.clear();
-        expect(storedState(s.daemon)).toBe(before);
-        expect(s.warnings).toEqual([]);
-        expect(Object.prototype).not.toHaveProperty('polluted');
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...ROLES),
+        fc.array(frame, { minLength: 10, maxLength: 40 }),
+        async (role, frames) => {
+          const socket = s.hostile[role];
+          await flood(socket, role, frames, tally);
+          socket.clear();
+          s.master.peer.clear();
+          expect(storedState(s.daemon)).toBe(before);
+          expect(s.warnings).toEqual([]);
+          expect(Object.prototype).not.toHaveProperty('polluted');
+        },
+      ),
       { numRuns: 200, endOnFailure: true, seed: Number(process.env['FERRY_FUZZ_SEED'] ?? Date.now() % 2 ** 31) },
     );
     const seconds = (Date.now() - started) / 1000;
@@ -261,7 +282,8 @@ describe('a live daemon under generated frames', () => {
     expect((await s.hostile.approved.closed).code).toBe(CLOSE_CODES.messageTooBig);
     await honestRoundTrip(s.alice, s.bob);
     // Only presence changed (the closed sockets are offline now); identities, files and relay did not.
-    const online = (state: string) => JSON.parse(state, (key, value: unknown) => (key === 'online' ? undefined : value)) as unknown;
+    const online = (state: string) =>
+      JSON.parse(state, (key, value: unknown) => (key === 'online' ? undefined : value)) as unknown;
     expect(online(storedState(s.daemon))).toEqual(online(before));
     expect(s.warnings).toEqual([]);
   });

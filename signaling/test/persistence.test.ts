@@ -56,7 +56,6 @@ function reader(dataDir: string): Database.Database {
   return db;
 }
 
-
 function peerRow(db: Database.Database, publicId: string): PeerRow | undefined {
   return db.prepare('SELECT * FROM peers WHERE public_id = ?').get(publicId) as PeerRow | undefined;
 }
@@ -79,7 +78,10 @@ describe('a restarted daemon finds the room as it was', () => {
     const bob = await approvedClient(first, master, 'bob');
     const carol = await registerClient(first, 'carol');
     const kicked = await approvedClient(first, master, 'dave');
-    const aliceFiles = await share(master, alice, [offer({ name: 'a.txt' }), offer({ name: 'b.txt', path: 'docs/b.txt', sha256: 'ab'.repeat(32) })]);
+    const aliceFiles = await share(master, alice, [
+      offer({ name: 'a.txt' }),
+      offer({ name: 'b.txt', path: 'docs/b.txt', sha256: 'ab'.repeat(32) }),
+    ]);
     const bobFiles = await share(master, bob, [offer({ name: 'c.bin', size: 5_000_000, chunkSize: 1024 * 1024 })]);
     await share(master, kicked, [offer({ name: 'gone.txt' })]);
     await disApprove(master, kicked);
@@ -94,14 +96,24 @@ describe('a restarted daemon finds the room as it was', () => {
     expect(masterBack.ack.files).toEqual(files);
     const byId = new Map(masterBack.ack.clients.map((c) => [c.publicId, c]));
     expect(byId.get(master.publicId)).toMatchObject({ isMaster: true, status: 'approved', online: true });
-    expect(byId.get(alice.publicId)).toEqual({ publicId: alice.publicId, name: 'alice', status: 'approved', online: false });
+    expect(byId.get(alice.publicId)).toEqual({
+      publicId: alice.publicId,
+      name: 'alice',
+      status: 'approved',
+      online: false,
+    });
     expect(byId.get(bob.publicId)).toMatchObject({ status: 'approved', online: false });
     expect(byId.get(carol.publicId)).toMatchObject({ name: 'carol', status: 'pending', online: false });
     expect(byId.get(kicked.publicId)).toMatchObject({ status: 'rejected', online: false });
     expect(byId.size).toBe(5);
 
     const aliceBack = await registerClient(second, 'alice', { privateId: alice.privateId });
-    expect(aliceBack.ack).toMatchObject({ publicId: alice.publicId, privateId: alice.privateId, status: 'approved', masterOnline: true });
+    expect(aliceBack.ack).toMatchObject({
+      publicId: alice.publicId,
+      privateId: alice.privateId,
+      status: 'approved',
+      masterOnline: true,
+    });
     const state = await aliceBack.peer.next('ROOM_STATE');
     expect(state.files).toEqual(files);
     expect(state.clients.map((c) => c.publicId).sort()).toEqual([master.publicId, alice.publicId, bob.publicId].sort());
@@ -124,11 +136,20 @@ describe('a restarted daemon finds the room as it was', () => {
     // Files still work as before: bob's file can be asked for once bob is back.
     const bobBack = await registerClient(second, 'bob', { privateId: bob.privateId });
     expect(bobBack.publicId).toBe(bob.publicId);
-    aliceBack.peer.send({ type: 'REQUEST_CHUNK', transferId: 't-after-restart', fileId: at(bobFiles, 0).id, start: 0, end: 2 });
-    expect(await bobBack.peer.next('UPLOAD_CHUNK_REQUEST')).toMatchObject({ transferId: 't-after-restart', from: alice.publicId });
+    aliceBack.peer.send({
+      type: 'REQUEST_CHUNK',
+      transferId: 't-after-restart',
+      fileId: at(bobFiles, 0).id,
+      start: 0,
+      end: 2,
+    });
+    expect(await bobBack.peer.next('UPLOAD_CHUNK_REQUEST')).toMatchObject({
+      transferId: 't-after-restart',
+      from: alice.publicId,
+    });
   });
 
-  it('an unknown privateId gets a new pending identity, not someone else\'s', async () => {
+  it("an unknown privateId gets a new pending identity, not someone else's", async () => {
     const dataDir = tempDir();
     const first = await startTestDaemon({ dataDir });
     const master = await registerMaster(first);
@@ -215,9 +236,13 @@ describe('written before acknowledged', () => {
     // Spies call through; vitest numbers every call of every spy in one global order.
     return () => {
       const events: Array<[number, string]> = [];
-      for (const { name, spy } of writes) for (const order of spy.mock.invocationCallOrder) events.push([order, `write ${name}`]);
+      for (const { name, spy } of writes)
+        for (const order of spy.mock.invocationCallOrder) events.push([order, `write ${name}`]);
       sends.mock.calls.forEach(([text], i) => {
-        events.push([sends.mock.invocationCallOrder[i] ?? 0, `send ${(JSON.parse(String(text)) as { type: string }).type}`]);
+        events.push([
+          sends.mock.invocationCallOrder[i] ?? 0,
+          `send ${(JSON.parse(String(text)) as { type: string }).type}`,
+        ]);
       });
       return events.sort((a, b) => a[0] - b[0]).map(([, event]) => event);
     };
@@ -236,7 +261,7 @@ describe('written before acknowledged', () => {
     expect(w, `${write} before ${send} in ${since.join(', ')}`).toBeLessThan(s);
   }
 
-  it('registration, approval, files, removal, rejection, leaving and the master\'s name', async () => {
+  it("registration, approval, files, removal, rejection, leaving and the master's name", async () => {
     const dataDir = tempDir();
     const daemon = await startTestDaemon({ dataDir });
     const events = recordOrder(daemon.room.store);
@@ -265,7 +290,10 @@ describe('written before acknowledged', () => {
       const files = await share(master, alice, [offer(), offer(), offer()]);
       expectWrittenBefore(events, mark, 'putFiles', 'FILES_ADDED');
       expect(fileIds(db)).toEqual(files.map((f) => f.id));
-      const stored = db.prepare('SELECT owner, info FROM files WHERE id = ?').get(at(files, 0).id) as { owner: string; info: string };
+      const stored = db.prepare('SELECT owner, info FROM files WHERE id = ?').get(at(files, 0).id) as {
+        owner: string;
+        info: string;
+      };
       expect(stored.owner).toBe(alice.publicId);
       expect(JSON.parse(stored.info)).toEqual(at(files, 0));
 
@@ -318,14 +346,17 @@ describe('written before acknowledged', () => {
     const events = recordOrder(first.room.store);
     const started = performance.now();
     const files: string[] = [];
-    for (let i = 0; i < offers.length; i += 250) files.push(...(await share(master, alice, offers.slice(i, i + 250))).map((f) => f.id));
+    for (let i = 0; i < offers.length; i += 250)
+      files.push(...(await share(master, alice, offers.slice(i, i + 250))).map((f) => f.id));
     const addMs = performance.now() - started;
     expect(events().filter((e) => e === 'write putFiles')).toHaveLength(20);
     const second = await restart(first, dataDir);
     const loadStarted = performance.now();
     const back = await registerMaster(second, { privateId: master.privateId });
     expect(back.ack.files.map((f) => f.id)).toEqual(files);
-    console.log(`5,000 files: listed in ${addMs.toFixed(0)} ms over 20 ADD_FILES; restart + master ACK ${(performance.now() - loadStarted).toFixed(0)} ms`);
+    console.log(
+      `5,000 files: listed in ${addMs.toFixed(0)} ms over 20 ADD_FILES; restart + master ACK ${(performance.now() - loadStarted).toFixed(0)} ms`,
+    );
   });
 });
 
@@ -336,7 +367,10 @@ describe('one daemon per room, and a database it cannot read is left alone', () 
     const master = await registerMaster(first);
     const refused = startDaemon({ host: '127.0.0.1', port: 0, dataDir, masterToken: TOKEN });
     await expect(refused).rejects.toBeInstanceOf(StoreError);
-    await expect(refused).rejects.toMatchObject({ code: 'locked', message: expect.stringContaining(dataDir) as unknown });
+    await expect(refused).rejects.toMatchObject({
+      code: 'locked',
+      message: expect.stringContaining(dataDir) as unknown,
+    });
     // The refused one changed nothing: the first keeps serving.
     expect((await registerClient(first, 'alice')).ack.status).toBe('pending');
     const second = await restart(first, dataDir);
@@ -349,7 +383,10 @@ describe('one daemon per room, and a database it cannot read is left alone', () 
     const garbage = Buffer.from('this is not an SQLite database '.repeat(200));
     writeFileSync(file, garbage);
     const start = startDaemon({ host: '127.0.0.1', port: 0, dataDir, masterToken: TOKEN });
-    await expect(start).rejects.toMatchObject({ code: 'unreadable', message: expect.stringContaining(file) as unknown });
+    await expect(start).rejects.toMatchObject({
+      code: 'unreadable',
+      message: expect.stringContaining(file) as unknown,
+    });
     expect(readFileSync(file).equals(garbage)).toBe(true);
     // The lock was let go: after the file is fixed (here: removed), the room starts.
     rmSync(file);
@@ -357,7 +394,7 @@ describe('one daemon per room, and a database it cannot read is left alone', () 
     expect(daemon.storage).toBe(file);
   });
 
-  it('a database from a newer Ferry, or another program\'s, is refused and left as it is', async () => {
+  it("a database from a newer Ferry, or another program's, is refused and left as it is", async () => {
     const newer = tempDir();
     const db = new Database(join(newer, 'ferry.sqlite'));
     db.pragma('user_version = 99');
@@ -367,7 +404,9 @@ describe('one daemon per room, and a database it cannot read is left alone', () 
     const other = new Database(join(foreign, 'ferry.sqlite'));
     other.exec('CREATE TABLE notes (text TEXT)');
     other.close();
-    await expect(startDaemon({ port: 0, dataDir: foreign, masterToken: TOKEN })).rejects.toMatchObject({ code: 'foreign' });
+    await expect(startDaemon({ port: 0, dataDir: foreign, masterToken: TOKEN })).rejects.toMatchObject({
+      code: 'foreign',
+    });
     const check = new Database(join(foreign, 'ferry.sqlite'), { readonly: true });
     expect(check.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all()).toEqual([{ name: 'notes' }]);
     check.close();

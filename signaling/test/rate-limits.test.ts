@@ -109,8 +109,14 @@ describe('registrations per remote address', () => {
     };
     // PROTOCOL: limits by IP address apply only when the host configures them (many honest
     // people may share one address).
-    expect(parse([])).toMatchObject({ registerRatePerSecond: Number.POSITIVE_INFINITY, registerBurst: Number.POSITIVE_INFINITY });
-    expect(withDefaults({}, '/nowhere')).toMatchObject({ registerRatePerSecond: Number.POSITIVE_INFINITY, registerBurst: Number.POSITIVE_INFINITY });
+    expect(parse([])).toMatchObject({
+      registerRatePerSecond: Number.POSITIVE_INFINITY,
+      registerBurst: Number.POSITIVE_INFINITY,
+    });
+    expect(withDefaults({}, '/nowhere')).toMatchObject({
+      registerRatePerSecond: Number.POSITIVE_INFINITY,
+      registerBurst: Number.POSITIVE_INFINITY,
+    });
     expect(parse(['--register-rate', '5'])).toMatchObject({ registerRatePerSecond: 5, registerBurst: 15 });
     const unlimited = parse(['--register-rate', '0']);
     expect(unlimited.registerRatePerSecond).toBe(Number.POSITIVE_INFINITY);
@@ -130,7 +136,11 @@ describe('registrations per remote address', () => {
 describe('relay upload bytes per peer', () => {
   async function relayRoom(options: { relayBytesPerSecond: number; relayBurstBytes: number }) {
     const clock = fakeClock();
-    const { daemon, master, clients } = await room(['alice', 'bob', 'carol'], { p2p: false, now: clock.now, ...options });
+    const { daemon, master, clients } = await room(['alice', 'bob', 'carol'], {
+      p2p: false,
+      now: clock.now,
+      ...options,
+    });
     const [alice, bob, carol] = [pick(clients, 0), pick(clients, 1), pick(clients, 2)];
     const [file] = await share(master, alice, [offer({ size: 40, chunkSize: 4 })]);
     const [carolFile] = await share(master, carol, [offer({ size: 40, chunkSize: 4 })]);
@@ -148,7 +158,10 @@ describe('relay upload bytes per peer', () => {
   it('over the rate: 429 with Retry-After, nothing stored, other peers unaffected; fine again later', async () => {
     const s = await relayRoom({ relayBytesPerSecond: 4, relayBurstBytes: 8 });
     for (const index of [0, 1]) {
-      expect((await relay(s.daemon, 'PUT', `/relay/${s.transferId}/${index}`, { privateId: s.alice.privateId, body })).status).toBe(201);
+      expect(
+        (await relay(s.daemon, 'PUT', `/relay/${s.transferId}/${index}`, { privateId: s.alice.privateId, body }))
+          .status,
+      ).toBe(201);
       expect((await s.bob.peer.next('CHUNK_READY')).index).toBe(index);
     }
     const limited = await relay(s.daemon, 'PUT', `/relay/${s.transferId}/2`, { privateId: s.alice.privateId, body });
@@ -158,15 +171,22 @@ describe('relay upload bytes per peer', () => {
     await s.bob.peer.expectNo('CHUNK_READY');
     expect((await health(s.daemon))['relayBytes']).toBe(8);
     // Another owner has its own bucket.
-    const carolPut = await relay(s.daemon, 'PUT', `/relay/${s.carolTransfer}/0`, { privateId: s.carol.privateId, body });
+    const carolPut = await relay(s.daemon, 'PUT', `/relay/${s.carolTransfer}/0`, {
+      privateId: s.carol.privateId,
+      body,
+    });
     expect(carolPut.status).toBe(201);
     s.clock.ms += 1000;
-    expect((await relay(s.daemon, 'PUT', `/relay/${s.transferId}/2`, { privateId: s.alice.privateId, body })).status).toBe(201);
+    expect(
+      (await relay(s.daemon, 'PUT', `/relay/${s.transferId}/2`, { privateId: s.alice.privateId, body })).status,
+    ).toBe(201);
   });
 
   it('Retry-After grows with the deficit', async () => {
     const s = await relayRoom({ relayBytesPerSecond: 1, relayBurstBytes: 4 });
-    expect((await relay(s.daemon, 'PUT', `/relay/${s.transferId}/0`, { privateId: s.alice.privateId, body })).status).toBe(201);
+    expect(
+      (await relay(s.daemon, 'PUT', `/relay/${s.transferId}/0`, { privateId: s.alice.privateId, body })).status,
+    ).toBe(201);
     const limited = await relay(s.daemon, 'PUT', `/relay/${s.transferId}/1`, { privateId: s.alice.privateId, body });
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('4');
@@ -183,10 +203,15 @@ describe('relay upload bytes per peer', () => {
     await alice.peer.next('UPLOAD_CHUNK_REQUEST');
     const chunk = new Uint8Array(chunkBytes);
     for (let index = 0; index < 8; index += 1) {
-      const put = await relay(daemon, 'PUT', `/relay/${transferId}/${index}`, { privateId: alice.privateId, body: chunk });
+      const put = await relay(daemon, 'PUT', `/relay/${transferId}/${index}`, {
+        privateId: alice.privateId,
+        body: chunk,
+      });
       expect(put.status).toBe(201);
       await bob.peer.next('CHUNK_READY');
-      expect((await relay(daemon, 'GET', `/relay/${transferId}/${index}`, { privateId: bob.privateId })).status).toBe(200);
+      expect((await relay(daemon, 'GET', `/relay/${transferId}/${index}`, { privateId: bob.privateId })).status).toBe(
+        200,
+      );
     }
   });
 });

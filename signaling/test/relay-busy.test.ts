@@ -18,9 +18,14 @@ function fakeClock() {
 
 async function relayTransfer(options: Partial<DaemonOptions>) {
   const clock = fakeClock();
-  const started = await relayTransferRoom(['alice', 'bob', 'carol'], { now: clock.now, ...options }, { size: 40, chunkSize: 4, end: 10 });
+  const started = await relayTransferRoom(
+    ['alice', 'bob', 'carol'],
+    { now: clock.now, ...options },
+    { size: 40, chunkSize: 4, end: 10 },
+  );
   const { daemon, master, owner: alice, asker: bob, third: carol, file, transferId } = started;
-  const put = async (index: number) => (await relay(daemon, 'PUT', `/relay/${transferId}/${index}`, { privateId: alice.privateId, body })).status;
+  const put = async (index: number) =>
+    (await relay(daemon, 'PUT', `/relay/${transferId}/${index}`, { privateId: alice.privateId, body })).status;
   return { daemon, master, alice, bob, carol, clock, file, transferId, put };
 }
 
@@ -36,7 +41,11 @@ describe('RELAY_BUSY to the asker', () => {
       reason: 'full',
       retryAfterMs: 0,
     });
-    await Promise.all([s.alice.peer.expectNo('RELAY_BUSY'), s.master.peer.expectNo('RELAY_BUSY'), s.carol.peer.expectNo('RELAY_BUSY')]);
+    await Promise.all([
+      s.alice.peer.expectNo('RELAY_BUSY'),
+      s.master.peer.expectNo('RELAY_BUSY'),
+      s.carol.peer.expectNo('RELAY_BUSY'),
+    ]);
     // Nothing about the transfer reached the third peer in any frame.
     expect(s.carol.peer.frames.some((frame) => frame.includes(s.transferId))).toBe(false);
   });

@@ -1,17 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  closeAll,
-  disApprove,
-  health,
-  offer,
-  pick,
-  relay,
-  room,
-  share,
-  waitFor,
-  type DaemonOptions,
-} from './helpers';
+import { closeAll, disApprove, health, offer, pick, relay, room, share, waitFor, type DaemonOptions } from './helpers';
 
 // The HTTP relay and /healthz. The file is 10 bytes in chunks of 4: lengths 4, 4 and 2.
 
@@ -37,7 +26,11 @@ describe('HTTP relay', () => {
     const put = await relay(daemon, 'PUT', path(0), { privateId: alice.privateId, body: bytes(1, 2, 3, 4) });
     expect(put.status).toBe(201);
     expect(await bob.peer.next('CHUNK_READY')).toEqual({ type: 'CHUNK_READY', transferId, fileId: file.id, index: 0 });
-    await Promise.all([alice.peer.expectNo('CHUNK_READY'), master.peer.expectNo('CHUNK_READY'), carol.peer.expectNo('CHUNK_READY')]);
+    await Promise.all([
+      alice.peer.expectNo('CHUNK_READY'),
+      master.peer.expectNo('CHUNK_READY'),
+      carol.peer.expectNo('CHUNK_READY'),
+    ]);
     const get = await relay(daemon, 'GET', path(0), { privateId: bob.privateId });
     expect(get.status).toBe(200);
     expect(get.headers.get('content-type')).toContain('application/octet-stream');
@@ -49,7 +42,10 @@ describe('HTTP relay', () => {
     const { daemon, alice, bob, path } = await transfer();
     const over = await relay(daemon, 'PUT', path(0), { privateId: alice.privateId, body: bytes(1, 2, 3, 4, 5) });
     expect(over.status).toBe(413);
-    const wayOver = await relay(daemon, 'PUT', path(1), { privateId: alice.privateId, body: new Uint8Array(2 * 1024 * 1024) });
+    const wayOver = await relay(daemon, 'PUT', path(1), {
+      privateId: alice.privateId,
+      body: new Uint8Array(2 * 1024 * 1024),
+    });
     expect(wayOver.status).toBe(413);
     const under = await relay(daemon, 'PUT', path(0), { privateId: alice.privateId, body: bytes(1, 2, 3) });
     expect(under.status).toBe(400);
@@ -105,7 +101,10 @@ describe('HTTP relay', () => {
 
   it('404 for an unknown transfer and for a chunk that is not there', async () => {
     const { daemon, alice, bob, path } = await transfer();
-    const unknown = await relay(daemon, 'PUT', `/relay/${randomUUID()}/0`, { privateId: alice.privateId, body: bytes(1, 2, 3, 4) });
+    const unknown = await relay(daemon, 'PUT', `/relay/${randomUUID()}/0`, {
+      privateId: alice.privateId,
+      body: bytes(1, 2, 3, 4),
+    });
     expect(unknown.status).toBe(404);
     expect((await relay(daemon, 'GET', `/relay/${randomUUID()}/0`, { privateId: bob.privateId })).status).toBe(404);
     expect((await relay(daemon, 'GET', path(1), { privateId: bob.privateId })).status).toBe(404);
@@ -113,16 +112,22 @@ describe('HTTP relay', () => {
 
   it('a cancelled transfer is forgotten with its chunks', async () => {
     const { daemon, alice, bob, transferId, path } = await transfer();
-    expect((await relay(daemon, 'PUT', path(0), { privateId: alice.privateId, body: bytes(1, 2, 3, 4) })).status).toBe(201);
+    expect((await relay(daemon, 'PUT', path(0), { privateId: alice.privateId, body: bytes(1, 2, 3, 4) })).status).toBe(
+      201,
+    );
     bob.peer.send({ type: 'CANCEL_TRANSFER', transferId });
     await alice.peer.next('TRANSFER_CANCELLED');
     expect((await relay(daemon, 'GET', path(0), { privateId: bob.privateId })).status).toBe(404);
-    expect((await relay(daemon, 'PUT', path(1), { privateId: alice.privateId, body: bytes(1, 2, 3, 4) })).status).toBe(404);
+    expect((await relay(daemon, 'PUT', path(1), { privateId: alice.privateId, body: bytes(1, 2, 3, 4) })).status).toBe(
+      404,
+    );
   });
 
   it('drops chunks older than the relay TTL', async () => {
     const { daemon, alice, bob, path } = await transfer({ relayTtlMs: 200 });
-    expect((await relay(daemon, 'PUT', path(0), { privateId: alice.privateId, body: bytes(1, 2, 3, 4) })).status).toBe(201);
+    expect((await relay(daemon, 'PUT', path(0), { privateId: alice.privateId, body: bytes(1, 2, 3, 4) })).status).toBe(
+      201,
+    );
     expect((await health(daemon))['relayBytes']).toBe(4);
     await waitFor(async () => (await health(daemon))['relayBytes'] === 0, 5_000);
     expect((await relay(daemon, 'GET', path(0), { privateId: bob.privateId })).status).toBe(404);
@@ -130,12 +135,18 @@ describe('HTTP relay', () => {
 
   it('answers 507 over the quota; the owner retries once the asker fetched', async () => {
     const { daemon, alice, bob, path } = await transfer({ relayQuotaBytes: 6 });
-    expect((await relay(daemon, 'PUT', path(0), { privateId: alice.privateId, body: bytes(1, 2, 3, 4) })).status).toBe(201);
-    expect((await relay(daemon, 'PUT', path(1), { privateId: alice.privateId, body: bytes(5, 6, 7, 8) })).status).toBe(507);
+    expect((await relay(daemon, 'PUT', path(0), { privateId: alice.privateId, body: bytes(1, 2, 3, 4) })).status).toBe(
+      201,
+    );
+    expect((await relay(daemon, 'PUT', path(1), { privateId: alice.privateId, body: bytes(5, 6, 7, 8) })).status).toBe(
+      507,
+    );
     expect((await bob.peer.next('CHUNK_READY')).index).toBe(0);
     await bob.peer.expectNo('CHUNK_READY');
     expect((await relay(daemon, 'GET', path(0), { privateId: bob.privateId })).status).toBe(200);
-    expect((await relay(daemon, 'PUT', path(1), { privateId: alice.privateId, body: bytes(5, 6, 7, 8) })).status).toBe(201);
+    expect((await relay(daemon, 'PUT', path(1), { privateId: alice.privateId, body: bytes(5, 6, 7, 8) })).status).toBe(
+      201,
+    );
     expect((await bob.peer.next('CHUNK_READY')).index).toBe(1);
   });
 });
@@ -145,17 +156,28 @@ describe('HTTP relay: more asks and per-peer bounds', () => {
     const { daemon, alice, bob, file, transferId, path } = await transfer({}, [0, 1]);
     expect((await relay(daemon, 'PUT', path(2), { privateId: alice.privateId, body: bytes(9, 10) })).status).toBe(403);
     bob.peer.send({ type: 'REQUEST_CHUNK', transferId, fileId: file.id, start: 2, end: 3 });
-    expect(await alice.peer.next('UPLOAD_CHUNK_REQUEST')).toMatchObject({ transferId, start: 2, end: 3, from: bob.publicId });
+    expect(await alice.peer.next('UPLOAD_CHUNK_REQUEST')).toMatchObject({
+      transferId,
+      start: 2,
+      end: 3,
+      from: bob.publicId,
+    });
     expect((await relay(daemon, 'PUT', path(2), { privateId: alice.privateId, body: bytes(9, 10) })).status).toBe(201);
     expect((await bob.peer.next('CHUNK_READY')).index).toBe(2);
   });
 
   it('answers 507 when one owner holds its own share of the relay', async () => {
     const { daemon, alice, bob, path } = await transfer({ relayPeerQuotaBytes: 6 });
-    expect((await relay(daemon, 'PUT', path(0), { privateId: alice.privateId, body: bytes(1, 2, 3, 4) })).status).toBe(201);
-    expect((await relay(daemon, 'PUT', path(1), { privateId: alice.privateId, body: bytes(5, 6, 7, 8) })).status).toBe(507);
+    expect((await relay(daemon, 'PUT', path(0), { privateId: alice.privateId, body: bytes(1, 2, 3, 4) })).status).toBe(
+      201,
+    );
+    expect((await relay(daemon, 'PUT', path(1), { privateId: alice.privateId, body: bytes(5, 6, 7, 8) })).status).toBe(
+      507,
+    );
     expect((await relay(daemon, 'GET', path(0), { privateId: bob.privateId })).status).toBe(200);
-    expect((await relay(daemon, 'PUT', path(1), { privateId: alice.privateId, body: bytes(5, 6, 7, 8) })).status).toBe(201);
+    expect((await relay(daemon, 'PUT', path(1), { privateId: alice.privateId, body: bytes(5, 6, 7, 8) })).status).toBe(
+      201,
+    );
   });
 });
 

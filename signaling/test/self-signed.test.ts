@@ -52,9 +52,9 @@ describe('self-signed certificate', () => {
   it('a client that does not trust it is refused', async () => {
     const made = await selfSignedCertificate(['127.0.0.1'], null);
     const daemon = await startTestDaemon({ tls: { cert: made.cert, key: made.key } });
-    await expect(new Promise((resolve, reject) => get(`${daemon.url}/healthz`, resolve).on('error', reject))).rejects.toThrow(
-      /self[- ]signed/i,
-    );
+    await expect(
+      new Promise((resolve, reject) => get(`${daemon.url}/healthz`, resolve).on('error', reject)),
+    ).rejects.toThrow(/self[- ]signed/i);
   });
 
   it('is kept in the data directory and reused, with a private key file', async () => {
@@ -109,7 +109,9 @@ describe('certificateHosts', () => {
 
   it('listening everywhere, names every LAN address, loopback and the machine', () => {
     const hosts = certificateHosts('0.0.0.0', interfaces, 'ferry-box');
-    expect(hosts).toEqual(expect.arrayContaining(['192.168.1.20', 'fe80::1', '127.0.0.1', 'localhost', 'ferry-box', 'ferry-box.local']));
+    expect(hosts).toEqual(
+      expect.arrayContaining(['192.168.1.20', 'fe80::1', '127.0.0.1', 'localhost', 'ferry-box', 'ferry-box.local']),
+    );
   });
 
   it('listening on one address, names it and loopback only', () => {

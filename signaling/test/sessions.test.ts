@@ -21,7 +21,12 @@ describe('master offline and back', () => {
     expect(back.ack.files).toEqual([file]);
     const byId = new Map(back.ack.clients.map((c) => [c.publicId, c]));
     expect(byId.get(master.publicId)).toMatchObject({ isMaster: true, status: 'approved', online: true });
-    expect(byId.get(alice.publicId)).toEqual({ publicId: alice.publicId, name: 'alice', status: 'approved', online: true });
+    expect(byId.get(alice.publicId)).toEqual({
+      publicId: alice.publicId,
+      name: 'alice',
+      status: 'approved',
+      online: true,
+    });
     expect(byId.get(carol.publicId)).toMatchObject({ status: 'pending', online: true });
     expect(byId.get(dave.publicId)).toMatchObject({ status: 'pending', online: true });
     await alice.peer.next('MASTER_CONNECTED');
@@ -41,12 +46,15 @@ describe('master offline and back', () => {
     await master.peer.close();
     await alice.peer.close();
     const back = await registerMaster(daemon);
-    expect(back.ack.clients.find((c) => c.publicId === alice.publicId)).toMatchObject({ status: 'approved', online: false });
+    expect(back.ack.clients.find((c) => c.publicId === alice.publicId)).toMatchObject({
+      status: 'approved',
+      online: false,
+    });
   });
 });
 
 describe('takeovers and reconnects', () => {
-  it('the master\'s privateId takes the master session over; the old socket is closed with 4001', async () => {
+  it("the master's privateId takes the master session over; the old socket is closed with 4001", async () => {
     const { daemon, master, clients } = await room(['alice']);
     const alice = pick(clients, 0);
     const [file] = await share(master, alice);
@@ -69,7 +77,10 @@ describe('takeovers and reconnects', () => {
     expect(back.ack).toMatchObject({ publicId: alice.publicId, status: 'approved', masterOnline: true });
     const state = await back.peer.next('ROOM_STATE');
     expect(state.files).toEqual([file]);
-    expect(state.clients.find((c) => c.publicId === alice.publicId)).toMatchObject({ status: 'approved', online: true });
+    expect(state.clients.find((c) => c.publicId === alice.publicId)).toMatchObject({
+      status: 'approved',
+      online: true,
+    });
     // It can act at once: its file is served from the new socket.
     bob.peer.send({ type: 'REQUEST_CHUNK', transferId: 'tr-back', fileId: file?.id, start: 0, end: 1 });
     expect((await back.peer.next('UPLOAD_CHUNK_REQUEST')).from).toBe(bob.publicId);

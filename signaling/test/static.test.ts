@@ -31,7 +31,11 @@ afterAll(async () => {
 
 describe('static files', () => {
   it('serves the client at / and the master at /master, with the security headers', async () => {
-    for (const [path, title] of [['/', 'client'], ['/master', 'master'], ['/master/', 'master']] as const) {
+    for (const [path, title] of [
+      ['/', 'client'],
+      ['/master', 'master'],
+      ['/master/', 'master'],
+    ] as const) {
       const res = await fetch(`${daemon.url}${path}`);
       expect(res.status).toBe(200);
       expect(await res.text()).toContain(`<title>${title}</title>`);
@@ -68,12 +72,16 @@ describe('static files', () => {
     expect(again.status).toBe(304);
   });
 
-  it.each(['/client/../secret.txt', '/client/%2e%2e%2fsecret.txt', '/secret.txt', '/client/.hidden', '/client/a/b.js', '/master/..%2fsecret.txt'])(
-    'refuses %s',
-    async (path) => {
-      const res = await fetch(`${daemon.url}${path}`);
-      expect(res.status).toBe(404);
-      expect(await res.text()).not.toContain('not for the web');
-    },
-  );
+  it.each([
+    '/client/../secret.txt',
+    '/client/%2e%2e%2fsecret.txt',
+    '/secret.txt',
+    '/client/.hidden',
+    '/client/a/b.js',
+    '/master/..%2fsecret.txt',
+  ])('refuses %s', async (path) => {
+    const res = await fetch(`${daemon.url}${path}`);
+    expect(res.status).toBe(404);
+    expect(await res.text()).not.toContain('not for the web');
+  });
 });

@@ -18,5 +18,11 @@ export function storedState(daemon: Daemon): string {
   const transfers = room.transfers.where(() => true).map((t) => ({ ...t, lastActivityMs: 0 }));
   const disk = room.store.load();
   const diskPeers = disk.peers.map((p) => ({ ...p, privateIdDigest: p.privateIdDigest.toString('hex') }));
-  return JSON.stringify({ peers, files, transfers, relay: [room.relay.bytes, room.relay.count], disk: { peers: diskPeers, files: disk.files } });
+  return JSON.stringify({
+    peers,
+    files,
+    transfers,
+    relay: [room.relay.bytes, room.relay.count],
+    disk: { peers: diskPeers, files: disk.files },
+  });
 }

@@ -58,7 +58,7 @@ describe('transport', () => {
     expect(await upgradeStatus(`${base}/relay/x/0`)).not.toBe(101);
   });
 
-  it('refuses an upgrade from another site\'s page, accepts its own', async () => {
+  it("refuses an upgrade from another site's page, accepts its own", async () => {
     const daemon = await startTestDaemon();
     expect(await upgradeStatus(wsUrl(daemon), { origin: 'http://evil.example' })).toBe(403);
     expect(await upgradeStatus(wsUrl(daemon), { origin: daemon.url })).toBe(101);

@@ -58,7 +58,8 @@ function isPeer(result: Peer | Refusal): result is Peer {
 async function openIdle(daemon: Daemon, count: number, localAddress?: string): Promise<Peer[]> {
   const results = await Promise.all(Array.from({ length: count }, () => upgrade(daemon, localAddress)));
   const refused = results.filter((r) => !isPeer(r));
-  if (refused.length > 0) throw new Error(`${refused.length} of ${count} upgrades refused: ${JSON.stringify(refused[0])}`);
+  if (refused.length > 0)
+    throw new Error(`${refused.length} of ${count} upgrades refused: ${JSON.stringify(refused[0])}`);
   return results.filter(isPeer);
 }
 
@@ -111,7 +112,11 @@ describe('unregistered sockets per remote address', () => {
     const idle = await openIdle(daemon, PER_ADDRESS);
     expect(daemon.unregisteredSockets).toBe(PER_ADDRESS);
     const refused = await upgrade(daemon);
-    expect(refused).toEqual({ status: 429, retryAfter: '1', error: expect.stringMatching(/not registered/) as unknown });
+    expect(refused).toEqual({
+      status: 429,
+      retryAfter: '1',
+      error: expect.stringMatching(/not registered/) as unknown,
+    });
     // Another address is not affected.
     const other = await upgrade(daemon, '127.0.0.2');
     expect(isPeer(other)).toBe(true);
@@ -158,15 +163,21 @@ describe('unregistered sockets per remote address', () => {
     const daemon = await startTestDaemon({ ...PER_ADDRESS_ON, registerBurst: 1, registerRatePerSecond: 0.001 });
     const { port } = daemon;
     // Upgrades that ws refuses itself (no Sec-WebSocket-Key): 400, and the slot is freed.
-    const badHandshakes = Array.from({ length: PER_ADDRESS + 8 }, () => new Promise<string>((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => {
-        socket.write(`GET /ws HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n`);
-      });
-      let answer = '';
-      socket.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
-      socket.on('close', () => resolve(answer.split('\r\n')[0] ?? ''));
-      socket.on('error', () => undefined);
-    }));
+    const badHandshakes = Array.from(
+      { length: PER_ADDRESS + 8 },
+      () =>
+        new Promise<string>((resolve) => {
+          const socket = connect(port, '127.0.0.1', () => {
+            socket.write(
+              `GET /ws HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+            );
+          });
+          let answer = '';
+          socket.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
+          socket.on('close', () => resolve(answer.split('\r\n')[0] ?? ''));
+          socket.on('error', () => undefined);
+        }),
+    );
     for (const line of await Promise.all(badHandshakes)) expect(line).toMatch(/^HTTP\/1\.1 (400|429)/);
     await expectUnregistered(daemon, 0);
     // Sockets cut without a closing handshake.
@@ -193,7 +204,11 @@ describe('unregistered sockets in total', () => {
     ];
     expect(daemon.unregisteredSockets).toBe(12);
     const refused = await upgrade(daemon, '127.0.0.5');
-    expect(refused).toEqual({ status: 503, retryAfter: '1', error: expect.stringMatching(/not registered/) as unknown });
+    expect(refused).toEqual({
+      status: 503,
+      retryAfter: '1',
+      error: expect.stringMatching(/not registered/) as unknown,
+    });
     expect(await upgrade(daemon, '127.0.0.2')).toMatchObject({ status: 503 });
     // One registers: a slot opens for anyone.
     await registerClient(daemon, 'one', { peer: held[0] });
@@ -206,7 +221,10 @@ describe('unregistered sockets in total', () => {
   });
 
   it('with --register-rate 0 one address may hold past its own cap, never past the total', async () => {
-    const daemon = await startTestDaemon({ maxUnregisteredPerAddress: Number.POSITIVE_INFINITY, maxUnregistered: PER_ADDRESS + 8 });
+    const daemon = await startTestDaemon({
+      maxUnregisteredPerAddress: Number.POSITIVE_INFINITY,
+      maxUnregistered: PER_ADDRESS + 8,
+    });
     expect(await openIdle(daemon, PER_ADDRESS + 8)).toHaveLength(PER_ADDRESS + 8);
     expect(await upgrade(daemon)).toMatchObject({ status: 503 });
   });

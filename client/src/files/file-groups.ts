@@ -121,7 +121,9 @@ export function groupFiles(input: GroupInput): OwnerGroup[] {
         .sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : collator.compare(a, b)))
         .map(([folder, list]) => ({
           folder,
-          entries: list.sort((x, y) => collator.compare(sortKey(x.file), sortKey(y.file)) || x.file.id.localeCompare(y.file.id)),
+          entries: list.sort(
+            (x, y) => collator.compare(sortKey(x.file), sortKey(y.file)) || x.file.id.localeCompare(y.file.id),
+          ),
         })),
     });
   }

@@ -95,7 +95,11 @@ export function outboxTransition(
   switch (event.type) {
     case 'add': {
       if (find(event.reqId) || event.offers.length === 0) return { state, effects: [] };
-      const request: OutgoingRequest = { reqId: event.reqId, offers: event.offers, status: { kind: 'sending', tries: 0 } };
+      const request: OutgoingRequest = {
+        reqId: event.reqId,
+        offers: event.offers,
+        status: { kind: 'sending', tries: 0 },
+      };
       return restart({ ...state, requests: [...state.requests, request] }, request, options);
     }
     case 'refuse':
@@ -104,7 +108,10 @@ export function outboxTransition(
       const request = find(event.reqId);
       if (!request || request.status.kind !== 'sending' || !state.isConnected) return { state, effects: [] };
       if (request.status.tries >= options.maxTries) {
-        return { state: replace(state, { ...request, status: { kind: 'failed', message: GAVE_UP_MESSAGE } }), effects: [] };
+        return {
+          state: replace(state, { ...request, status: { kind: 'failed', message: GAVE_UP_MESSAGE } }),
+          effects: [],
+        };
       }
       const next: OutgoingRequest = { ...request, status: { kind: 'sending', tries: request.status.tries + 1 } };
       return { state: replace(state, next), effects: sendNow(next, options) };
@@ -135,7 +142,9 @@ export function outboxTransition(
       // Dropped by the daemon's rate limit: the resend timer already covers it.
       if (event.code === 'RATE_LIMITED') return { state, effects: [] };
       const status: RequestStatus =
-        event.code === 'MASTER_OFFLINE' ? { kind: 'held' } : { kind: 'failed', message: describeError(event.code, event.message) };
+        event.code === 'MASTER_OFFLINE'
+          ? { kind: 'held' }
+          : { kind: 'failed', message: describeError(event.code, event.message) };
       return { state: replace(state, { ...request, status }), effects: [{ type: 'cancel', reqId: event.reqId }] };
     }
     case 'connection-ready': {

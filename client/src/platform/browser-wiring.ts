@@ -11,7 +11,11 @@ export function browserWiring(location: Location) {
   const socketUrl = socketUrlFor(location);
   const idbStore = createStore('ferry', 'keyval');
   const storage = resilientStore(
-    { get: (key) => get(key, idbStore), set: (key, value) => set(key, value, idbStore), del: (key) => del(key, idbStore) },
+    {
+      get: (key) => get(key, idbStore),
+      set: (key, value) => set(key, value, idbStore),
+      del: (key) => del(key, idbStore),
+    },
     (message) => consoleLogger.warn(message),
   );
   // Both pages share these databases: records carry their app's role, so each resumes its own.
@@ -20,8 +24,18 @@ export function browserWiring(location: Location) {
   const transfers = browserTransferPlatform({
     window,
     fetch: (input, init) => fetch(input, init),
-    chunkKv: { get: (k) => get(k, chunkStore), set: (k, v) => set(k, v, chunkStore), delMany: (ks) => delMany(ks, chunkStore), keys: () => keys(chunkStore) },
-    recordKv: { get: (k) => get(k, recordStore), set: (k, v) => set(k, v, recordStore), delMany: (ks) => delMany(ks, recordStore), keys: () => keys(recordStore) },
+    chunkKv: {
+      get: (k) => get(k, chunkStore),
+      set: (k, v) => set(k, v, chunkStore),
+      delMany: (ks) => delMany(ks, chunkStore),
+      keys: () => keys(chunkStore),
+    },
+    recordKv: {
+      get: (k) => get(k, recordStore),
+      set: (k, v) => set(k, v, recordStore),
+      delMany: (ks) => delMany(ks, recordStore),
+      keys: () => keys(recordStore),
+    },
     // Test switch: '?ice=relay' leaves WebRTC no candidate, so P2P fails for real.
     isRelayOnlyIce: new URLSearchParams(location.search).get('ice') === 'relay',
   });

@@ -1,4 +1,11 @@
-import { DisplayName, PrivateId, type ErrorCode, type FileOffer, type FromDaemonOf, type ToDaemon } from '@ferry/common';
+import {
+  DisplayName,
+  PrivateId,
+  type ErrorCode,
+  type FileOffer,
+  type FromDaemonOf,
+  type ToDaemon,
+} from '@ferry/common';
 import { z } from 'zod';
 import { emptyRoom } from '../room/room-store';
 import { PeerSession, type PeerDeps } from './peer-session';
@@ -32,7 +39,10 @@ export class ClientSession extends PeerSession {
   /** Joins under `name`; returns why the name cannot be used, or null. */
   join(name: string): string | null {
     const parsed = DisplayName.safeParse(name);
-    if (!parsed.success) return parsed.error.issues[0]?.message === 'name is empty' ? 'Type a name first.' : 'Use at most 64 ordinary characters.';
+    if (!parsed.success)
+      return parsed.error.issues[0]?.message === 'name is empty'
+        ? 'Type a name first.'
+        : 'Use at most 64 ordinary characters.';
     this.store.update({ entry: 'joined', name: parsed.data, problem: null });
     this.connection.start();
     return null;
@@ -47,7 +57,9 @@ export class ClientSession extends PeerSession {
     for (const request of this.outbox.state.requests) this.dismissRequest(request.reqId);
     for (const rejected of this.outbox.state.rejected) this.dismissRejected(rejected.offer.id);
     this.store.update({ entry: 'join', room: emptyRoom, problem: null, notice: null });
-    this.deps.storage.del(IDENTITY_KEY).catch((error: unknown) => this.deps.logger.warn('could not forget the identity', error));
+    this.deps.storage
+      .del(IDENTITY_KEY)
+      .catch((error: unknown) => this.deps.logger.warn('could not forget the identity', error));
   }
 
   protected registerMessage(): ToDaemon {
@@ -68,12 +80,21 @@ export class ClientSession extends PeerSession {
   protected onRegisterRefused(code: ErrorCode, message: string): void {
     this.connection.stop('refused');
     if (code === 'BAD_MESSAGE') {
-      this.store.update({ entry: 'join', problem: { kind: 'refused', message: `That name cannot be used: ${message}` } });
+      this.store.update({
+        entry: 'join',
+        problem: { kind: 'refused', message: `That name cannot be used: ${message}` },
+      });
       return;
     }
     if (code === 'LIMIT_EXCEEDED') {
       // Too many people waiting, or the room full: back to the form, name kept, to try again later.
-      this.store.update({ entry: 'join', problem: { kind: 'refused', message: `The room cannot take you in right now: ${message.replace(/[.\s]+$/, '')}.` } });
+      this.store.update({
+        entry: 'join',
+        problem: {
+          kind: 'refused',
+          message: `The room cannot take you in right now: ${message.replace(/[.\s]+$/, '')}.`,
+        },
+      });
       return;
     }
     this.store.update({ problem: { kind: 'refused', message } });

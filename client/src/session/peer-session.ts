@@ -30,7 +30,8 @@ export interface PeerDeps {
   backoff?: BackoffOptions;
 }
 
-const BUSY_MESSAGE = 'The room is busy: too many people are connecting at once. This page tries again by itself in a moment.';
+const BUSY_MESSAGE =
+  'The room is busy: too many people are connecting at once. This page tries again by itself in a moment.';
 
 /** Errors about transfers the engine handles itself (REQUEST_CHUNK's reqIds start with "rc."). */
 function isTransferError(code: ErrorCode, reqId: string | undefined): boolean {
@@ -146,12 +147,16 @@ export abstract class PeerSession {
   downloadFile(fileId: string): void {
     const file = this.room.files.find((f) => f.id === fileId);
     if (!file || file.owner === this.room.selfId) return;
-    this.transfers.downloads.downloadFile(file).catch((error: unknown) => this.deps.logger.warn('could not start a download', error));
+    this.transfers.downloads
+      .downloadFile(file)
+      .catch((error: unknown) => this.deps.logger.warn('could not start a download', error));
   }
 
   downloadFolder(owner: string, folder: string): void {
     if (owner === this.room.selfId) return;
-    this.transfers.downloads.downloadFolder(owner, folder).catch((error: unknown) => this.deps.logger.warn('could not start a download', error));
+    this.transfers.downloads
+      .downloadFolder(owner, folder)
+      .catch((error: unknown) => this.deps.logger.warn('could not start a download', error));
   }
 
   removeFile(fileId: string): void {

@@ -137,7 +137,5 @@ function assertNever(value: never): never {
 
 /** True while the tab had a working connection (or tried and failed) and is trying to get it back. */
 export function isReconnecting(state: ConnectionState): boolean {
-  return (
-    state.kind === 'waiting' || ((state.kind === 'connecting' || state.kind === 'open') && state.attempt > 0)
-  );
+  return state.kind === 'waiting' || ((state.kind === 'connecting' || state.kind === 'open') && state.attempt > 0);
 }

@@ -94,7 +94,12 @@ export function recordOf(job: Job): StoredJob {
     kind: job.kind,
     name: job.name,
     ...(job.folder === undefined ? {} : { folder: job.folder }),
-    items: job.items.map((item) => ({ file: item.file, transferId: item.transferId, have: item.have.slice(), isVerified: item.isVerified })),
+    items: job.items.map((item) => ({
+      file: item.file,
+      transferId: item.transferId,
+      have: item.have.slice(),
+      isVerified: item.isVerified,
+    })),
     isPaused: job.phase === 'paused',
   };
 }

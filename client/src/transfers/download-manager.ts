@@ -112,7 +112,9 @@ export class DownloadManager {
     const selfId = this.deps.room.selfId();
     if (selfId === null) return;
     const files = this.deps.room.files();
-    const waiting = this.jobs.filter((job) => job.phase === 'restoring' || (job.phase === 'paused' && job.items.every((i) => !i.download)));
+    const waiting = this.jobs.filter(
+      (job) => job.phase === 'restoring' || (job.phase === 'paused' && job.items.every((i) => !i.download)),
+    );
     const stored = waiting.length > 0 ? await this.deps.chunks.stored() : new Map<string, Set<number>>();
     for (const job of waiting) {
       if (job.asker !== selfId) {
@@ -120,13 +122,20 @@ export class DownloadManager {
         this.drop(job);
         continue;
       }
-      const problem = job.items.map((item) => (item.isVerified ? null : itemProblem(item.file, files))).find((p) => p !== null);
+      const problem = job.items
+        .map((item) => (item.isVerified ? null : itemProblem(item.file, files)))
+        .find((p) => p !== null);
       if (problem) {
         this.fail(job, problem);
         continue;
       }
       for (const item of job.items) {
-        if (!item.isVerified) item.have = presentBits(item.have, stored.get(item.transferId), chunkCount(item.file.size, item.file.chunkSize));
+        if (!item.isVerified)
+          item.have = presentBits(
+            item.have,
+            stored.get(item.transferId),
+            chunkCount(item.file.size, item.file.chunkSize),
+          );
       }
       if (job.phase === 'restoring') {
         job.phase = 'active';
@@ -208,7 +217,8 @@ export class DownloadManager {
 
   /** Forgets finished downloads from the list. */
   clearFinished(): void {
-    for (let i = this.jobs.length - 1; i >= 0; i--) if (isTerminalPhase(this.jobs[i]?.phase ?? 'active')) this.jobs.splice(i, 1);
+    for (let i = this.jobs.length - 1; i >= 0; i--)
+      if (isTerminalPhase(this.jobs[i]?.phase ?? 'active')) this.jobs.splice(i, 1);
     this.emitNow();
   }
 
@@ -299,7 +309,12 @@ export class DownloadManager {
   private startItem(job: Job, item: JobItem): void {
     const hasStored = item.have.some((byte) => byte !== 0);
     item.hash = this.runningHash(item);
-    item.download = this.deps.engine.download(item.file, item.transferId, this.storeFor(job, item), hasStored ? item.have : undefined);
+    item.download = this.deps.engine.download(
+      item.file,
+      item.transferId,
+      this.storeFor(job, item),
+      hasStored ? item.have : undefined,
+    );
     item.snapshot = item.download.snapshot();
     item.unsubscribe = item.download.onChange((snapshot) => this.onSnapshot(job, item, snapshot));
   }
@@ -311,7 +326,8 @@ export class DownloadManager {
   private runningHash(item: JobItem): RunningHash {
     const total = chunkCount(item.file.size, item.file.chunkSize);
     const stored: number[] = [];
-    for (let index = 0; index < total; index++) if (((item.have[index >> 3] ?? 0) & (1 << (index & 7))) !== 0) stored.push(index);
+    for (let index = 0; index < total; index++)
+      if (((item.have[index >> 3] ?? 0) & (1 << (index & 7))) !== 0) stored.push(index);
     const readChunk = async (index: number) => {
       const blob = await this.deps.chunks.get(item.transferId, index);
       return blob ? new Uint8Array(await blob.arrayBuffer()) : undefined;
@@ -328,7 +344,12 @@ export class DownloadManager {
         } catch (error) {
           const isFull = error instanceof DOMException && error.name === 'QuotaExceededError';
           // Failing the job cancels its transfers, so the engine drops this chunk.
-          this.fail(job, isFull ? 'there is no space left in the browser to store it' : `it could not be stored (${messageOf(error)})`);
+          this.fail(
+            job,
+            isFull
+              ? 'there is no space left in the browser to store it'
+              : `it could not be stored (${messageOf(error)})`,
+          );
         }
       },
       saveProgress: (have) => {
@@ -351,7 +372,11 @@ export class DownloadManager {
     if (hasNewChunk) this.relayHeld.clear(job.id);
     if (!isTerminalPhase(job.phase)) {
       if (snapshot.status === 'complete') this.itemComplete(job, item);
-      else if (snapshot.status === 'failed') this.fail(job, job.kind === 'folder' ? `${item.file.name}: ${snapshot.error ?? 'failed'}` : (snapshot.error ?? 'failed'));
+      else if (snapshot.status === 'failed')
+        this.fail(
+          job,
+          job.kind === 'folder' ? `${item.file.name}: ${snapshot.error ?? 'failed'}` : (snapshot.error ?? 'failed'),
+        );
     }
     if (previous !== snapshot.status) this.emitNow();
     else this.emitSoon();
@@ -427,7 +452,9 @@ export class DownloadManager {
     job.writes = job.writes.then(async () => {
       job.isWriteQueued = false;
       if (isTerminalPhase(job.phase)) return;
-      await this.deps.records.put(job.id, recordOf(job)).catch((e: unknown) => this.deps.logger.warn('could not store a download', e));
+      await this.deps.records
+        .put(job.id, recordOf(job))
+        .catch((e: unknown) => this.deps.logger.warn('could not store a download', e));
     });
   }
 

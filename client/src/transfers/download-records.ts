@@ -40,7 +40,10 @@ export interface ParsedRecords {
   unreadable: IDBValidKey[];
 }
 
-export function parseRecords(entries: ReadonlyArray<{ key: IDBValidKey; value: unknown }>, role: AppRole): ParsedRecords {
+export function parseRecords(
+  entries: ReadonlyArray<{ key: IDBValidKey; value: unknown }>,
+  role: AppRole,
+): ParsedRecords {
   const jobs: StoredJob[] = [];
   const unreadable: IDBValidKey[] = [];
   for (const { key, value } of entries) {
@@ -67,7 +70,11 @@ export function itemProblem(wanted: FileInfo, listed: readonly FileInfo[]): stri
  * The stored bitmap, keeping only chunks that really are in storage: a bit whose chunk is missing
  * (storage cleared, or a crash between the two writes) is fetched again instead of failing at the end.
  */
-export function presentBits(have: Uint8Array, stored: ReadonlySet<number> | undefined, totalChunks: number): Uint8Array {
+export function presentBits(
+  have: Uint8Array,
+  stored: ReadonlySet<number> | undefined,
+  totalChunks: number,
+): Uint8Array {
   const bits = new Uint8Array(Math.ceil(totalChunks / 8));
   for (let index = 0; index < totalChunks; index++) {
     const isMarked = ((have[index >> 3] ?? 0) & (1 << (index & 7))) !== 0;

@@ -35,11 +35,16 @@ export class DownloadsPublisher {
     this.timer?.();
     this.timer = null;
     const jobs = this.jobs();
-    const busy = new Set(jobs.filter((job) => !isTerminalPhase(job.phase)).flatMap((job) => job.items.map((item) => item.file.id)));
+    const busy = new Set(
+      jobs.filter((job) => !isTerminalPhase(job.phase)).flatMap((job) => job.items.map((item) => item.file.id)),
+    );
     const previous = this.busy.get();
     const isSameBusy = busy.size === previous.size && [...busy].every((id) => previous.has(id));
     const isConnected = this.isConnected();
-    this.view.set({ items: jobs.map((job) => viewOf(job, isConnected, this.relayBusyOf(job.id))), busyFileIds: isSameBusy ? previous : busy });
+    this.view.set({
+      items: jobs.map((job) => viewOf(job, isConnected, this.relayBusyOf(job.id))),
+      busyFileIds: isSameBusy ? previous : busy,
+    });
     if (!isSameBusy) this.busy.set(busy);
   }
 

@@ -101,7 +101,12 @@ export class FilePreparer {
     let sha256: string | null = null;
     let problem: string | null = null;
     try {
-      sha256 = await hashBlob(item.blob, this.hooks.createHasher, (bytesDone) => this.progress(item, bytesDone), isCancelled);
+      sha256 = await hashBlob(
+        item.blob,
+        this.hooks.createHasher,
+        (bytesDone) => this.progress(item, bytesDone),
+        isCancelled,
+      );
     } catch (error) {
       problem = `the file could not be read (${error instanceof Error ? error.message : String(error)})`;
     }

@@ -33,7 +33,8 @@ export class JobSaving {
    */
   async verify(item: JobItem, hashed: HashProgress | null = null): Promise<Blob[]> {
     const { file } = item;
-    if (file.sha256 === undefined) throw new Error('the owner gave no SHA-256 for this file, so it cannot be checked; nothing was saved');
+    if (file.sha256 === undefined)
+      throw new Error('the owner gave no SHA-256 for this file, so it cannot be checked; nothing was saved');
     const hasher = hashed?.hasher ?? (await this.deps.createHasher());
     const total = chunkCount(file.size, file.chunkSize);
     const from = Math.min(hashed?.nextIndex ?? 0, total);
@@ -78,7 +79,11 @@ export class JobSaving {
 
   async saveFile(job: Job, item: JobItem, parts: readonly Blob[]): Promise<void> {
     const name = safeFileName(item.file.name);
-    await this.save(job.target, (target) => target.writeParts(parts), () => this.deps.saver.saveParts(name, parts, item.file.mime));
+    await this.save(
+      job.target,
+      (target) => target.writeParts(parts),
+      () => this.deps.saver.saveParts(name, parts, item.file.mime),
+    );
   }
 
   /** One ZIP of every (checked) file of a folder download, streamed from the stored chunks. */
@@ -88,7 +93,11 @@ export class JobSaving {
       job.items.map((item) => item.file),
       folder,
     );
-    const sources = job.items.map((item, i) => ({ file: item.file, path: paths[i] ?? item.file.name, parts: () => this.readParts(item) }));
+    const sources = job.items.map((item, i) => ({
+      file: item.file,
+      path: paths[i] ?? item.file.name,
+      parts: () => this.readParts(item),
+    }));
     await this.save(
       job.target,
       (target) => target.writeStream(zipStream(sources)),
@@ -107,7 +116,11 @@ export class JobSaving {
   }
 
   /** To the place the person chose if they did and it works, else the default way. */
-  private async save(target: SaveTarget | null, toTarget: (target: SaveTarget) => Promise<void>, byDefault: () => Promise<void>): Promise<void> {
+  private async save(
+    target: SaveTarget | null,
+    toTarget: (target: SaveTarget) => Promise<void>,
+    byDefault: () => Promise<void>,
+  ): Promise<void> {
     if (target) {
       try {
         await toTarget(target);

@@ -5,7 +5,16 @@ import type { LocalFiles } from '../files/local-files';
 import type { KeyValueStore, Logger } from '../platform/types';
 
 /** What this tab remembers of each file it shares, across reloads (browsers forget the File itself). */
-const OwnFileMeta = FileInfo.pick({ id: true, name: true, size: true, lastModified: true, path: true, sha256: true, mime: true, chunkSize: true });
+const OwnFileMeta = FileInfo.pick({
+  id: true,
+  name: true,
+  size: true,
+  lastModified: true,
+  path: true,
+  sha256: true,
+  mime: true,
+  chunkSize: true,
+});
 export type OwnFileMeta = z.infer<typeof OwnFileMeta>;
 const StoredOwnFiles = z.array(OwnFileMeta).max(100_000);
 
@@ -37,7 +46,16 @@ export class OwnFiles {
     if (files.length === 0) return;
     for (const file of files) {
       const { id, name, size, lastModified, path, sha256, mime, chunkSize } = file;
-      this.meta.set(id, { id, name, size, chunkSize, ...(lastModified === undefined ? {} : { lastModified }), ...(path === undefined ? {} : { path }), ...(sha256 === undefined ? {} : { sha256 }), ...(mime === undefined ? {} : { mime }) });
+      this.meta.set(id, {
+        id,
+        name,
+        size,
+        chunkSize,
+        ...(lastModified === undefined ? {} : { lastModified }),
+        ...(path === undefined ? {} : { path }),
+        ...(sha256 === undefined ? {} : { sha256 }),
+        ...(mime === undefined ? {} : { mime }),
+      });
     }
     this.save();
   }

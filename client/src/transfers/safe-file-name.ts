@@ -64,6 +64,9 @@ export function safeRelativePath(path: string, fallback = 'file'): string {
     .split(/[/\\]/)
     .filter((segment) => segment !== '' && segment !== '.' && segment !== '..')
     .map((segment) => safeFileName(segment, '_'));
-  const kept = segments.length > MAX_DEPTH ? [...segments.slice(0, MAX_DEPTH - 1), segments[segments.length - 1] ?? fallback] : segments;
+  const kept =
+    segments.length > MAX_DEPTH
+      ? [...segments.slice(0, MAX_DEPTH - 1), segments[segments.length - 1] ?? fallback]
+      : segments;
   return kept.length > 0 ? kept.join('/') : safeFileName(fallback);
 }

@@ -1,5 +1,12 @@
 import type { IceServer } from '@ferry/common';
-import type { Clock, CreateHasher, Link, RelayGetResult, RelayPutResult, Sha256 } from '../../../common/src/transfer/index';
+import type {
+  Clock,
+  CreateHasher,
+  Link,
+  RelayGetResult,
+  RelayPutResult,
+  Sha256,
+} from '../../../common/src/transfer/index';
 import type { FileSaver } from './file-saver';
 import type { KvStore } from './transfer-storage';
 
@@ -13,7 +20,13 @@ export type RelayGetOutcome = RelayGetResult | 'busy';
 
 /** The daemon's HTTP relay, authenticated with this peer's privateId. */
 export interface RelayClient {
-  put(privateId: string, transferId: string, index: number, bytes: Uint8Array, sha256Hex: string): Promise<RelayPutOutcome>;
+  put(
+    privateId: string,
+    transferId: string,
+    index: number,
+    bytes: Uint8Array,
+    sha256Hex: string,
+  ): Promise<RelayPutOutcome>;
   get(privateId: string, transferId: string, index: number): Promise<RelayGetOutcome>;
 }
 

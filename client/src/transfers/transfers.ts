@@ -66,8 +66,13 @@ export class Transfers {
       send: (message) => host.send(message),
       selfId: () => host.room().selfId ?? '',
       p2pEnabled: () => this.isP2pOn,
-      createLink: ({ initiator, sendSignal }) => platform.createLink({ initiator, sendSignal, iceServers: this.iceServers }),
-      readChunk: (fileId, index) => this.ownFiles.readChunk(this.ownListed().find((f) => f.id === fileId), index),
+      createLink: ({ initiator, sendSignal }) =>
+        platform.createLink({ initiator, sendSignal, iceServers: this.iceServers }),
+      readChunk: (fileId, index) =>
+        this.ownFiles.readChunk(
+          this.ownListed().find((f) => f.id === fileId),
+          index,
+        ),
       sha256: platform.sha256,
       clock: platform.clock,
       relayPut: (transferId, index, bytes, sha256) => this.relayPut(transferId, index, bytes, sha256),
@@ -102,7 +107,9 @@ export class Transfers {
 
   /** Reads what the last page life stored; call before connecting. */
   async load(): Promise<void> {
-    await this.ownFiles.load().catch((error: unknown) => this.deps.logger.warn('could not read the shared files', error));
+    await this.ownFiles
+      .load()
+      .catch((error: unknown) => this.deps.logger.warn('could not read the shared files', error));
     await this.downloads.load().catch((error: unknown) => this.deps.logger.warn('could not read the downloads', error));
   }
 
@@ -132,7 +139,9 @@ export class Transfers {
       case 'MASTER_APP_REGISTER_ACK':
         this.ownFiles.prune(this.ownListed());
         this.deps.host.onLocalFilesChanged();
-        this.downloads.attach().catch((error: unknown) => this.deps.logger.warn('could not resume the downloads', error));
+        this.downloads
+          .attach()
+          .catch((error: unknown) => this.deps.logger.warn('could not resume the downloads', error));
         return;
       case 'FILES_ADDED':
         if (message.owner === room.selfId) this.ownFiles.remember(message.files);
@@ -189,7 +198,12 @@ export class Transfers {
   }
 
   /** The engine retries a PUT the relay turned down for now with its own backoff. */
-  private async relayPut(transferId: string, index: number, bytes: Uint8Array, sha256: string): Promise<RelayPutResult> {
+  private async relayPut(
+    transferId: string,
+    index: number,
+    bytes: Uint8Array,
+    sha256: string,
+  ): Promise<RelayPutResult> {
     const outcome = await this.deps.platform.relay.put(this.privateId, transferId, index, bytes, sha256);
     if (outcome !== 'retry') this.relayBusy.note('sending', outcome === 'busy');
     return outcome === 'busy' ? 'retry' : outcome;

@@ -25,12 +25,7 @@ export function AddFiles({ onPick }: Props) {
   return (
     <div class="add-files">
       <label class="button button-primary">
-        <input
-          type="file"
-          multiple
-          class="visually-hidden"
-          onChange={(event) => take(event.currentTarget, onPick)}
-        />
+        <input type="file" multiple class="visually-hidden" onChange={(event) => take(event.currentTarget, onPick)} />
         Add files
       </label>
       <label class="button">

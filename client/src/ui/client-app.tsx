@@ -35,7 +35,8 @@ export function ClientApp({ session }: { session: ClientSession }) {
       );
     }
     if (connection.kind === 'replaced') return <ReplacedScreen onTakeBack={() => session.takeBack()} />;
-    if (problem?.kind === 'refused') return <RefusedScreen message={problem.message} onRetry={() => session.takeBack()} />;
+    if (problem?.kind === 'refused')
+      return <RefusedScreen message={problem.message} onRetry={() => session.takeBack()} />;
     switch (room.selfStatus) {
       case null:
         return <ConnectingScreen busy={busy} />;

@@ -27,7 +27,13 @@ interface Props {
 }
 
 /** The section, kept up to date by the downloads' own store (progress changes several times a second). */
-export function LiveDownloadsSection({ store, actions }: { store: ViewStore<DownloadsView>; actions: DownloadActions }) {
+export function LiveDownloadsSection({
+  store,
+  actions,
+}: {
+  store: ViewStore<DownloadsView>;
+  actions: DownloadActions;
+}) {
   return <DownloadsSection downloads={useView(store)} actions={actions} />;
 }
 
@@ -79,17 +85,32 @@ export function DownloadItem({ view, actions }: { view: DownloadView; actions: D
       {isFinished(view.state) ? null : (
         <div class="download-actions">
           {canPause(view.state) ? (
-            <button type="button" class="button button-small" aria-label={`Pause ${view.name}`} onClick={() => actions.pause(view.id)}>
+            <button
+              type="button"
+              class="button button-small"
+              aria-label={`Pause ${view.name}`}
+              onClick={() => actions.pause(view.id)}
+            >
               Pause
             </button>
           ) : null}
           {canResume(view.state) ? (
-            <button type="button" class="button button-small" aria-label={`Resume ${view.name}`} onClick={() => actions.resume(view.id)}>
+            <button
+              type="button"
+              class="button button-small"
+              aria-label={`Resume ${view.name}`}
+              onClick={() => actions.resume(view.id)}
+            >
               Resume
             </button>
           ) : null}
           {canCancel(view.state) ? (
-            <button type="button" class="button button-small" aria-label={`Cancel ${view.name}`} onClick={() => actions.cancel(view.id)}>
+            <button
+              type="button"
+              class="button button-small"
+              aria-label={`Cancel ${view.name}`}
+              onClick={() => actions.cancel(view.id)}
+            >
               Cancel
             </button>
           ) : null}

@@ -21,7 +21,17 @@ function ancestorsOf(folder: string): string[] {
   return parts.slice(0, -1).map((_, i) => parts.slice(0, i + 1).join('/'));
 }
 
-function FolderHead({ folder, ownerId, canDownload, actions }: { folder: string; ownerId: string; canDownload: boolean; actions: FileListActions }) {
+function FolderHead({
+  folder,
+  ownerId,
+  canDownload,
+  actions,
+}: {
+  folder: string;
+  ownerId: string;
+  canDownload: boolean;
+  actions: FileListActions;
+}) {
   return (
     <div class="folder-head">
       <h4 class="folder-title">
@@ -67,9 +77,22 @@ export function FileList({ groups, actions, busyFileIds = NONE }: Props) {
               return (
                 <div key={folder.folder} class={folder.folder ? 'folder' : 'loose'}>
                   {parents.map((parent) => (
-                    <FolderHead key={parent} folder={parent} ownerId={group.ownerId} canDownload={!group.isSelf} actions={actions} />
+                    <FolderHead
+                      key={parent}
+                      folder={parent}
+                      ownerId={group.ownerId}
+                      canDownload={!group.isSelf}
+                      actions={actions}
+                    />
                   ))}
-                  {folder.folder ? <FolderHead folder={folder.folder} ownerId={group.ownerId} canDownload={!group.isSelf} actions={actions} /> : null}
+                  {folder.folder ? (
+                    <FolderHead
+                      folder={folder.folder}
+                      ownerId={group.ownerId}
+                      canDownload={!group.isSelf}
+                      actions={actions}
+                    />
+                  ) : null}
                   <ul class="files">
                     {folder.entries.map((entry) => (
                       <FileRow

@@ -23,7 +23,11 @@ function StatusText({ entry }: { entry: FileEntry }) {
     case 'preparing':
       return <span class="file-status file-status-pending">Preparing {entry.percent}%</span>;
     case 'sending':
-      return <span class="file-status file-status-pending">{entry.isHeld ? 'Sending (waiting for the host)' : 'Sending…'}</span>;
+      return (
+        <span class="file-status file-status-pending">
+          {entry.isHeld ? 'Sending (waiting for the host)' : 'Sending…'}
+        </span>
+      );
     case 'failed':
       return <span class="file-status file-status-error">Not shared</span>;
     case 'rejected':

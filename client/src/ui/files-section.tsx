@@ -27,7 +27,16 @@ export function FilesSection({ view, actions, busyFileIds, onDropError }: Props)
   const [isDragging, setDragging] = useState(false);
   const { room, outbox, removing, preparing, needsRepick } = view;
   const groups = useMemo(
-    () => groupFiles({ files: room.files, clients: room.clients, selfId: room.selfId, outbox, removing, preparing, needsRepick }),
+    () =>
+      groupFiles({
+        files: room.files,
+        clients: room.clients,
+        selfId: room.selfId,
+        outbox,
+        removing,
+        preparing,
+        needsRepick,
+      }),
     [room.files, room.clients, room.selfId, outbox, removing, preparing, needsRepick],
   );
   const failed = outbox.requests.filter((r) => r.status.kind === 'failed');
@@ -97,7 +106,9 @@ export function FilesSection({ view, actions, busyFileIds, onDropError }: Props)
         </div>
       ) : null}
       {groups.length === 0 ? (
-        <p class="empty">No files yet. Use “Add files” or “Add folder”, or drop files here, and everyone in the room sees them.</p>
+        <p class="empty">
+          No files yet. Use “Add files” or “Add folder”, or drop files here, and everyone in the room sees them.
+        </p>
       ) : (
         <FileList groups={groups} actions={actions} {...(busyFileIds ? { busyFileIds } : {})} />
       )}

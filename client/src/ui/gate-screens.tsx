@@ -23,8 +23,8 @@ export function WaitingScreen({ name, onLeave }: { name: string; onLeave: () => 
     <Card>
       <h2>Waiting for the host</h2>
       <p>
-        You asked to join as <strong class="name-text">{name}</strong>. The host sees your request and lets you in;
-        this page changes by itself when they do.
+        You asked to join as <strong class="name-text">{name}</strong>. The host sees your request and lets you in; this
+        page changes by itself when they do.
       </p>
       <button type="button" class="button" onClick={onLeave}>
         Cancel and leave

@@ -10,7 +10,11 @@ interface Props {
 }
 
 export function PresenceText({ isOnline }: { isOnline: boolean }) {
-  return <span class={isOnline ? 'presence presence-online' : 'presence presence-offline'}>{isOnline ? 'online' : 'offline'}</span>;
+  return (
+    <span class={isOnline ? 'presence presence-online' : 'presence presence-offline'}>
+      {isOnline ? 'online' : 'offline'}
+    </span>
+  );
 }
 
 /** People as a list: names are text, never markup. */

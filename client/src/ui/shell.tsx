@@ -12,9 +12,7 @@ export function Shell({ badge, banner, children }: Props) {
   return (
     <div class="app">
       <header class="app-header">
-        <h1 class="brand">
-          Ferry{badge ? <span class="brand-badge">{badge}</span> : null}
-        </h1>
+        <h1 class="brand">Ferry{badge ? <span class="brand-badge">{badge}</span> : null}</h1>
       </header>
       {banner}
       <main class="app-main">{children}</main>

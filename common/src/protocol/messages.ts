@@ -99,7 +99,11 @@ export const MasterAppRegisterAck = msg('MASTER_APP_REGISTER_ACK', {
   p2p: z.boolean().optional(),
   reqId: ReqId.optional(),
   /** Ferry addition: the join link the daemon printed (its LAN address), for the invite card. */
-  joinUrl: z.string().max(512).regex(/^https?:\/\//).optional(),
+  joinUrl: z
+    .string()
+    .max(512)
+    .regex(/^https?:\/\//)
+    .optional(),
 });
 export const ClientRegisterAck = msg('CLIENT_REGISTER_ACK', {
   publicId: Id,
@@ -133,14 +137,24 @@ export const UploadChunkRequest = msg('UPLOAD_CHUNK_REQUEST', {
 }).refine((m) => m.end > m.start, { message: 'end must be greater than start', path: ['end'] });
 export const SignalFrom = msg('SIGNAL', { from: Id, data: SignalData });
 /** `sha256` (Ferry addition) is the chunk's hash as its owner declared it on PUT, when it did. */
-export const ChunkReady = msg('CHUNK_READY', { transferId: Id, fileId: Id, index: ChunkIndex, sha256: Sha256Hex.optional() });
+export const ChunkReady = msg('CHUNK_READY', {
+  transferId: Id,
+  fileId: Id,
+  index: ChunkIndex,
+  sha256: Sha256Hex.optional(),
+});
 export const TransferCancelled = msg('TRANSFER_CANCELLED', { transferId: Id });
 /**
  * Ferry addition: the relay refused the owner's upload of a chunk of this transfer for now, so the
  * asker knows why nothing arrives (the owner retries by itself). `retryAfterMs` is the daemon's
  * estimate of the wait, 0 when it has none (a full relay frees as askers fetch).
  */
-export const RelayBusy = msg('RELAY_BUSY', { transferId: Id, fileId: Id, reason: RelayBusyReason, retryAfterMs: RetryAfterMs });
+export const RelayBusy = msg('RELAY_BUSY', {
+  transferId: Id,
+  fileId: Id,
+  reason: RelayBusyReason,
+  retryAfterMs: RetryAfterMs,
+});
 export const ErrorMessage = msg('ERROR', {
   code: z.enum(ERROR_CODES),
   message: z.string().max(L.MAX_ERROR_MESSAGE_CHARS),

@@ -14,9 +14,7 @@ const noControlChars = (s: string): boolean => !CONTROL_CHARS.test(s);
 
 /** Ids chosen by peers or by the daemon: URL- and filename-safe, bounded. UUIDs fit. */
 export const Id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected an id of 1-64 characters [A-Za-z0-9_-]');
-export const ReqId = z
-  .string()
-  .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'expected a reqId of 1-64 characters [A-Za-z0-9_.:-]');
+export const ReqId = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'expected a reqId of 1-64 characters [A-Za-z0-9_.:-]');
 export const PrivateId = z.string().min(1).max(L.MAX_PRIVATE_ID_CHARS);
 export const Token = z.string().min(1).max(L.MAX_TOKEN_CHARS);
 
@@ -25,13 +23,7 @@ export const DisplayName = z
   .string()
   .max(L.MAX_NAME_CHARS * 4)
   .transform((s) => s.trim())
-  .pipe(
-    z
-      .string()
-      .min(1, 'name is empty')
-      .max(L.MAX_NAME_CHARS)
-      .refine(noControlChars, 'name has control characters'),
-  );
+  .pipe(z.string().min(1, 'name is empty').max(L.MAX_NAME_CHARS).refine(noControlChars, 'name has control characters'));
 
 export const ChunkIndex = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
 
@@ -96,10 +88,12 @@ export type IceServer = z.infer<typeof IceServer>;
 export const IceServers = z.array(IceServer).max(L.MAX_ICE_SERVERS);
 
 /** Opaque WebRTC signaling payload: any JSON value, bounded in size when serialized. */
-export const SignalData = z.unknown().refine(
-  (v) => v !== undefined && JSON.stringify(v).length <= L.MAX_SIGNAL_CHARS,
-  `signal data is required and at most ${L.MAX_SIGNAL_CHARS} characters as JSON`,
-);
+export const SignalData = z
+  .unknown()
+  .refine(
+    (v) => v !== undefined && JSON.stringify(v).length <= L.MAX_SIGNAL_CHARS,
+    `signal data is required and at most ${L.MAX_SIGNAL_CHARS} characters as JSON`,
+  );
 
 /** Number of chunks of a file; an empty file has none. */
 export function chunkCount(size: number, chunkSize: number): number {

@@ -7,14 +7,7 @@ import type { Clock, Route, Sha256 } from './ports';
 import { ProgressMeter } from './progress';
 
 export type DownloadStatus =
-  | 'running'
-  | 'paused'
-  | 'waiting-owner'
-  | 'needs-repick'
-  | 'finishing'
-  | 'complete'
-  | 'failed'
-  | 'cancelled';
+  'running' | 'paused' | 'waiting-owner' | 'needs-repick' | 'finishing' | 'complete' | 'failed' | 'cancelled';
 
 export interface DownloadPort {
   requestChunks(transferId: string, fileId: string, start: number, end: number): void;
@@ -110,7 +103,8 @@ export class Download {
     this.tuning = { ...DEFAULT_TUNING, ...tuning };
     this.totalChunks = chunkCount(file.size, file.chunkSize);
     this.have = new ChunkSet(this.totalChunks, storedBits);
-    for (let i = 0; i < this.totalChunks; i++) if (this.have.has(i)) this.bytesDone += chunkLength(file.size, file.chunkSize, i);
+    for (let i = 0; i < this.totalChunks; i++)
+      if (this.have.has(i)) this.bytesDone += chunkLength(file.size, file.chunkSize, i);
     this.windowChunks = Math.max(2, Math.min(64, Math.ceil(this.tuning.windowBytes / file.chunkSize)));
   }
 
@@ -323,7 +317,8 @@ export class Download {
   }
 
   private ensureTimer(): void {
-    if (this.timer === null && !TERMINAL.has(this.statusValue)) this.timer = this.deps.clock.setTimeout(() => this.tick(), TICK_MS);
+    if (this.timer === null && !TERMINAL.has(this.statusValue))
+      this.timer = this.deps.clock.setTimeout(() => this.tick(), TICK_MS);
   }
 
   private async complete(): Promise<void> {

@@ -45,7 +45,12 @@ function writeHeadInto(bytes: Uint8Array, kind: number, transferId: string, inde
   return at + 8;
 }
 
-function writeHead(kind: number, transferId: string, index: number, bodyLength: number): { bytes: Uint8Array; view: DataView; at: number } {
+function writeHead(
+  kind: number,
+  transferId: string,
+  index: number,
+  bodyLength: number,
+): { bytes: Uint8Array; view: DataView; at: number } {
   const bytes = new Uint8Array(headerLength(transferId) + bodyLength);
   const at = writeHeadInto(bytes, kind, transferId, index);
   return { bytes, view: new DataView(bytes.buffer), at };
@@ -128,7 +133,10 @@ export function decodeFrame(bytes: Uint8Array): DecodeResult {
       if (rest !== 36) return { ok: false, error: 'bad chunk header length' };
       const length = view.getUint32(at);
       if (length > MAX_CHUNK_BYTES) return { ok: false, error: 'chunk too large' };
-      return { ok: true, frame: { kind: 'chunk-header', transferId, index, length, sha256: bytes.slice(at + 4, at + 36) } };
+      return {
+        ok: true,
+        frame: { kind: 'chunk-header', transferId, index, length, sha256: bytes.slice(at + 4, at + 36) },
+      };
     }
     case FRAME_KIND.chunkData: {
       if (rest < 4) return { ok: false, error: 'bad chunk data frame' };
@@ -144,7 +152,12 @@ export function decodeFrame(bytes: Uint8Array): DecodeResult {
       }
       return {
         ok: true,
-        frame: { kind: 'chunk-unavailable', transferId, index, reason: code === UNAVAILABLE_REASON.needsRepick ? 'needs-repick' : 'gone' },
+        frame: {
+          kind: 'chunk-unavailable',
+          transferId,
+          index,
+          reason: code === UNAVAILABLE_REASON.needsRepick ? 'needs-repick' : 'gone',
+        },
       };
     }
     default:

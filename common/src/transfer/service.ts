@@ -87,7 +87,14 @@ export class TransferService {
     const deps: DownloadDeps = {
       port: {
         requestChunks: (tid, fileId, start, end) =>
-          this.deps.send({ type: 'REQUEST_CHUNK', transferId: tid, fileId, start, end, reqId: `${REQ_PREFIX}${tid}.${++this.requestCounter % 1e9}` }),
+          this.deps.send({
+            type: 'REQUEST_CHUNK',
+            transferId: tid,
+            fileId,
+            start,
+            end,
+            reqId: `${REQ_PREFIX}${tid}.${++this.requestCounter % 1e9}`,
+          }),
         cancelTransfer: (tid) => this.deps.send({ type: 'CANCEL_TRANSFER', transferId: tid }),
       },
       store,

@@ -173,7 +173,12 @@ export class Uploader {
   }
 
   /** Header, then payload frames sized to the channel; false if the channel died on the way. */
-  private async sendOverChannel(channel: PeerChannel, item: QueuedChunk, bytes: Uint8Array, hash: Uint8Array): Promise<boolean> {
+  private async sendOverChannel(
+    channel: PeerChannel,
+    item: QueuedChunk,
+    bytes: Uint8Array,
+    hash: Uint8Array,
+  ): Promise<boolean> {
     const messageBytes = Math.min(this.tuning.maxMessageBytes, channel.maxMessageBytes);
     const payloadBytes = Math.max(1024, messageBytes - dataFrameOverhead(item.transferId));
     try {
@@ -182,7 +187,9 @@ export class Uploader {
       for (let offset = 0; offset < bytes.length; offset += payloadBytes) {
         if (this.cancelled.has(item.transferId)) return true;
         if (!(await this.drain(channel))) return false;
-        channel.send(this.frames.frame(item.transferId, item.index, offset, bytes.subarray(offset, offset + payloadBytes)));
+        channel.send(
+          this.frames.frame(item.transferId, item.index, offset, bytes.subarray(offset, offset + payloadBytes)),
+        );
       }
       return true;
     } catch {

@@ -47,7 +47,9 @@ interface Outgoing {
   readonly sentAt: number;
 }
 
-type Incoming = { readonly kind: 'message'; readonly at: number; readonly data: Uint8Array } | { readonly kind: 'close'; readonly at: number };
+type Incoming =
+  | { readonly kind: 'message'; readonly at: number; readonly data: Uint8Array }
+  | { readonly kind: 'close'; readonly at: number };
 
 class MemoryEndpoint implements MemoryChannel {
   remote: MemoryEndpoint | undefined;

@@ -89,7 +89,11 @@ function isSignalData(data: unknown): data is SignalData {
   const { type, sdp, candidate, renegotiate } = data as Record<string, unknown>;
   if (type === 'offer' || type === 'answer') return typeof sdp === 'string';
   if (type === 'candidate') {
-    return typeof candidate === 'object' && candidate !== null && typeof (candidate as Record<string, unknown>)['candidate'] === 'string';
+    return (
+      typeof candidate === 'object' &&
+      candidate !== null &&
+      typeof (candidate as Record<string, unknown>)['candidate'] === 'string'
+    );
   }
   return type === 'renegotiate' && renegotiate === true;
 }

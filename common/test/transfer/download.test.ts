@@ -3,7 +3,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FileInfo } from '../../src/protocol/shapes';
 import type { DownloadDeps } from '../../src/transfer/download';
 import { Download } from '../../src/transfer/download';
-import { encodeChunkData, encodeChunkHeader, encodeChunkUnavailable, decodeFrame, toHex } from '../../src/transfer/framing';
+import {
+  encodeChunkData,
+  encodeChunkHeader,
+  encodeChunkUnavailable,
+  decodeFrame,
+  toHex,
+} from '../../src/transfer/framing';
 import type { Frame } from '../../src/transfer/framing';
 import { systemClock } from '../../src/transfer/ports';
 
@@ -102,7 +108,8 @@ describe('Download', () => {
   it('stops with a clear error after repeated integrity failures and saves nothing', async () => {
     const h = harness(content, { maxChunkFailures: 3 });
     h.download.start();
-    for (let k = 0; k < 3; k++) await h.download.receiveChunk(0, new Uint8Array([1, 2, 3, 4]), hex(h.chunk(0)), 'relay');
+    for (let k = 0; k < 3; k++)
+      await h.download.receiveChunk(0, new Uint8Array([1, 2, 3, 4]), hex(h.chunk(0)), 'relay');
     expect(h.download.status).toBe('failed');
     expect(h.download.snapshot().error).toMatch(/integrity/);
     expect(h.finished()).toBe(0);
@@ -183,13 +190,23 @@ describe('Download', () => {
   it('resumes from a stored bitmap, asking only for what is missing', () => {
     const stored = new Uint8Array([0b0000_0111, 0]);
     const requests: Array<[number, number]> = [];
-    const d = new Download(fileOf(content), 't1', {
-      port: { requestChunks: (_t, _f, s, e) => requests.push([s, e]), cancelTransfer: () => {} },
-      store: { putChunk: () => Promise.resolve(), saveProgress: () => Promise.resolve(), clear: () => Promise.resolve() },
-      sha256: (b) => Promise.resolve(sha(b)),
-      clock: systemClock,
-      finish: () => Promise.resolve(),
-    }, stored, { windowBytes: 4 * CHUNK });
+    const d = new Download(
+      fileOf(content),
+      't1',
+      {
+        port: { requestChunks: (_t, _f, s, e) => requests.push([s, e]), cancelTransfer: () => {} },
+        store: {
+          putChunk: () => Promise.resolve(),
+          saveProgress: () => Promise.resolve(),
+          clear: () => Promise.resolve(),
+        },
+        sha256: (b) => Promise.resolve(sha(b)),
+        clock: systemClock,
+        finish: () => Promise.resolve(),
+      },
+      stored,
+      { windowBytes: 4 * CHUNK },
+    );
     expect(d.snapshot().bytesDone).toBe(3 * CHUNK);
     d.start();
     expect(requests).toEqual([[3, 7]]);
@@ -199,21 +216,27 @@ describe('Download', () => {
     const bytes = new Uint8Array(3 * CHUNK).map((_, i) => i);
     let finished = 0;
     const pending: Array<() => void> = [];
-    const d = new Download(fileOf(bytes), 't1', {
-      port: { requestChunks: () => {}, cancelTransfer: () => {} },
-      store: {
-        putChunk: () => Promise.resolve(),
-        // Progress writes resolve only when the test says so, all at once.
-        saveProgress: () => new Promise<void>((resolve) => pending.push(resolve)),
-        clear: () => Promise.resolve(),
+    const d = new Download(
+      fileOf(bytes),
+      't1',
+      {
+        port: { requestChunks: () => {}, cancelTransfer: () => {} },
+        store: {
+          putChunk: () => Promise.resolve(),
+          // Progress writes resolve only when the test says so, all at once.
+          saveProgress: () => new Promise<void>((resolve) => pending.push(resolve)),
+          clear: () => Promise.resolve(),
+        },
+        sha256: (b) => Promise.resolve(sha(b)),
+        clock: systemClock,
+        finish: () => {
+          finished++;
+          return Promise.resolve();
+        },
       },
-      sha256: (b) => Promise.resolve(sha(b)),
-      clock: systemClock,
-      finish: () => {
-        finished++;
-        return Promise.resolve();
-      },
-    }, undefined, { windowBytes: 4 * CHUNK });
+      undefined,
+      { windowBytes: 4 * CHUNK },
+    );
     d.start();
     const part = (i: number) => bytes.subarray(i * CHUNK, (i + 1) * CHUNK);
     const arrivals = [0, 1, 2].map((i) => d.receiveChunk(i, part(i), hex(part(i)), 'p2p'));
@@ -235,7 +258,11 @@ describe('Download', () => {
     const bytes = new Uint8Array(3);
     const d = new Download(fileOf(bytes), 't1', {
       port: { requestChunks: () => {}, cancelTransfer: () => {} },
-      store: { putChunk: () => Promise.resolve(), saveProgress: () => Promise.resolve(), clear: () => Promise.resolve() },
+      store: {
+        putChunk: () => Promise.resolve(),
+        saveProgress: () => Promise.resolve(),
+        clear: () => Promise.resolve(),
+      },
       sha256: (b) => Promise.resolve(sha(b)),
       clock: systemClock,
       finish: () => Promise.reject(new Error('the file does not match its SHA-256')),

@@ -15,18 +15,32 @@ const sha = new Uint8Array(32).map((_, i) => i);
 describe('data-channel framing', () => {
   it('round-trips a chunk header', () => {
     const decoded = decodeFrame(encodeChunkHeader('t-1', 2 ** 40 + 5, 1024, sha));
-    expect(decoded).toEqual({ ok: true, frame: { kind: 'chunk-header', transferId: 't-1', index: 2 ** 40 + 5, length: 1024, sha256: sha } });
+    expect(decoded).toEqual({
+      ok: true,
+      frame: { kind: 'chunk-header', transferId: 't-1', index: 2 ** 40 + 5, length: 1024, sha256: sha },
+    });
   });
 
   it('round-trips chunk data', () => {
     const payload = new Uint8Array([1, 2, 3]);
     const decoded = decodeFrame(encodeChunkData('abc', 7, 65536, payload));
-    expect(decoded.ok && decoded.frame).toEqual({ kind: 'chunk-data', transferId: 'abc', index: 7, offset: 65536, payload });
+    expect(decoded.ok && decoded.frame).toEqual({
+      kind: 'chunk-data',
+      transferId: 'abc',
+      index: 7,
+      offset: 65536,
+      payload,
+    });
   });
 
   it('round-trips an unavailable notice', () => {
     const decoded = decodeFrame(encodeChunkUnavailable('abc', 0, 'needs-repick'));
-    expect(decoded.ok && decoded.frame).toEqual({ kind: 'chunk-unavailable', transferId: 'abc', index: 0, reason: 'needs-repick' });
+    expect(decoded.ok && decoded.frame).toEqual({
+      kind: 'chunk-unavailable',
+      transferId: 'abc',
+      index: 0,
+      reason: 'needs-repick',
+    });
   });
 
   it.each([
@@ -36,16 +50,22 @@ describe('data-channel framing', () => {
     ['id longer than the frame', new Uint8Array([2, 60, 65, 65])],
     ['id with a slash', new Uint8Array([2, 1, 47, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])],
     ['header with a short hash', encodeChunkHeader('a', 0, 1, sha).subarray(0, 40)],
-    ['chunk length over the largest chunk', (() => {
-      const f = encodeChunkHeader('a', 0, 1, sha);
-      new DataView(f.buffer).setUint32(11, 0xffffffff);
-      return f;
-    })()],
-    ['index past 2^53', (() => {
-      const f = encodeChunkData('a', 0, 0, new Uint8Array(1));
-      new DataView(f.buffer).setUint32(3, 0xffffffff);
-      return f;
-    })()],
+    [
+      'chunk length over the largest chunk',
+      (() => {
+        const f = encodeChunkHeader('a', 0, 1, sha);
+        new DataView(f.buffer).setUint32(11, 0xffffffff);
+        return f;
+      })(),
+    ],
+    [
+      'index past 2^53',
+      (() => {
+        const f = encodeChunkData('a', 0, 0, new Uint8Array(1));
+        new DataView(f.buffer).setUint32(3, 0xffffffff);
+        return f;
+      })(),
+    ],
     ['data offset past the largest chunk', encodeChunkData('a', 0, 0xfffffff0, new Uint8Array(32))],
   ])('rejects %s', (_name, bytes) => {
     expect(decodeFrame(bytes).ok).toBe(false);
@@ -68,12 +88,19 @@ describe('data-channel framing', () => {
 
   it('a reused DataFrameWriter encodes every frame exactly as encodeChunkData does', () => {
     const id = fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/);
-    const frameArgs = fc.tuple(id, fc.integer({ min: 0, max: 2 ** 40 }), fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.uint8Array({ maxLength: 300 }));
+    const frameArgs = fc.tuple(
+      id,
+      fc.integer({ min: 0, max: 2 ** 40 }),
+      fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+      fc.uint8Array({ maxLength: 300 }),
+    );
     fc.assert(
       fc.property(fc.array(frameArgs, { minLength: 1, maxLength: 12 }), (frames) => {
         const writer = new DataFrameWriter();
         for (const [transferId, index, offset, payload] of frames) {
-          expect(writer.frame(transferId, index, offset, payload)).toEqual(encodeChunkData(transferId, index, offset, payload));
+          expect(writer.frame(transferId, index, offset, payload)).toEqual(
+            encodeChunkData(transferId, index, offset, payload),
+          );
         }
       }),
       { numRuns: 300 },

@@ -25,8 +25,19 @@ async function opened(channel: MemoryChannel): Promise<void> {
 }
 
 function wire(content: Uint8Array, options: { capacityBytesPerSecond: number; failAfterBytes?: number }) {
-  const [ownerEnd, askerEnd] = createMemoryChannelPair({ latencyMs: 5, capacityBytesPerSecond: options.capacityBytesPerSecond, maxMessageBytes: 16 * 1024 });
-  const file: FileInfo = { id: 'f', owner: 'owner', name: 'x', size: content.length, chunkSize: CHUNK, sha256: hex(content) };
+  const [ownerEnd, askerEnd] = createMemoryChannelPair({
+    latencyMs: 5,
+    capacityBytesPerSecond: options.capacityBytesPerSecond,
+    maxMessageBytes: 16 * 1024,
+  });
+  const file: FileInfo = {
+    id: 'f',
+    owner: 'owner',
+    name: 'x',
+    size: content.length,
+    chunkSize: CHUNK,
+    sha256: hex(content),
+  };
   const stored = new Map<number, Uint8Array>();
   let maxBuffered = 0;
   let sentBytes = 0;
@@ -34,7 +45,8 @@ function wire(content: Uint8Array, options: { capacityBytesPerSecond: number; fa
   let download: Download | null = null;
   const uploader = new Uploader(
     {
-      readChunk: (_id, index) => Promise.resolve(content.subarray(index * CHUNK, index * CHUNK + chunkLength(content.length, CHUNK, index))),
+      readChunk: (_id, index) =>
+        Promise.resolve(content.subarray(index * CHUNK, index * CHUNK + chunkLength(content.length, CHUNK, index))),
       sha256: (b) => Promise.resolve(sha(b)),
       clock: systemClock,
       channelTo: () => Promise.resolve(ownerEnd.state === 'open' ? ownerEnd : null),
@@ -60,24 +72,33 @@ function wire(content: Uint8Array, options: { capacityBytesPerSecond: number; fa
     if (decoded.ok) download?.receiveFrame(decoded.frame);
   });
   const done = new Promise<void>((resolve, reject) => {
-    download = new Download(file, 't1', {
-      port: { requestChunks: (t, f, start, end) => uploader.request('asker', t, f, start, end), cancelTransfer: (t) => uploader.cancel(t) },
-      store: {
-        putChunk: (i, b) => {
-          stored.set(i, b.slice());
-          return Promise.resolve();
+    download = new Download(
+      file,
+      't1',
+      {
+        port: {
+          requestChunks: (t, f, start, end) => uploader.request('asker', t, f, start, end),
+          cancelTransfer: (t) => uploader.cancel(t),
         },
-        saveProgress: () => Promise.resolve(),
-        clear: () => Promise.resolve(),
+        store: {
+          putChunk: (i, b) => {
+            stored.set(i, b.slice());
+            return Promise.resolve();
+          },
+          saveProgress: () => Promise.resolve(),
+          clear: () => Promise.resolve(),
+        },
+        sha256: (b) => Promise.resolve(sha(b)),
+        clock: systemClock,
+        finish: () => {
+          const joined = new Uint8Array(content.length);
+          for (const [i, b] of stored) joined.set(b, i * CHUNK);
+          return hex(joined) === file.sha256 ? Promise.resolve() : Promise.reject(new Error('mismatch'));
+        },
       },
-      sha256: (b) => Promise.resolve(sha(b)),
-      clock: systemClock,
-      finish: () => {
-        const joined = new Uint8Array(content.length);
-        for (const [i, b] of stored) joined.set(b, i * CHUNK);
-        return hex(joined) === file.sha256 ? Promise.resolve() : Promise.reject(new Error('mismatch'));
-      },
-    }, undefined, { windowBytes: 8 * CHUNK, chunkTimeoutMs: 2000 });
+      undefined,
+      { windowBytes: 8 * CHUNK, chunkTimeoutMs: 2000 },
+    );
     download.onChange((s) => {
       if (s.status === 'complete') resolve();
       if (s.status === 'failed') reject(new Error(s.error ?? 'failed'));

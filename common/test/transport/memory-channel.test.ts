@@ -1,5 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createMemoryChannelPair, type MemoryChannel, type MemoryChannelOptions } from '../../src/transport/memory-channel';
+import {
+  createMemoryChannelPair,
+  type MemoryChannel,
+  type MemoryChannelOptions,
+} from '../../src/transport/memory-channel';
 
 const bytes = (...values: number[]): Uint8Array => Uint8Array.from(values);
 const filled = (size: number, value: number): Uint8Array => new Uint8Array(size).fill(value);
@@ -77,7 +81,10 @@ describe('memory channel pair', () => {
     data.fill(0);
     a.send(bytes(9, 8, 7, 6).subarray(1, 3));
     vi.advanceTimersByTime(50);
-    expect(received.b).toEqual([[1, 2, 3], [8, 7]]);
+    expect(received.b).toEqual([
+      [1, 2, 3],
+      [8, 7],
+    ]);
   });
 
   it('refuses a message over maxMessageBytes', () => {

@@ -276,7 +276,7 @@ describe('createSimplePeerLink (against a stand-in for simple-peer)', () => {
     expect(closes).toHaveLength(1);
   });
 
-  it('destroy is idempotent, fires close once without an error and clears simple-peer\'s ICE timer', async () => {
+  it("destroy is idempotent, fires close once without an error and clears simple-peer's ICE timer", async () => {
     vi.useFakeTimers();
     try {
       const { link, peer } = makeLink();

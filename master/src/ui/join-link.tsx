@@ -36,7 +36,11 @@ export function JoinLinkCard({ joinLink, copy }: Props) {
             </button>
           ) : null}
           <span class="muted copy-state" aria-live="polite">
-            {copyState === 'copied' ? 'Copied.' : copyState === 'failed' ? 'Copy it by hand: this browser would not.' : ''}
+            {copyState === 'copied'
+              ? 'Copied.'
+              : copyState === 'failed'
+                ? 'Copy it by hand: this browser would not.'
+                : ''}
           </span>
         </div>
       </div>

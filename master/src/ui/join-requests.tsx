@@ -12,7 +12,13 @@ export function JoinRequests({ pending, onApprove, onReject }: Props) {
   return (
     <section class="card" aria-labelledby="requests-title">
       <h2 id="requests-title">
-        Join requests{pending.length > 0 ? <> <span class="count">{pending.length}</span></> : null}
+        Join requests
+        {pending.length > 0 ? (
+          <>
+            {' '}
+            <span class="count">{pending.length}</span>
+          </>
+        ) : null}
       </h2>
       {pending.length === 0 ? (
         <p class="empty">No one is waiting. Share the join link above; requests show up here.</p>

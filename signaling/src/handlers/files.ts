@@ -21,10 +21,16 @@ export function requireMaster(room: Room, peer: Peer, what: string, reqId?: stri
 export function handleAddFiles(room: Room, peer: Peer, msg: ToDaemonOf<'ADD_FILES'>): void {
   if (!requireApproved(room, peer, msg.reqId)) return;
   const master = room.peers.master;
-  if (!master?.session) return room.error(peer, 'MASTER_OFFLINE', 'the host is offline; try again when it is back', msg.reqId);
+  if (!master?.session)
+    return room.error(peer, 'MASTER_OFFLINE', 'the host is offline; try again when it is back', msg.reqId);
   const newCount = msg.files.filter((f) => !peer.fileIds.has(f.id)).length;
   if (peer.fileIds.size + newCount > limits.MAX_FILES_PER_PEER) {
-    return room.error(peer, 'LIMIT_EXCEEDED', `one person shares at most ${limits.MAX_FILES_PER_PEER} files`, msg.reqId);
+    return room.error(
+      peer,
+      'LIMIT_EXCEEDED',
+      `one person shares at most ${limits.MAX_FILES_PER_PEER} files`,
+      msg.reqId,
+    );
   }
   if (room.files.size + newCount > limits.MAX_FILES_IN_ROOM) {
     return room.error(peer, 'LIMIT_EXCEEDED', `the room holds at most ${limits.MAX_FILES_IN_ROOM} files`, msg.reqId);
@@ -35,7 +41,8 @@ export function handleAddFiles(room: Room, peer: Peer, msg: ToDaemonOf<'ADD_FILE
 export function handleFilesAdded(room: Room, peer: Peer, msg: ToDaemonOf<'FILES_ADDED'>): void {
   if (!requireMaster(room, peer, 'FILES_ADDED', msg.reqId)) return;
   const owner = room.peers.get(msg.owner);
-  if (!owner || owner.status !== 'approved') return room.error(peer, 'NO_SUCH_PEER', 'no approved peer with that publicId', msg.reqId);
+  if (!owner || owner.status !== 'approved')
+    return room.error(peer, 'NO_SUCH_PEER', 'no approved peer with that publicId', msg.reqId);
   const accepted: FileInfo[] = [];
   const rejected: Rejection[] = [...msg.rejected];
   // Decided first, stored in one transaction, applied and announced last.
@@ -71,7 +78,8 @@ export function handleRemoveFile(room: Room, peer: Peer, msg: ToDaemonOf<'REMOVE
     return room.error(peer, 'FORBIDDEN', 'only its owner or the master removes a file', msg.reqId);
   }
   const master = room.peers.master;
-  if (!master?.session) return room.error(peer, 'MASTER_OFFLINE', 'the host is offline; try again when it is back', msg.reqId);
+  if (!master?.session)
+    return room.error(peer, 'MASTER_OFFLINE', 'the host is offline; try again when it is back', msg.reqId);
   room.send(master, { type: 'REMOVE_FILE', reqId: msg.reqId, owner: file.owner, by: peer.publicId, fileId: file.id });
 }
 

@@ -13,7 +13,8 @@ export function handleMasterRegister(room: Room, session: Session, msg: ToDaemon
     return room.error(session, 'BAD_TOKEN', 'the master token is not valid');
   }
   const existing = room.peers.master;
-  const presentedMatches = existing !== null && msg.privateId !== undefined && secretMatches(msg.privateId, existing.privateIdDigest);
+  const presentedMatches =
+    existing !== null && msg.privateId !== undefined && secretMatches(msg.privateId, existing.privateIdDigest);
   if (existing?.session && !presentedMatches) {
     return room.error(session, 'MASTER_EXISTS', 'a master is already connected; present its privateId to take over');
   }
@@ -65,7 +66,12 @@ export function handleClientRegister(room: Room, session: Session, msg: ToDaemon
   if (room.peers.size >= room.options.maxPeers) {
     return room.error(session, 'LIMIT_EXCEEDED', 'the room is full');
   }
-  const { peer, privateId } = room.peers.create({ name: msg.name, status: 'pending', isMaster: false, bucket: room.newBucket() });
+  const { peer, privateId } = room.peers.create({
+    name: msg.name,
+    status: 'pending',
+    isMaster: false,
+    bucket: room.newBucket(),
+  });
   room.attach(peer, session);
   sendClientAck(room, peer, privateId);
   room.sendToMaster({ type: 'NEW_CLIENT_REGISTERED', client: clientInfo(peer) });

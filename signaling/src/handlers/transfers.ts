@@ -24,7 +24,13 @@ export function handleRequestChunk(room: Room, asker: Peer, msg: ToDaemonOf<'REQ
   const owner = room.peers.get(file.owner);
   if (!owner?.session) return room.error(asker, 'NO_SUCH_PEER', 'the owner of this file is offline', msg.reqId);
   room.transfers.ask(
-    { transferId: msg.transferId, fileId: file.id, asker: asker.publicId, owner: owner.publicId, lastActivityMs: room.options.now() },
+    {
+      transferId: msg.transferId,
+      fileId: file.id,
+      asker: asker.publicId,
+      owner: owner.publicId,
+      lastActivityMs: room.options.now(),
+    },
     msg.start,
     msg.end,
   );

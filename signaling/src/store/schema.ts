@@ -34,12 +34,16 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
 export function migrate(db: Database.Database, location: string): void {
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > SCHEMA_VERSION) {
-    throw new StoreError(`the room database ${location} was written by a newer Ferry (schema ${version}, this one knows ${SCHEMA_VERSION}); it was left as it is`, 'newer');
+    throw new StoreError(
+      `the room database ${location} was written by a newer Ferry (schema ${version}, this one knows ${SCHEMA_VERSION}); it was left as it is`,
+      'newer',
+    );
   }
   if (version === SCHEMA_VERSION) return;
   if (version === 0) {
     const tables = db.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'`).get() as { n: number };
-    if (tables.n > 0) throw new StoreError(`${location} is an SQLite database, but not Ferry's; it was left as it is`, 'foreign');
+    if (tables.n > 0)
+      throw new StoreError(`${location} is an SQLite database, but not Ferry's; it was left as it is`, 'foreign');
   }
   db.transaction(() => {
     for (let v = version; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v] ?? '');

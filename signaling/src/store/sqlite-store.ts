@@ -55,7 +55,9 @@ export class SqliteRoomStore implements RoomStore {
       ),
       deleteFile: db.prepare<[string]>('DELETE FROM files WHERE id = ?'),
       deleteFilesOf: db.prepare<[string]>('DELETE FROM files WHERE owner = ?'),
-      setMeta: db.prepare<[string, string]>('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+      setMeta: db.prepare<[string, string]>(
+        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      ),
       getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
     };
     this.statements = s;
@@ -104,7 +106,9 @@ export class SqliteRoomStore implements RoomStore {
   load(): StoredRoom {
     // Only admitted people list files; a crash between rejecting someone and dropping their files
     // could leave some behind.
-    this.db.prepare(`DELETE FROM files WHERE owner NOT IN (SELECT public_id FROM peers WHERE status = 'approved')`).run();
+    this.db
+      .prepare(`DELETE FROM files WHERE owner NOT IN (SELECT public_id FROM peers WHERE status = 'approved')`)
+      .run();
     const peers = this.db
       .prepare<[], PeerRow>('SELECT public_id, private_digest, name, status, is_master FROM peers ORDER BY rowid')
       .all()
@@ -158,9 +162,18 @@ export class SqliteRoomStore implements RoomStore {
     const status = ClientStatus.safeParse(row.status);
     const digest = row.private_digest;
     if (!status.success || !Buffer.isBuffer(digest) || digest.length !== DIGEST_BYTES || typeof row.name !== 'string') {
-      throw new StoreError(`the room database ${this.location} holds a damaged identity (${String(row.public_id).slice(0, 8)}); it was left as it is`, 'unreadable');
+      throw new StoreError(
+        `the room database ${this.location} holds a damaged identity (${String(row.public_id).slice(0, 8)}); it was left as it is`,
+        'unreadable',
+      );
     }
-    return { publicId: row.public_id, name: row.name, status: status.data, isMaster: row.is_master === 1, privateIdDigest: digest };
+    return {
+      publicId: row.public_id,
+      name: row.name,
+      status: status.data,
+      isMaster: row.is_master === 1,
+      privateIdDigest: digest,
+    };
   }
 }
 
@@ -201,7 +214,10 @@ function acquireLock(path: string, dataDir: string): Db {
   } catch (error) {
     lock?.close();
     if ((error as { code?: unknown }).code === 'SQLITE_BUSY') {
-      throw new StoreError(`another Ferry daemon is already using ${dataDir}; stop it first, or pass another --data-dir`, 'locked');
+      throw new StoreError(
+        `another Ferry daemon is already using ${dataDir}; stop it first, or pass another --data-dir`,
+        'locked',
+      );
     }
     throw new StoreError(`cannot lock ${path}: ${(error as Error).message}`, 'unreadable');
   }

@@ -47,7 +47,10 @@ function newestMtimeMs(folder: string): number {
  * sources are newer, so these tests never run yesterday's daemon, without touching the web apps.
  */
 export async function buildDaemonIfStale(): Promise<void> {
-  const sources = Math.max(newestMtimeMs(join(repoRoot, 'signaling', 'src')), newestMtimeMs(join(repoRoot, 'common', 'src')));
+  const sources = Math.max(
+    newestMtimeMs(join(repoRoot, 'signaling', 'src')),
+    newestMtimeMs(join(repoRoot, 'common', 'src')),
+  );
   if (existsSync(bundle) && statSync(bundle).mtimeMs >= sources) return;
   await buildDaemon({ quiet: true });
 }
@@ -75,7 +78,11 @@ export class CliProcess {
   constructor(args: readonly string[], options: { env?: Record<string, string>; startTimeoutMs?: number } = {}) {
     const { FERRY_MASTER_TOKEN: _ignored, ...inherited } = process.env;
     this.startTimeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
-    this.child = spawn(process.execPath, [ferryBin, ...args], { cwd: repoRoot, env: { ...inherited, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, [ferryBin, ...args], {
+      cwd: repoRoot,
+      env: { ...inherited, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const notify = () => {
       for (const listener of this.listeners) listener();
     };

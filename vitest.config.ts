@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // e2e/run.mjs, which isolates the network first.
 export default defineConfig({
   test: {
-    include: ['{common,signaling,client,master,node-peer}/test/**/*.test.{ts,tsx}'],
+    include: ['{common,web,signaling,client,master,node-peer}/test/**/*.test.{ts,tsx}'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',

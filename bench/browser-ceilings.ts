@@ -1,6 +1,6 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { limits } from '@ferry/common';
-import { DEFAULT_UPLOAD_TUNING } from '../common/src/transfer/index';
+import { DEFAULT_UPLOAD_TUNING } from '@ferry/common/transfer';
 import type { BareServer } from './bare-server';
 
 // The ceilings the browser items compare against, measured between the same two contexts in the

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type CDPSession } from 'playwright-core';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/support/browser';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '@ferry/e2e/support/browser';
 import { treeRssByType, withNewChild } from './browser-processes';
 import { downloadThroughApp, randomFileOnDisk, type AppRoom } from './browser-room';
 import type { Figure } from './report';

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Browser, BrowserContext, Download } from 'playwright-core';
-import { startDaemon, type RunningDaemon } from '../e2e/support/daemon';
-import { Person } from '../e2e/support/person';
-import { client, downloads, master, room as roomUi } from '../e2e/support/ui';
+import { startDaemon, type RunningDaemon } from '@ferry/e2e/support/daemon';
+import { Person } from '@ferry/e2e/support/person';
+import { client, downloads, master, room as roomUi } from '@ferry/e2e/support/ui';
 
 // The real apps driven as people drive them (the e2e suite's support code, without its vitest
 // assertions): a daemon child process, a master tab, an owner and an asker, each in its own

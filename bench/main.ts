@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { launchChromium } from '../e2e/support/browser';
-import { cleanupWebrtc } from '../node-peer/src/wrtc';
+import { launchChromium } from '@ferry/e2e/support/browser';
+import { cleanupWebrtc } from '@ferry/node-peer/wrtc';
 import { startBareServer } from './bare-server';
 import { benchBrowserItems } from './browser-items';
 import type { BrowserBenchOptions } from './browser-transfers';

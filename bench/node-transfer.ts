@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { startDaemon } from '../signaling/src/daemon';
-import { FerryPeer } from '../node-peer/src/ferry-peer';
-import { nodeLink, opened } from '../node-peer/test/support/links';
-import { pump } from '../node-peer/test/support/pump';
+import { startDaemon } from '@ferry/signaling/daemon';
+import { FerryPeer } from '@ferry/node-peer/ferry-peer';
+import { nodeLink, opened } from '@ferry/node-peer/test/support/links';
+import { pump } from '@ferry/node-peer/test/support/pump';
 import { speedFigure, type Figure } from './report';
 
 const MIB = 1024 * 1024;

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FerryPeer } from '../node-peer/src/ferry-peer';
+import { FerryPeer } from '@ferry/node-peer/ferry-peer';
 import type { Figure } from './report';
 
 const MIB = 1024 * 1024;

@@ -1,8 +1,8 @@
 import type { FileInfo } from '@ferry/common';
-import { readCpuSeconds } from '../signaling/load/daemon-process';
-import { startLoadRoom } from '../signaling/load/load-room';
-import { MIB, percentile, round } from '../signaling/load/measure';
-import { MARKER_PREFIX } from '../signaling/load/swarm-protocol';
+import { readCpuSeconds } from '@ferry/signaling/load/daemon-process';
+import { startLoadRoom } from '@ferry/signaling/load/load-room';
+import { MIB, percentile, round } from '@ferry/signaling/load/measure';
+import { MARKER_PREFIX } from '@ferry/signaling/load/swarm-protocol';
 import type { Figure } from './report';
 
 /*

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describeNetwork, reexecInLoopbackNamespace } from '../scripts/netns.mjs';
+import { describeNetwork, reexecInLoopbackNamespace } from './support/netns.mjs';
 
 const ISOLATED_MARKER = 'FERRY_E2E_ISOLATED';
 const thisFile = fileURLToPath(import.meta.url);

@@ -8,8 +8,8 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildAll } from './build.mjs';
-import { bundleNodeEntry } from './bundle-node.mjs';
-import { describeNetwork, reexecInLoopbackNamespace } from './netns.mjs';
+import { bundleNodeEntry } from '@ferry/signaling/build/bundle-node.mjs';
+import { describeNetwork, reexecInLoopbackNamespace } from '@ferry/e2e/support/netns.mjs';
 
 const thisFile = fileURLToPath(import.meta.url);
 const root = join(dirname(thisFile), '..');

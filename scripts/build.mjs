@@ -6,15 +6,11 @@ import { build } from 'esbuild';
 import { cp, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleNodeEntry } from './bundle-node.mjs';
+import { buildDaemon, daemonOutfile } from '@ferry/signaling/build/build-daemon.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
-const outputs = [
-  join(dist, 'daemon', 'cli.js'),
-  join(dist, 'web', 'client', 'app.js'),
-  join(dist, 'web', 'master', 'app.js'),
-];
+const outputs = [daemonOutfile, join(dist, 'web', 'client', 'app.js'), join(dist, 'web', 'master', 'app.js')];
 
 async function exists(path) {
   try {
@@ -23,17 +19,6 @@ async function exists(path) {
   } catch {
     return false;
   }
-}
-
-/** The daemon alone (tests that spawn the CLI rebuild just this). */
-export async function buildDaemon({ quiet = false } = {}) {
-  await bundleNodeEntry({
-    root,
-    entry: join('signaling', 'src', 'cli.ts'),
-    outfile: outputs[0],
-    sourcemap: true,
-    logLevel: quiet ? 'error' : 'warning',
-  });
 }
 
 export async function buildAll({ quiet = false } = {}) {

@@ -1,7 +1,7 @@
-import './ui/styles.css';
+import '@ferry/web/styles.css';
 import { render } from 'preact';
-import { consoleLogger } from './platform/browser';
-import { browserWiring } from './platform/browser-wiring';
+import { consoleLogger } from '@ferry/web/platform/browser';
+import { browserWiring } from '@ferry/web/platform/browser-wiring';
 import { ClientSession } from './session/client-session';
 import { ClientApp } from './ui/client-app';
 

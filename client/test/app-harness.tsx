@@ -2,7 +2,7 @@ import type { FromDaemonOf } from '@ferry/common';
 import { render } from '@testing-library/preact';
 import { ClientSession } from '../src/session/client-session';
 import { ClientApp } from '../src/ui/client-app';
-import { fakeDeps, flush } from './fakes';
+import { fakeDeps, flush } from '@ferry/web/test/fakes';
 
 /** The daemon's answer to a first registration: a new person, waiting for the host. */
 export const pendingAck: FromDaemonOf<'CLIENT_REGISTER_ACK'> = {

@@ -1,9 +1,9 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, screen, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
-import { person, shared } from './builders';
+import { person, shared } from '@ferry/common/test/builders';
 import { pendingAck, startApp } from './app-harness';
-import { fakeFile, flush, until } from './fakes';
+import { fakeFile, flush, until } from '@ferry/web/test/fakes';
 
 afterEach(cleanup);
 

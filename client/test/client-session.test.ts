@@ -1,8 +1,8 @@
 import type { FromDaemon } from '@ferry/common';
 import { describe, expect, it } from 'vitest';
 import { ClientSession } from '../src/session/client-session';
-import { person, shared } from './builders';
-import { fakeDeps, fakeFile, flush, sha256Hex, until } from './fakes';
+import { person, shared } from '@ferry/common/test/builders';
+import { fakeDeps, fakeFile, flush, sha256Hex, until } from '@ferry/web/test/fakes';
 
 const IDENTITY_KEY = 'ferry.client.identity';
 

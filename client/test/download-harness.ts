@@ -1,9 +1,9 @@
 import type { FileInfo, ToDaemon } from '@ferry/common';
 import { ClientSession } from '../src/session/client-session';
-import type { DownloadView } from '../src/transfers/download-view';
-import { person, shared } from './builders';
-import { fakeDeps, flush, sha256Hex, until, type FakeSocket } from './fakes';
-import { MemoryKv } from './transfer-fakes';
+import type { DownloadView } from '@ferry/web/transfers/download-view';
+import { person, shared } from '@ferry/common/test/builders';
+import { fakeDeps, flush, sha256Hex, until, type FakeSocket } from '@ferry/web/test/fakes';
+import { MemoryKv } from '@ferry/web/test/transfer-fakes';
 
 /*
  * Downloads through the whole guest session: the real transfer engine, the daemon played by the

@@ -12,8 +12,8 @@ import {
   serve,
   serveAll,
 } from './download-harness';
-import { person } from './builders';
-import { flush, sha256Hex, until } from './fakes';
+import { person } from '@ferry/common/test/builders';
+import { flush, sha256Hex, until } from '@ferry/web/test/fakes';
 
 afterEach(destroySessions);
 

@@ -12,8 +12,8 @@ import {
   serve,
   serveAll,
 } from './download-harness';
-import { shared } from './builders';
-import { flush, sha256Hex, until } from './fakes';
+import { shared } from '@ferry/common/test/builders';
+import { flush, sha256Hex, until } from '@ferry/web/test/fakes';
 
 afterEach(destroySessions);
 

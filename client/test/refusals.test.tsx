@@ -1,9 +1,9 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, screen, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
-import { person } from './builders';
+import { person } from '@ferry/common/test/builders';
 import { pendingAck, startApp } from './app-harness';
-import { fakeFile, flush, until } from './fakes';
+import { fakeFile, flush, until } from '@ferry/web/test/fakes';
 
 // Issue 5, guarantee 8: every limit the daemon enforces on a guest is a readable message where the
 // guest acted, never a silent failure.

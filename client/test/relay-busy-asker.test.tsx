@@ -2,10 +2,10 @@
 import type { FromDaemon } from '@ferry/common';
 import { cleanup, render, screen, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RELAY_BUSY_FORGET_MS } from '../src/transfers/relay-busy';
+import { RELAY_BUSY_FORGET_MS } from '@ferry/web/transfers/relay-busy';
 import { ClientApp } from '../src/ui/client-app';
 import { destroySessions, downloadingF1, lastView, serve } from './download-harness';
-import { flush, until } from './fakes';
+import { flush, until } from '@ferry/web/test/fakes';
 
 // Issue 5, guarantee 8, the asker's side: the daemon says the relay refuses the owner's uploads
 // of our transfer for now (RELAY_BUSY); the download's line says so calmly, and the notice goes

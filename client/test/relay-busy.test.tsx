@@ -1,13 +1,13 @@
 // @vitest-environment happy-dom
 import { cleanup, render, screen } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
-import { getFailure, putOutcome } from '../src/platform/relay-status';
+import { getFailure, putOutcome } from '@ferry/web/platform/relay-status';
 import { ClientSession } from '../src/session/client-session';
-import { RELAY_BUSY_FORGET_MS, RelayBusyWatch } from '../src/transfers/relay-busy';
+import { RELAY_BUSY_FORGET_MS, RelayBusyWatch } from '@ferry/web/transfers/relay-busy';
 import { ClientApp } from '../src/ui/client-app';
-import { person } from './builders';
+import { person } from '@ferry/common/test/builders';
 import { CHUNK, destroySessions, downloadingF1, lastView, sent, serve } from './download-harness';
-import { FakeClock, fakeDeps, fakeFile, flush, until } from './fakes';
+import { FakeClock, fakeDeps, fakeFile, flush, until } from '@ferry/web/test/fakes';
 
 // Issue 5, guarantee 8: when the relay refuses a chunk for now (507: full; 429: over the byte
 // rate), the transfer waits and goes on by itself, and the person reads why, calmly.

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { newItem } from '../src/transfers/download-job';
-import { JobSaving } from '../src/transfers/job-saving';
-import { RunningHash } from '../src/transfers/running-hash';
-import { ChunkStorage } from '../src/transfers/transfer-storage';
+import { newItem } from '@ferry/web/transfers/download-job';
+import { JobSaving } from '@ferry/web/transfers/job-saving';
+import { RunningHash } from '@ferry/web/transfers/running-hash';
+import { ChunkStorage } from '@ferry/web/transfers/transfer-storage';
 import { CHUNK, CountingKv, makeFile } from './download-harness';
-import { RecordingLogger } from './fakes';
-import { FakeSaver, nodeHasher, sha256Hex } from './transfer-fakes';
+import { RecordingLogger } from '@ferry/web/test/fakes';
+import { FakeSaver, nodeHasher, sha256Hex } from '@ferry/web/test/transfer-fakes';
 
 /*
  * The whole-file hash fed while chunks are stored, and the check at the end that finishes it:

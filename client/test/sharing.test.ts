@@ -1,9 +1,9 @@
 import type { FileOffer } from '@ferry/common';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ClientSession } from '../src/session/client-session';
-import { FilePreparer, type PreparingFile } from '../src/transfers/file-preparer';
-import { offer, person, shared } from './builders';
-import { FakeClock, fakeDeps, fakeFile, flush, nodeHasher, sha256Hex, until } from './fakes';
+import { FilePreparer, type PreparingFile } from '@ferry/web/transfers/file-preparer';
+import { offer, person, shared } from '@ferry/common/test/builders';
+import { FakeClock, fakeDeps, fakeFile, flush, nodeHasher, sha256Hex, until } from '@ferry/web/test/fakes';
 
 const LAST_MODIFIED = 1_700_000_000_000; // fakeFile's
 const SHARED_KEY = 'ferry.client.shared-files';

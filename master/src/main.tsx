@@ -1,8 +1,8 @@
-import '../../client/src/ui/styles.css';
+import '@ferry/web/styles.css';
 import './ui/master.css';
 import { render } from 'preact';
-import { consoleLogger } from '../../client/src/platform/browser';
-import { browserWiring } from '../../client/src/platform/browser-wiring';
+import { consoleLogger } from '@ferry/web/platform/browser';
+import { browserWiring } from '@ferry/web/platform/browser-wiring';
 import { MasterSession } from './master-session';
 import { tokenFromFragment } from './token';
 import { MasterApp } from './ui/master-app';

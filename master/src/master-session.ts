@@ -7,9 +7,9 @@ import {
   type FromDaemonOf,
   type ToDaemon,
 } from '@ferry/common';
-import { z } from 'zod';
-import { PeerSession, type PeerDeps } from '../../client/src/session/peer-session';
-import { decideAddFiles, mayRemoveFile } from './authority';
+import * as z from 'zod/mini';
+import { PeerSession, type PeerDeps } from '@ferry/web/session/peer-session';
+import { decideAddFiles, mayRemoveFile } from '@ferry/common/authority';
 
 const IDENTITY_KEY = 'ferry.master.identity';
 const MAX_TRACKED_ACTIONS = 64;

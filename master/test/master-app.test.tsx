@@ -4,8 +4,8 @@ import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MasterSession } from '../src/master-session';
 import { MasterApp } from '../src/ui/master-app';
-import { person, shared } from '../../client/test/builders';
-import { fakeDeps, flush, until } from '../../client/test/fakes';
+import { person, shared } from '@ferry/common/test/builders';
+import { fakeDeps, flush, until } from '@ferry/web/test/fakes';
 
 afterEach(cleanup);
 

@@ -4,8 +4,8 @@ import { cleanup, fireEvent, render, screen, within } from '@testing-library/pre
 import { afterEach, describe, expect, it } from 'vitest';
 import { MasterSession } from '../src/master-session';
 import { MasterApp } from '../src/ui/master-app';
-import { person } from '../../client/test/builders';
-import { fakeDeps, flush } from '../../client/test/fakes';
+import { person } from '@ferry/common/test/builders';
+import { fakeDeps, flush } from '@ferry/web/test/fakes';
 
 // Issue 5, guarantee 8, on the host's page: a refusal of what the host clicked is told beside the
 // people it was about, naming them.

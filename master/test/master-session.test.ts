@@ -2,8 +2,8 @@ import type { FileInfo, FromDaemon } from '@ferry/common';
 import { describe, expect, it } from 'vitest';
 import { MasterSession } from '../src/master-session';
 import { tokenFromFragment } from '../src/token';
-import { offer, person, shared } from '../../client/test/builders';
-import { fakeDeps, fakeFile, flush, until } from '../../client/test/fakes';
+import { offer, person, shared } from '@ferry/common/test/builders';
+import { fakeDeps, fakeFile, flush, until } from '@ferry/web/test/fakes';
 
 const KEY = 'ferry.master.identity';
 

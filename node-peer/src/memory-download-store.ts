@@ -1,6 +1,6 @@
 import type { Hash } from 'node:crypto';
 import { createHash } from 'node:crypto';
-import type { DownloadStore } from '../../common/src/transfer/index';
+import type { DownloadStore } from '@ferry/common/transfer';
 
 /**
  * A Node peer's download store: verified chunks kept in memory, and the whole file's SHA-256 fed

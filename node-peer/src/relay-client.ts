@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import type { RelayGetResult, RelayPutResult } from '../../common/src/transfer/index';
+import type { RelayGetResult, RelayPutResult } from '@ferry/common/transfer';
 
 /**
  * A Node peer's client for the daemon's HTTP relay, over node:http with kept-alive connections.

@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { FromDaemon } from '@ferry/common';
-import type { Daemon, DaemonOptions } from '../../signaling/src/daemon';
-import { startDaemon } from '../../signaling/src/daemon';
-import { DEFAULT_TUNING } from '../../common/src/transfer/index';
+import type { Daemon, DaemonOptions } from '@ferry/signaling/daemon';
+import { startDaemon } from '@ferry/signaling/daemon';
+import { DEFAULT_TUNING } from '@ferry/common/transfer';
 import { FerryPeer } from '../src/ferry-peer';
 import { cleanupWebrtc } from '../src/wrtc';
 

@@ -3,8 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Download } from '../../common/src/transfer/index';
-import { BUILD_TIMEOUT_MS, buildDaemonIfStale, CliProcess, killAllCli } from '../../signaling/test/support/cli-process';
+import type { Download } from '@ferry/common/transfer';
+import {
+  BUILD_TIMEOUT_MS,
+  buildDaemonIfStale,
+  CliProcess,
+  killAllCli,
+} from '@ferry/signaling/test/support/cli-process';
 import { FerryPeer } from '../src/ferry-peer';
 import { cleanupWebrtc } from '../src/wrtc';
 

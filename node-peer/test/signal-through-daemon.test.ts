@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
 import { parseFromDaemon } from '@ferry/common';
-import type { SimplePeerLink } from '../../common/src/transport/simple-peer-channel';
-import { closeAll, pick, room, type Member } from '../../signaling/test/helpers';
+import type { SimplePeerLink } from '@ferry/common/transport';
+import { closeAll, pick, room, type Member } from '@ferry/signaling/test/helpers';
 import { cleanupWebrtc } from '../src/wrtc';
 import { nodeLink, opened } from './support/links';
 import { pump } from './support/pump';

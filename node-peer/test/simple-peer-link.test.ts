@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { SimplePeerLink } from '../../common/src/transport/simple-peer-channel';
-import { MAX_MESSAGE_BYTES_CAP, MAX_MESSAGE_BYTES_FLOOR } from '../../common/src/transport/simple-peer-channel';
+import type { SimplePeerLink } from '@ferry/common/transport';
+import { MAX_MESSAGE_BYTES_CAP, MAX_MESSAGE_BYTES_FLOOR } from '@ferry/common/transport';
 import { cleanupWebrtc } from '../src/wrtc';
 import { closed, nextMessage, nodeLink, opened } from './support/links';
 import { pump } from './support/pump';

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import type { Daemon } from '../../signaling/src/daemon';
-import { startDaemon } from '../../signaling/src/daemon';
+import type { Daemon } from '@ferry/signaling/daemon';
+import { startDaemon } from '@ferry/signaling/daemon';
 import { FerryPeer } from '../src/ferry-peer';
 import { cleanupWebrtc } from '../src/wrtc';
 

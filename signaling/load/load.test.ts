@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDaemon } from '../../scripts/build.mjs';
+import { buildDaemon } from '../build/build-daemon.mjs';
 import { DEFAULT_CHURN, offer, runChurn, type ChurnReport, type Person } from './churn';
 import type { LoadRoom } from './load-room';
 import { startLoadRoom } from './load-room';

@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import type { FileInfo, FromDaemon, ToDaemon } from '@ferry/common';
-import { decideAddFiles, mayRemoveFile } from '../../master/src/authority';
+import { decideAddFiles, mayRemoveFile } from '@ferry/common/authority';
 import type { RoomView } from './room-view';
 import { applyToView, emptyView, FileInterner } from './room-view';
 import { wallClockMs } from './swarm-protocol';

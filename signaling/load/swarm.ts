@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { bundleNodeEntry } from '../../scripts/bundle-node.mjs';
+import { bundleNodeEntry } from '../build/bundle-node.mjs';
 import type { SwarmCommand, SwarmConfig, SwarmReply, SwarmResults } from './swarm-protocol';
 
 /*

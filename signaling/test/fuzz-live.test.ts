@@ -7,7 +7,7 @@ import vm from 'node:vm';
 import fc from 'fast-check';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { CLOSE_CODES, limits, parseToDaemon } from '@ferry/common';
-import { anyFrameLike, mutatedFrame } from '../../common/test/protocol-arbitraries';
+import { anyFrameLike, mutatedFrame } from '@ferry/common/test/protocol-arbitraries';
 import { closeAll, Peer, pick, registerClient, relay, relayTransferRoom, room, type Member } from './helpers';
 import { storedState } from './stored-state';
 

@@ -6,9 +6,9 @@ import {
   type FromDaemonOf,
   type ToDaemon,
 } from '@ferry/common';
-import { z } from 'zod';
-import { emptyRoom } from '../room/room-store';
-import { PeerSession, type PeerDeps } from './peer-session';
+import * as z from 'zod/mini';
+import { emptyRoom } from '@ferry/web/room/room-reducer';
+import { PeerSession, type PeerDeps } from '@ferry/web/session/peer-session';
 
 const IDENTITY_KEY = 'ferry.client.identity';
 

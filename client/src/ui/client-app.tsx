@@ -1,10 +1,16 @@
 import type { ClientSession } from '../session/client-session';
-import { ConnectionStatus } from './connection-status';
-import { RoomLayout } from './client-room';
-import { ConnectingScreen, NotAdmittedScreen, RefusedScreen, ReplacedScreen, WaitingScreen } from './gate-screens';
+import { ConnectionStatus } from '@ferry/web/ui/connection-status';
+import { RoomLayout } from '@ferry/web/ui/client-room';
+import {
+  ConnectingScreen,
+  NotAdmittedScreen,
+  RefusedScreen,
+  ReplacedScreen,
+  WaitingScreen,
+} from '@ferry/web/ui/gate-screens';
 import { JoinScreen } from './join-screen';
-import { Shell } from './shell';
-import { useView } from './use-view';
+import { Shell } from '@ferry/web/ui/shell';
+import { useView } from '@ferry/web/hooks/use-view';
 
 /** The guest's page: which screen depends only on the session's view. */
 export function ClientApp({ session }: { session: ClientSession }) {

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { Card } from './shell';
+import { Card } from '@ferry/web/ui/shell';
 
 interface Props {
   initialName: string;

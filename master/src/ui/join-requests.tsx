@@ -1,5 +1,5 @@
 import type { ClientInfo } from '@ferry/common';
-import { PresenceText } from '../../../client/src/ui/people-list';
+import { PresenceText } from '@ferry/web/ui/people-list';
 
 interface Props {
   pending: readonly ClientInfo[];

@@ -1,10 +1,10 @@
 import type { ComponentChildren } from 'preact';
-import { peopleOrder } from '../../../client/src/room/room-store';
-import { RoomLayout } from '../../../client/src/ui/client-room';
-import { ConnectionStatus } from '../../../client/src/ui/connection-status';
-import { ConnectingScreen, ReplacedScreen } from '../../../client/src/ui/gate-screens';
-import { Card, Shell } from '../../../client/src/ui/shell';
-import { useView } from '../../../client/src/ui/use-view';
+import { peopleOrder } from '@ferry/web/room/room-reducer';
+import { RoomLayout } from '@ferry/web/ui/client-room';
+import { ConnectionStatus } from '@ferry/web/ui/connection-status';
+import { ConnectingScreen, ReplacedScreen } from '@ferry/web/ui/gate-screens';
+import { Card, Shell } from '@ferry/web/ui/shell';
+import { useView } from '@ferry/web/hooks/use-view';
 import type { MasterSession } from '../master-session';
 import { JoinLinkCard } from './join-link';
 import { JoinRequests } from './join-requests';

@@ -1,5 +1,5 @@
 import type { ClientInfo } from '@ferry/common';
-import { PeopleList } from '../../../client/src/ui/people-list';
+import { PeopleList } from '@ferry/web/ui/people-list';
 
 interface Props {
   approved: readonly ClientInfo[];

@@ -1,6 +1,6 @@
 import SimplePeer from 'simple-peer';
-import { createSimplePeerLink, type SimplePeerLink } from '../../../common/src/transport/simple-peer-channel';
-import type { PeerChannel } from '../../../common/src/transport/peer-channel';
+import { createSimplePeerLink, type SimplePeerLink } from '@ferry/common/transport';
+import type { PeerChannel } from '@ferry/common/transport';
 import { nodeWrtc } from '../../src/wrtc';
 
 /** A link over real node-datachannel WebRTC; `sendSignal` is wired by the caller. */

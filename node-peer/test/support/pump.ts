@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { PeerChannel } from '../../../common/src/transport/peer-channel';
+import type { PeerChannel } from '@ferry/common/transport';
 
 /*
  * Moves bytes over a PeerChannel the way the transfer engine will: fill the send buffer up to a

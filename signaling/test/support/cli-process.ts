@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildDaemon } from '../../../scripts/build.mjs';
+import { buildDaemon } from '../../build/build-daemon.mjs';
 
 /*
  * The `ferry` command as a real child process, for the tests that need real signals and a real

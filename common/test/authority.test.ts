@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { decideAddFiles, mayRemoveFile, REASONS } from '../src/authority/file-list';
+import { offer, shared } from './builders';
+
+const listed = [
+  shared('f1', 'ann', 'a.txt', { size: 10 }),
+  shared('f2', 'bob', 'b.txt', { path: 'docs/b.txt', size: 20 }),
+];
+
+describe('decideAddFiles', () => {
+  it('accepts new files and stamps the owner', () => {
+    const decision = decideAddFiles(listed, 'ann', [offer('n1', 'new.txt')]);
+    expect(decision).toEqual({ files: [shared('n1', 'ann', 'new.txt')], rejected: [] });
+  });
+
+  it('rejects an id another owner holds', () => {
+    expect(decideAddFiles(listed, 'ann', [offer('f2', 'b.txt', { path: 'docs/b.txt', size: 20 })])).toEqual({
+      files: [],
+      rejected: [{ id: 'f2', reason: REASONS.idTaken }],
+    });
+  });
+
+  it('rejects the same owner, path, name and size under a new id', () => {
+    expect(decideAddFiles(listed, 'bob', [offer('x', 'b.txt', { path: 'docs/b.txt', size: 20 })]).rejected).toEqual([
+      { id: 'x', reason: REASONS.duplicate },
+    ]);
+    // Another folder, another size or another owner is a different file.
+    const different = decideAddFiles(listed, 'bob', [
+      offer('y1', 'b.txt', { path: 'other/b.txt', size: 20 }),
+      offer('y2', 'b.txt', { path: 'docs/b.txt', size: 21 }),
+    ]);
+    expect(different.files.map((f) => f.id)).toEqual(['y1', 'y2']);
+    expect(decideAddFiles(listed, 'ann', [offer('y3', 'b.txt', { path: 'docs/b.txt', size: 20 })]).files).toHaveLength(
+      1,
+    );
+  });
+
+  it('rejects duplicates inside one request', () => {
+    const decision = decideAddFiles([], 'ann', [offer('a', 'x.txt'), offer('a', 'x.txt'), offer('b', 'x.txt')]);
+    expect(decision.files.map((f) => f.id)).toEqual(['a']);
+    expect(decision.rejected).toEqual([
+      { id: 'a', reason: REASONS.duplicateInRequest },
+      { id: 'b', reason: REASONS.duplicateInRequest },
+    ]);
+  });
+
+  it('rejects invalid names and paths with the reason', () => {
+    const decision = decideAddFiles([], 'ann', [
+      offer('p1', '..'),
+      offer('p2', 'a/b'),
+      offer('p3', 'ok.txt', { path: '../etc/ok.txt' }),
+      offer('p4', 'bell\u0007'),
+      offer('p5', '<img src=x onerror=alert(1)>'),
+    ]);
+    expect(decision.rejected).toEqual([
+      { id: 'p1', reason: 'name is a relative path' },
+      { id: 'p2', reason: 'name contains a path separator' },
+      { id: 'p3', reason: 'path has a relative segment' },
+      { id: 'p4', reason: 'name has control characters' },
+    ]);
+    expect(decision.files.map((f) => f.id)).toEqual(['p5']);
+  });
+
+  it('answers a resend of files already listed identically as accepted', () => {
+    const offers = [offer('n1', 'new.txt'), offer('n2', 'dup.txt', { size: 10 })];
+    const first = decideAddFiles(listed, 'ann', offers);
+    const after = [...listed, ...first.files];
+    const again = decideAddFiles(after, 'ann', offers);
+    expect(again).toEqual(first);
+    expect(again.files.map((f) => f.id)).toEqual(['n1', 'n2']);
+  });
+
+  it('does not accept a changed file under a listed id', () => {
+    expect(decideAddFiles(listed, 'ann', [offer('f1', 'a.txt', { size: 11 })]).rejected).toEqual([
+      { id: 'f1', reason: REASONS.idReused },
+    ]);
+  });
+});
+
+describe('mayRemoveFile', () => {
+  it('lets the owner and the host remove, nobody else', () => {
+    expect(mayRemoveFile({ owner: 'ann', by: 'ann', fileId: 'f1' }, listed, 'host')).toBe(true);
+    expect(mayRemoveFile({ owner: 'ann', by: 'host', fileId: 'f1' }, listed, 'host')).toBe(true);
+    expect(mayRemoveFile({ owner: 'ann', by: 'bob', fileId: 'f1' }, listed, 'host')).toBe(false);
+    // The forwarded owner cannot make bob the owner of ann's file.
+    expect(mayRemoveFile({ owner: 'bob', by: 'bob', fileId: 'f1' }, listed, 'host')).toBe(false);
+  });
+});

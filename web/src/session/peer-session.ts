@@ -1,0 +1,325 @@
+import type { ErrorCode, FileOffer, FromDaemon, FromDaemonOf, ToDaemon } from '@ferry/common';
+import { LocalFiles } from '../files/local-files';
+import { prepareOffers, type PickedFile } from '../files/offers';
+import { OutboxDriver } from '../files/outbox-driver';
+import type { OutboxOptions } from '../files/outbox-machine';
+import type { Clock, KeyValueStore, Logger, SocketFactory } from '../platform/types';
+import { applyToRoom, type RoomState } from '../room/room-reducer';
+import type { BackoffOptions } from '../signaling/backoff';
+import { SignalingConnection } from '../signaling/connection';
+import type { ConnectionState } from '../signaling/connection-machine';
+import type { AppRole } from '../transfers/download-records';
+import { matchRepicks } from '../transfers/repick';
+import type { TransferPlatform } from '../transfers/transfer-platform';
+import { SessionTransfers } from '../transfers/session-transfers';
+import { initialView, type SessionView } from './session-view';
+import { ViewStore } from './view-store';
+
+export interface PeerDeps {
+  connect: SocketFactory;
+  clock: Clock;
+  /** In [0, 1): jitter for the reconnect backoff. */
+  random: () => number;
+  /** UUID v4 source for file ids and reqIds. */
+  newId: () => string;
+  storage: KeyValueStore;
+  logger: Logger;
+  /** Peer connections, the relay, chunk storage, hashing and saving. */
+  transfers: TransferPlatform;
+  outbox?: OutboxOptions;
+  backoff?: BackoffOptions;
+}
+
+const BUSY_MESSAGE =
+  'The room is busy: too many people are connecting at once. This page tries again by itself in a moment.';
+
+/** Errors about transfers the engine handles itself (REQUEST_CHUNK's reqIds start with "rc."). */
+function isTransferError(code: ErrorCode, reqId: string | undefined): boolean {
+  if (reqId?.startsWith('rc.')) return true;
+  // CANCEL_TRANSFER of a transfer the daemon already forgot; SIGNAL to a peer that just left.
+  return reqId === undefined && (code === 'NO_SUCH_TRANSFER' || code === 'NO_SUCH_PEER');
+}
+
+/**
+ * What the guest and the host tab share: the connection, the room as the daemon describes it, and
+ * this tab's own files (offers waiting for an answer, removals). The two subclasses add how they
+ * register and how their offers reach the authority.
+ */
+export abstract class PeerSession {
+  readonly store = new ViewStore<SessionView>(initialView);
+  readonly localFiles = new LocalFiles();
+  protected readonly connection: SignalingConnection;
+  protected readonly outbox: OutboxDriver;
+  readonly transfers: SessionTransfers;
+  /** reqId of each removal we asked for, to the file it removes. */
+  private readonly removals = new Map<string, string>();
+
+  constructor(
+    protected readonly deps: PeerDeps,
+    role: AppRole,
+  ) {
+    this.connection = new SignalingConnection(
+      { connect: deps.connect, clock: deps.clock, random: deps.random, logger: deps.logger, backoff: deps.backoff },
+      {
+        register: () => this.registerMessage(),
+        onMessage: (message) => this.handle(message),
+        onState: (state) => this.onConnectionState(state),
+      },
+    );
+    this.outbox = new OutboxDriver(
+      deps.clock,
+      {
+        send: (reqId, offers) => this.sendOffers(reqId, offers),
+        forget: (fileIds) => this.localFiles.forget(fileIds),
+        onChange: (outbox) => this.store.update({ outbox }),
+      },
+      deps.outbox,
+    );
+    this.transfers = new SessionTransfers({
+      platform: deps.transfers,
+      role,
+      clock: deps.clock,
+      newId: deps.newId,
+      storage: deps.storage,
+      logger: deps.logger,
+      localFiles: this.localFiles,
+      host: {
+        send: (message) => this.send(message),
+        room: () => this.room,
+        isLive: () => this.isLive,
+        onPreparing: (preparing) => this.store.update({ preparing }),
+        onOffersReady: (offers) => this.outbox.dispatch({ type: 'add', reqId: this.deps.newId(), offers }),
+        onUnreadable: (offer, reason) => {
+          this.localFiles.forget([offer.id]);
+          this.outbox.dispatch({ type: 'refuse', rejected: [{ offer, reason }] });
+        },
+        onLocalFilesChanged: () => this.refreshNeedsRepick(),
+      },
+    });
+  }
+
+  get view(): SessionView {
+    return this.store.get();
+  }
+
+  protected get room(): RoomState {
+    return this.view.room;
+  }
+
+  /** The register message for a new socket. */
+  protected abstract registerMessage(): ToDaemon;
+  /** Gets a batch of offers to the authority under `reqId`. */
+  protected abstract sendOffers(reqId: string, offers: readonly FileOffer[]): void;
+  protected abstract sendRemoval(reqId: string, fileId: string): void;
+  /** The register ACK arrived (persist the identity here). */
+  protected abstract onRegistered(message: FromDaemonOf<'MASTER_APP_REGISTER_ACK' | 'CLIENT_REGISTER_ACK'>): void;
+  /** The daemon refused the register message itself. */
+  protected abstract onRegisterRefused(code: ErrorCode, message: string): void;
+  /** Messages only one role handles (forwarded requests for the host). */
+  protected onRoleMessage(_message: FromDaemon): void {}
+  /** An ERROR answering a request only one role sends (the host's approvals); true if handled. */
+  protected onRoleError(_error: FromDaemonOf<'ERROR'>): boolean {
+    return false;
+  }
+
+  /**
+   * Files picked or dropped. Those matching a listed file of ours that lost its File (after a
+   * reload) take it back under the same id; the rest are hashed, then offered.
+   */
+  addFiles(picked: readonly PickedFile[]): void {
+    if (picked.length === 0) return;
+    const { reattached, rest } = matchRepicks(picked, this.transfers.missingOwnFiles());
+    if (reattached.length > 0) {
+      this.localFiles.add(reattached);
+      this.refreshNeedsRepick();
+    }
+    if (rest.length === 0) return;
+    const { batches, refused, blobs } = prepareOffers(rest, this.deps.newId);
+    this.localFiles.add(blobs);
+    if (refused.length > 0) this.outbox.dispatch({ type: 'refuse', rejected: refused });
+    const items = batches.flat().flatMap((offer) => {
+      const blob = blobs.get(offer.id);
+      return blob ? [{ offer, blob }] : [];
+    });
+    this.transfers.preparer.enqueue(items);
+  }
+
+  downloadFile(fileId: string): void {
+    const file = this.room.files.find((f) => f.id === fileId);
+    if (!file || file.owner === this.room.selfId) return;
+    this.transfers.downloads
+      .downloadFile(file)
+      .catch((error: unknown) => this.deps.logger.warn('could not start a download', error));
+  }
+
+  downloadFolder(owner: string, folder: string): void {
+    if (owner === this.room.selfId) return;
+    this.transfers.downloads
+      .downloadFolder(owner, folder)
+      .catch((error: unknown) => this.deps.logger.warn('could not start a download', error));
+  }
+
+  removeFile(fileId: string): void {
+    const file = this.room.files.find((f) => f.id === fileId);
+    if (!file || file.owner !== this.room.selfId || this.view.removing.has(fileId)) return;
+    const reqId = this.deps.newId();
+    this.removals.set(reqId, fileId);
+    this.store.update({ removing: new Set([...this.view.removing, fileId]) });
+    this.sendRemoval(reqId, fileId);
+  }
+
+  retryRequest(reqId: string): void {
+    this.outbox.dispatch({ type: 'retry', reqId });
+  }
+
+  dismissRequest(reqId: string): void {
+    this.outbox.dispatch({ type: 'dismiss-request', reqId });
+  }
+
+  dismissRejected(fileId: string): void {
+    this.outbox.dispatch({ type: 'dismiss-rejected', fileId });
+  }
+
+  dismissNotice(): void {
+    this.store.update({ notice: null });
+  }
+
+  dismissPeopleNotice(): void {
+    this.store.update({ peopleNotice: null });
+  }
+
+  /** Reconnects after another tab took the session over, or after a refusal the person fixed. */
+  takeBack(): void {
+    this.store.update({ problem: null });
+    this.connection.start();
+  }
+
+  /** Skips the rest of the reconnect backoff (the browser says it is online again). */
+  retryNow(): void {
+    this.connection.retryNow();
+  }
+
+  destroy(): void {
+    this.connection.stop('left');
+    this.outbox.destroy();
+    this.transfers.destroy();
+  }
+
+  protected send(message: ToDaemon): boolean {
+    return this.connection.send(message);
+  }
+
+  protected applyLocally(message: FromDaemon): void {
+    this.store.update({ room: applyToRoom(this.room, message) });
+  }
+
+  /** Connected, registered and approved: room actions reach the daemon. */
+  protected get isLive(): boolean {
+    return this.connection.state.kind === 'ready' && this.room.selfStatus === 'approved';
+  }
+
+  private handle(message: FromDaemon): void {
+    this.applyLocally(message);
+    switch (message.type) {
+      case 'MASTER_APP_REGISTER_ACK':
+      case 'CLIENT_REGISTER_ACK':
+        this.connection.registered();
+        if (this.view.problem?.kind === 'busy') this.store.update({ problem: null });
+        this.onRegistered(message);
+        break;
+      case 'FILES_ADDED':
+        if (message.owner === this.room.selfId) {
+          this.outbox.dispatch({
+            type: 'answered',
+            reqId: message.reqId,
+            acceptedIds: message.files.map((f) => f.id),
+            rejected: message.rejected,
+          });
+        }
+        break;
+      case 'FILE_REMOVED':
+        this.finishRemoval(message.fileId, message.reqId);
+        this.localFiles.forget([message.fileId]);
+        break;
+      case 'MASTER_CONNECTED':
+        this.outbox.dispatch({ type: 'host-online' });
+        break;
+      case 'ERROR':
+        this.handleError(message);
+        break;
+      default:
+        this.onRoleMessage(message);
+    }
+    this.syncOutboxLink();
+    this.transfers.handle(message);
+    this.refreshNeedsRepick();
+  }
+
+  /** Which of our listed files must be picked again (they have no File in this tab). */
+  private refreshNeedsRepick(): void {
+    const missing = this.transfers.missingOwnFiles();
+    const current = this.view.needsRepick;
+    if (missing.length === current.size && missing.every((f) => current.has(f.id))) return;
+    this.store.update({ needsRepick: new Set(missing.map((f) => f.id)) });
+  }
+
+  private handleError(error: FromDaemonOf<'ERROR'>): void {
+    const { reqId, code, message } = error;
+    if (reqId !== undefined && this.outbox.state.requests.some((r) => r.reqId === reqId)) {
+      this.outbox.dispatch({ type: 'error', reqId, code, message });
+      return;
+    }
+    if (this.onRoleError(error)) return;
+    if (isTransferError(code, reqId)) {
+      this.deps.logger.warn(`transfer error ${code}: ${message}`);
+      return;
+    }
+    if (reqId !== undefined && this.removals.has(reqId)) {
+      const fileId = this.removals.get(reqId) ?? '';
+      this.finishRemoval(fileId, reqId);
+      this.store.update({ notice: `The file could not be removed: ${message}` });
+      return;
+    }
+    if (this.connection.state.kind === 'open') {
+      if (code === 'RATE_LIMITED') {
+        // Too many registers at once: not the person's fault, and waiting fixes it.
+        this.store.update({ problem: { kind: 'busy', message: BUSY_MESSAGE } });
+        this.connection.retryLater();
+        return;
+      }
+      this.onRegisterRefused(code, message);
+      return;
+    }
+    this.deps.logger.warn(`daemon error ${code}: ${message}`);
+    if (code !== 'RATE_LIMITED') this.store.update({ notice: message });
+  }
+
+  private finishRemoval(fileId: string, reqId: string | undefined): void {
+    if (reqId !== undefined) this.removals.delete(reqId);
+    for (const [id, file] of this.removals) if (file === fileId) this.removals.delete(id);
+    if (this.view.removing.has(fileId)) {
+      const removing = new Set(this.view.removing);
+      removing.delete(fileId);
+      this.store.update({ removing });
+    }
+  }
+
+  private onConnectionState(connection: ConnectionState): void {
+    if (connection.kind !== 'ready' && this.removals.size > 0) {
+      // Unanswered removals are lost with the socket; the next room state says what happened.
+      this.removals.clear();
+      this.store.update({ connection, removing: new Set() });
+    } else {
+      this.store.update({ connection });
+    }
+    this.syncOutboxLink();
+    this.transfers.connectionChanged(connection.kind === 'replaced');
+  }
+
+  /** Offers can go out only over a registered connection, as an approved member of the room. */
+  private syncOutboxLink(): void {
+    if (this.isLive !== this.outbox.state.isConnected) {
+      this.outbox.dispatch({ type: this.isLive ? 'connection-ready' : 'connection-lost' });
+    }
+  }
+}

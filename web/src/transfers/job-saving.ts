@@ -1,0 +1,134 @@
+import { chunkCount } from '@ferry/common';
+import type { CreateHasher } from '@ferry/common/transfer';
+import type { Logger } from '../platform/types';
+import type { Job, JobItem } from './download-job';
+import type { FileSaver, SaveTarget } from './file-saver';
+import { zipNameFor, zipPaths, zipStream } from './folder-zip';
+import type { HashProgress } from './running-hash';
+import { safeFileName } from './safe-file-name';
+import type { ChunkStorage } from './transfer-storage';
+
+export interface JobSavingDeps {
+  chunks: ChunkStorage;
+  createHasher: CreateHasher;
+  saver: FileSaver;
+  logger: Logger;
+}
+
+/** Chunk Blobs looked up at once: each is a reference to the bytes on disk, not the bytes. */
+const LOOKUPS_AT_ONCE = 32;
+
+/**
+ * The end of a download: the file's SHA-256, finished from where the running hash (fed while the
+ * chunks arrived, see running-hash.ts) got to by reading the remaining stored chunks back in
+ * order, compared with the owner's; then the file (or the folder's ZIP) written from the stored
+ * chunk Blobs. Nothing is saved unless it matched.
+ */
+export class JobSaving {
+  constructor(private readonly deps: JobSavingDeps) {}
+
+  /**
+   * The file's stored chunks, in order, once their SHA-256 matches the owner's; throws otherwise.
+   * `hashed`: chunks [0, nextIndex) already in a hasher; without it everything is read back.
+   */
+  async verify(item: JobItem, hashed: HashProgress | null = null): Promise<Blob[]> {
+    const { file } = item;
+    if (file.sha256 === undefined)
+      throw new Error('the owner gave no SHA-256 for this file, so it cannot be checked; nothing was saved');
+    const hasher = hashed?.hasher ?? (await this.deps.createHasher());
+    const total = chunkCount(file.size, file.chunkSize);
+    const from = Math.min(hashed?.nextIndex ?? 0, total);
+    const missing = (index: number) => new Error(`chunk ${index} is missing from storage; nothing was saved`);
+    const parts = await this.lookUp(item.transferId, from, missing);
+    const read = (index: number) => {
+      const reading = this.deps.chunks.get(item.transferId, index).then(async (blob) => {
+        if (!blob) throw missing(index);
+        return { blob, bytes: new Uint8Array(await blob.arrayBuffer()) };
+      });
+      reading.catch(() => undefined); // awaited below; a read-ahead left behind must not go unhandled
+      return reading;
+    };
+    // One chunk read ahead while the current one is hashed: two chunks in memory at most.
+    let next = from < total ? read(from) : null;
+    for (let index = from; next !== null; index++) {
+      const { blob, bytes } = await next;
+      next = index + 1 < total ? read(index + 1) : null;
+      hasher.update(bytes);
+      parts.push(blob);
+    }
+    if (hasher.digestHex() !== file.sha256) {
+      await this.deps.chunks.deleteTransfers([item.transferId]);
+      throw new Error('the file does not match its SHA-256; nothing was saved');
+    }
+    return parts;
+  }
+
+  /** The Blobs of chunks [0, end) without reading their bytes: a few lookups at a time. */
+  private async lookUp(transferId: string, end: number, missing: (index: number) => Error): Promise<Blob[]> {
+    const parts: Blob[] = [];
+    for (let start = 0; start < end; start += LOOKUPS_AT_ONCE) {
+      const indices = Array.from({ length: Math.min(LOOKUPS_AT_ONCE, end - start) }, (_, i) => start + i);
+      const blobs = await Promise.all(indices.map((index) => this.deps.chunks.get(transferId, index)));
+      blobs.forEach((blob, i) => {
+        if (!blob) throw missing(start + i);
+        parts.push(blob);
+      });
+    }
+    return parts;
+  }
+
+  async saveFile(job: Job, item: JobItem, parts: readonly Blob[]): Promise<void> {
+    const name = safeFileName(item.file.name);
+    await this.save(
+      job.target,
+      (target) => target.writeParts(parts),
+      () => this.deps.saver.saveParts(name, parts, item.file.mime),
+    );
+  }
+
+  /** One ZIP of every (checked) file of a folder download, streamed from the stored chunks. */
+  async saveFolder(job: Job): Promise<void> {
+    const folder = job.folder ?? job.name;
+    const paths = zipPaths(
+      job.items.map((item) => item.file),
+      folder,
+    );
+    const sources = job.items.map((item, i) => ({
+      file: item.file,
+      path: paths[i] ?? item.file.name,
+      parts: () => this.readParts(item),
+    }));
+    await this.save(
+      job.target,
+      (target) => target.writeStream(zipStream(sources)),
+      () => this.deps.saver.saveStream(zipNameFor(folder), zipStream(sources), 'application/zip'),
+    );
+  }
+
+  private async readParts(item: JobItem): Promise<Blob[]> {
+    const parts: Blob[] = [];
+    for (let index = 0; index < chunkCount(item.file.size, item.file.chunkSize); index++) {
+      const blob = await this.deps.chunks.get(item.transferId, index);
+      if (!blob) throw new Error(`${item.file.name} is missing from storage`);
+      parts.push(blob);
+    }
+    return parts;
+  }
+
+  /** To the place the person chose if they did and it works, else the default way. */
+  private async save(
+    target: SaveTarget | null,
+    toTarget: (target: SaveTarget) => Promise<void>,
+    byDefault: () => Promise<void>,
+  ): Promise<void> {
+    if (target) {
+      try {
+        await toTarget(target);
+        return;
+      } catch (error) {
+        this.deps.logger.warn('could not write to the chosen file, saving the default way', error);
+      }
+    }
+    await byDefault();
+  }
+}

@@ -1,0 +1,49 @@
+import type { ComponentChildren } from 'preact';
+import { approvedPeople } from '../room/room-reducer';
+import type { SessionView } from '../session/session-view';
+import type { DownloadManager } from '../transfers/download-manager';
+import type { RelayBusyView } from '../transfers/relay-busy';
+import type { ViewStore } from '../session/view-store';
+import { LiveDownloadsSection } from './downloads-section';
+import { FilesSection, type FileActions } from './files-section';
+import { PeopleList } from './people-list';
+import { RelayBusyStatus } from './relay-busy-status';
+import { useView } from '../hooks/use-view';
+
+interface Props {
+  view: SessionView;
+  actions: FileActions;
+  downloads: DownloadManager;
+  /** Whether the relay holds this tab's transfers back (a calm status line above the downloads). */
+  relayBusy?: ViewStore<RelayBusyView>;
+  /** Shown above the people (the host's join link and requests). */
+  aside?: ComponentChildren;
+  people?: ComponentChildren;
+}
+
+/** The room: people beside the downloads and files on wide screens, above them on a phone. */
+export function RoomLayout({ view, actions, downloads, relayBusy, aside, people }: Props) {
+  const busyFileIds = useView(downloads.busy);
+  return (
+    <div class="room">
+      <div class="room-side">
+        {aside}
+        {people ?? (
+          <section class="card" aria-labelledby="people-title">
+            <h2 id="people-title">People</h2>
+            <PeopleList
+              people={approvedPeople(view.room)}
+              selfId={view.room.selfId}
+              emptyText="Nobody else is here yet."
+            />
+          </section>
+        )}
+      </div>
+      <div class="room-files">
+        {relayBusy ? <RelayBusyStatus store={relayBusy} /> : null}
+        <LiveDownloadsSection store={downloads.view} actions={downloads} />
+        <FilesSection view={view} actions={actions} busyFileIds={busyFileIds} />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { itemProblem, parseRecords, presentBits, type StoredJob } from '../src/transfers/download-records';
+import { shared } from '@ferry/common/test/builders';
+
+const file = shared('f1', 'ann', 'a.bin', { size: 3 * 1024 * 1024 + 5, sha256: 'a'.repeat(64) });
+
+function record(overrides: Partial<StoredJob> = {}): StoredJob {
+  return {
+    version: 1,
+    id: 'job-1',
+    role: 'client',
+    asker: 'me',
+    kind: 'file',
+    name: 'a.bin',
+    items: [{ file, transferId: 't-1', have: new Uint8Array([0b0101]), isVerified: false }],
+    isPaused: false,
+    ...overrides,
+  };
+}
+
+describe('parseRecords', () => {
+  it("keeps this app's records and sets aside the other app's", () => {
+    const entries = [
+      { key: 'job-1', value: record() },
+      { key: 'job-2', value: record({ id: 'job-2', role: 'master' }) },
+    ];
+    expect(parseRecords(entries, 'client')).toEqual({ jobs: [record()], unreadable: [] });
+    expect(parseRecords(entries, 'master').jobs.map((j) => j.id)).toEqual(['job-2']);
+  });
+
+  it('marks what does not parse as unreadable, never half-uses it', () => {
+    const entries = [
+      { key: 'x', value: 'garbage' },
+      { key: 'job-1', value: { ...record(), version: 2 } },
+      { key: 'job-3', value: record() }, // stored under another key than its id
+      {
+        key: 'job-4',
+        value: {
+          ...record({ id: 'job-4' }),
+          items: [{ file: { ...file, size: -1 }, transferId: 't', have: new Uint8Array(1), isVerified: false }],
+        },
+      },
+      {
+        key: 'job-5',
+        value: { ...record({ id: 'job-5' }), items: [{ file, transferId: 't', have: [1, 2], isVerified: false }] },
+      },
+    ];
+    expect(parseRecords(entries, 'client')).toEqual({
+      jobs: [],
+      unreadable: ['x', 'job-1', 'job-3', 'job-4', 'job-5'],
+    });
+  });
+});
+
+describe('itemProblem', () => {
+  it('is null when the same file is still listed', () => {
+    expect(itemProblem(file, [shared('other', 'ann', 'b'), file])).toBeNull();
+  });
+
+  it('says when the file is gone or is not the same file any more', () => {
+    expect(itemProblem(file, [])).toBe('the file is no longer shared');
+    expect(itemProblem(file, [{ ...file, size: file.size + 1 }])).toBe('the file changed since the download started');
+    expect(itemProblem(file, [{ ...file, sha256: 'b'.repeat(64) }])).toBe(
+      'the file changed since the download started',
+    );
+    expect(itemProblem(file, [{ ...file, owner: 'eve' }])).toBe('the file changed since the download started');
+  });
+});
+
+describe('presentBits', () => {
+  it('keeps only marked chunks that are really stored', () => {
+    // Marked 0, 2, 9; stored 0, 1, 9: only 0 and 9 count (1 was stored but never marked).
+    const have = new Uint8Array([0b0000_0101, 0b0000_0010]);
+    expect([...presentBits(have, new Set([0, 1, 9]), 10)]).toEqual([0b0000_0001, 0b0000_0010]);
+  });
+
+  it('is empty when nothing is stored, and ignores bits past the end', () => {
+    expect([...presentBits(new Uint8Array([0xff]), undefined, 4)]).toEqual([0]);
+    expect([...presentBits(new Uint8Array([0xff]), new Set([0, 1, 2, 3, 4, 5]), 4)]).toEqual([0b1111]);
+  });
+});

@@ -294,6 +294,22 @@ describe('toDaemon specifics', () => {
     expect(rejected(parseToDaemon(chunk(3, 3))).error).toMatch(/end/);
   });
 
+  // zod/mini words every issue "Invalid input" unless a locale is installed (shapes.ts does).
+  it.each([
+    ['a name too long', { type: 'CLIENT_REGISTER', name: 'n'.repeat(65) }, /name: .*<=64 characters/],
+    ['a name of the wrong type', { type: 'CLIENT_REGISTER', name: 7 }, /name: .*expected string, received number/],
+    ['a missing id', { type: 'APPROVE_CLIENT' }, /publicId: .*expected string, received undefined/],
+    ['an empty file list', { type: 'ADD_FILES', reqId: 'a1', files: [] }, /files: .*>=1 items/],
+    ['a negative size', { type: 'ADD_FILES', reqId: 'a1', files: [{ ...OFFER, size: -1 }] }, /files\.0\.size: .*>=0/],
+    [
+      'a fractional chunk size',
+      { type: 'ADD_FILES', reqId: 'a1', files: [{ ...OFFER, chunkSize: 1.5 }] },
+      /files\.0\.chunkSize: .*expected int/,
+    ],
+  ])('says what was wrong with %s, not only where', (_label, frame, reason) => {
+    expect(rejected(parseToDaemon(frame)).error).toMatch(reason);
+  });
+
   it.each([
     ['CLIENT_REGISTER', '  Alice ', 'Alice'],
     ['CLIENT_REGISTER', '\tBob\n', 'Bob'],
@@ -369,6 +385,8 @@ describe('fromDaemon specifics', () => {
 
   it('ERROR accepts every code of the contract and Ferry additions only', () => {
     for (const code of ALL_ERROR_CODES) accepted(parseFromDaemon({ type: 'ERROR', code, message: '' }));
-    rejected(parseFromDaemon({ type: 'ERROR', code: 'TEAPOT', message: '' }));
+    expect(rejected(parseFromDaemon({ type: 'ERROR', code: 'TEAPOT', message: '' })).error).toMatch(
+      /code: .*expected one of "BAD_MESSAGE"/,
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ERROR_CODES } from './errors';
 import * as L from './limits';
 import {
@@ -26,44 +26,51 @@ import {
  * `owner` never survives parsing: the daemon stamps those itself.
  */
 
-const msg = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
+const msg = <T extends string, S extends z.core.$ZodLooseShape>(type: T, shape: S) =>
   z.object({ type: z.literal(type), ...shape });
 
 /**
  * Every peer -> daemon message may carry a `reqId`; the daemon echoes it on the answer or error
  * (messages whose answer needs one declare it required).
  */
-const req = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
-  z.object({ type: z.literal(type), reqId: ReqId.optional() }).extend(shape);
+const req = <T extends string, S extends z.core.$ZodLooseShape>(type: T, shape: S) =>
+  z.extend(z.object({ type: z.literal(type), reqId: z.optional(ReqId) }), shape);
 
-const files = <T extends z.ZodType>(item: T) => z.array(item).max(L.MAX_FILES_PER_MESSAGE);
+const files = <T extends z.core.SomeType>(item: T) => z.array(item).check(z.maxLength(L.MAX_FILES_PER_MESSAGE));
+
+/** A chunk range [start, end) must hold at least one chunk. */
+const endAfterStart = () =>
+  z.refine<{ start: number; end: number }>((m) => m.end > m.start, {
+    message: 'end must be greater than start',
+    path: ['end'],
+  });
 
 // ---- peer -> daemon -------------------------------------------------------------------------
 
 export const MasterAppRegister = req('MASTER_APP_REGISTER', {
   token: Token,
-  privateId: PrivateId.optional(),
-  name: DisplayName.optional(),
+  privateId: z.optional(PrivateId),
+  name: z.optional(DisplayName),
 });
-export const ClientRegister = req('CLIENT_REGISTER', { name: DisplayName, privateId: PrivateId.optional() });
-export const ApproveClient = req('APPROVE_CLIENT', { publicId: Id, reqId: ReqId.optional() });
-export const DisApproveClient = req('DIS_APPROVE_CLIENT', { publicId: Id, reqId: ReqId.optional() });
-export const AddFilesRequest = req('ADD_FILES', { reqId: ReqId, files: files(FileOffer).min(1) });
+export const ClientRegister = req('CLIENT_REGISTER', { name: DisplayName, privateId: z.optional(PrivateId) });
+export const ApproveClient = req('APPROVE_CLIENT', { publicId: Id, reqId: z.optional(ReqId) });
+export const DisApproveClient = req('DIS_APPROVE_CLIENT', { publicId: Id, reqId: z.optional(ReqId) });
+export const AddFilesRequest = req('ADD_FILES', { reqId: ReqId, files: files(FileOffer).check(z.minLength(1)) });
 export const FilesAddedAnswer = req('FILES_ADDED', {
   reqId: ReqId,
   owner: Id,
   files: files(FileInfo),
-  rejected: z.array(Rejection).max(L.MAX_FILES_PER_MESSAGE),
+  rejected: z.array(Rejection).check(z.maxLength(L.MAX_FILES_PER_MESSAGE)),
 });
 export const RemoveFileRequest = req('REMOVE_FILE', { reqId: ReqId, fileId: Id });
-export const FileRemovedAnswer = req('FILE_REMOVED', { reqId: ReqId.optional(), fileId: Id });
+export const FileRemovedAnswer = req('FILE_REMOVED', { reqId: z.optional(ReqId), fileId: Id });
 export const RequestChunk = req('REQUEST_CHUNK', {
   transferId: Id,
   fileId: Id,
   start: ChunkIndex,
   end: ChunkIndex,
-  reqId: ReqId.optional(),
-}).refine((m) => m.end > m.start, { message: 'end must be greater than start', path: ['end'] });
+  reqId: z.optional(ReqId),
+}).check(endAfterStart());
 export const SignalTo = req('SIGNAL', { to: Id, data: SignalData });
 export const CancelTransfer = req('CANCEL_TRANSFER', { transferId: Id });
 /** Ferry addition: forget this identity now (its files go, its transfers end). */
@@ -87,23 +94,19 @@ export type ToDaemon = z.infer<typeof ToDaemon>;
 
 // ---- daemon -> peer -------------------------------------------------------------------------
 
-const clients = z.array(ClientInfo).max(L.MAX_PEERS_IN_ROOM);
-const roomFiles = z.array(FileInfo).max(L.MAX_FILES_IN_ROOM);
+const clients = z.array(ClientInfo).check(z.maxLength(L.MAX_PEERS_IN_ROOM));
+const roomFiles = z.array(FileInfo).check(z.maxLength(L.MAX_FILES_IN_ROOM));
 
 export const MasterAppRegisterAck = msg('MASTER_APP_REGISTER_ACK', {
   publicId: Id,
   privateId: PrivateId,
   clients,
   files: roomFiles,
-  iceServers: IceServers.optional(),
-  p2p: z.boolean().optional(),
-  reqId: ReqId.optional(),
+  iceServers: z.optional(IceServers),
+  p2p: z.optional(z.boolean()),
+  reqId: z.optional(ReqId),
   /** Ferry addition: the join link the daemon printed (its LAN address), for the invite card. */
-  joinUrl: z
-    .string()
-    .max(512)
-    .regex(/^https?:\/\//)
-    .optional(),
+  joinUrl: z.optional(z.string().check(z.maxLength(512), z.regex(/^https?:\/\//))),
 });
 export const ClientRegisterAck = msg('CLIENT_REGISTER_ACK', {
   publicId: Id,
@@ -111,14 +114,18 @@ export const ClientRegisterAck = msg('CLIENT_REGISTER_ACK', {
   status: ClientStatus,
   iceServers: IceServers,
   p2p: z.boolean(),
-  masterOnline: z.boolean().optional(),
-  reqId: ReqId.optional(),
+  masterOnline: z.optional(z.boolean()),
+  reqId: z.optional(ReqId),
 });
 export const NewClientRegistered = msg('NEW_CLIENT_REGISTERED', { client: ClientInfo });
-export const ClientApproved = msg('CLIENT_APPROVED', { client: ClientInfo, reqId: ReqId.optional() });
-export const ClientDisApproved = msg('CLIENT_DIS_APPROVED', { publicId: Id, reqId: ReqId.optional() });
+export const ClientApproved = msg('CLIENT_APPROVED', { client: ClientInfo, reqId: z.optional(ReqId) });
+export const ClientDisApproved = msg('CLIENT_DIS_APPROVED', { publicId: Id, reqId: z.optional(ReqId) });
 export const RoomState = msg('ROOM_STATE', { clients, files: roomFiles, masterOnline: z.boolean() });
-export const AddFilesForward = msg('ADD_FILES', { reqId: ReqId, owner: Id, files: files(FileOffer).min(1) });
+export const AddFilesForward = msg('ADD_FILES', {
+  reqId: ReqId,
+  owner: Id,
+  files: files(FileOffer).check(z.minLength(1)),
+});
 export const FilesAdded = FilesAddedAnswer;
 export const RemoveFileForward = msg('REMOVE_FILE', { reqId: ReqId, owner: Id, by: Id, fileId: Id });
 export const FileRemoved = FileRemovedAnswer;
@@ -134,14 +141,14 @@ export const UploadChunkRequest = msg('UPLOAD_CHUNK_REQUEST', {
   start: ChunkIndex,
   end: ChunkIndex,
   from: Id,
-}).refine((m) => m.end > m.start, { message: 'end must be greater than start', path: ['end'] });
+}).check(endAfterStart());
 export const SignalFrom = msg('SIGNAL', { from: Id, data: SignalData });
 /** `sha256` (Ferry addition) is the chunk's hash as its owner declared it on PUT, when it did. */
 export const ChunkReady = msg('CHUNK_READY', {
   transferId: Id,
   fileId: Id,
   index: ChunkIndex,
-  sha256: Sha256Hex.optional(),
+  sha256: z.optional(Sha256Hex),
 });
 export const TransferCancelled = msg('TRANSFER_CANCELLED', { transferId: Id });
 /**
@@ -157,8 +164,8 @@ export const RelayBusy = msg('RELAY_BUSY', {
 });
 export const ErrorMessage = msg('ERROR', {
   code: z.enum(ERROR_CODES),
-  message: z.string().max(L.MAX_ERROR_MESSAGE_CHARS),
-  reqId: ReqId.optional(),
+  message: z.string().check(z.maxLength(L.MAX_ERROR_MESSAGE_CHARS)),
+  reqId: z.optional(ReqId),
 });
 
 export const FromDaemon = z.discriminatedUnion('type', [
@@ -187,7 +194,7 @@ export const FromDaemon = z.discriminatedUnion('type', [
 export type FromDaemon = z.infer<typeof FromDaemon>;
 
 /** Message types by direction, for exhaustiveness checks and tests. */
-export const TO_DAEMON_TYPES = ToDaemon.options.map((o) => o.shape.type.value);
-export const FROM_DAEMON_TYPES = FromDaemon.options.map((o) => o.shape.type.value);
+export const TO_DAEMON_TYPES = ToDaemon.def.options.flatMap((o) => o.shape.type.def.values);
+export const FROM_DAEMON_TYPES = FromDaemon.def.options.flatMap((o) => o.shape.type.def.values);
 export type ToDaemonOf<T extends ToDaemon['type']> = Extract<ToDaemon, { type: T }>;
 export type FromDaemonOf<T extends FromDaemon['type']> = Extract<FromDaemon, { type: T }>;

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { ErrorCode } from './errors';
 import { MAX_FRAME_BYTES, MAX_FROM_DAEMON_FRAME_CHARS, MAX_JSON_DEPTH } from './limits';
 import { FromDaemon, FROM_DAEMON_TYPES, ToDaemon, TO_DAEMON_TYPES } from './messages';
@@ -32,7 +32,7 @@ function checkJsonShape(value: unknown, depth: number): string | null {
   return null;
 }
 
-function describeIssues(error: z.ZodError): string {
+function describeIssues(error: z.core.$ZodError): string {
   return error.issues
     .slice(0, 3)
     .map((issue) => `${issue.path.length ? issue.path.join('.') : '(message)'}: ${issue.message}`)
@@ -48,7 +48,7 @@ function reqIdOf(value: unknown): string | undefined {
   return undefined;
 }
 
-function makeParser<S extends z.ZodType>(schema: S, knownTypes: readonly string[], maxChars: number) {
+function makeParser<S extends z.ZodMiniType>(schema: S, knownTypes: readonly string[], maxChars: number) {
   const known = new Set(knownTypes);
   const parse = (raw: unknown): ParseResult<z.infer<S>> => {
     let value: unknown = raw;

@@ -1,5 +1,11 @@
-import { z } from 'zod';
+import { en } from 'zod/locales';
+import * as z from 'zod/mini';
 import * as L from './limits';
+
+// zod/mini carries no messages (every issue reads "Invalid input"). Full zod installed English on
+// import; doing the same here keeps the daemon's BAD_MESSAGE texts and the CLI's errors saying
+// what was wrong, for 3 KB instead of every locale.
+z.config(en());
 
 // C0, DEL and C1: every code point of Unicode category Cc.
 /**
@@ -13,28 +19,38 @@ const CONTROL_CHARS = UNSAFE_NAME_CHARS;
 const noControlChars = (s: string): boolean => !CONTROL_CHARS.test(s);
 
 /** Ids chosen by peers or by the daemon: URL- and filename-safe, bounded. UUIDs fit. */
-export const Id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected an id of 1-64 characters [A-Za-z0-9_-]');
-export const ReqId = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'expected a reqId of 1-64 characters [A-Za-z0-9_.:-]');
-export const PrivateId = z.string().min(1).max(L.MAX_PRIVATE_ID_CHARS);
-export const Token = z.string().min(1).max(L.MAX_TOKEN_CHARS);
+export const Id = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected an id of 1-64 characters [A-Za-z0-9_-]'));
+export const ReqId = z
+  .string()
+  .check(z.regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'expected a reqId of 1-64 characters [A-Za-z0-9_.:-]'));
+export const PrivateId = z.string().check(z.minLength(1), z.maxLength(L.MAX_PRIVATE_ID_CHARS));
+export const Token = z.string().check(z.minLength(1), z.maxLength(L.MAX_TOKEN_CHARS));
 
 /** A display name: trimmed, 1-64 characters, no control characters. Rendered as text, always. */
-export const DisplayName = z
-  .string()
-  .max(L.MAX_NAME_CHARS * 4)
-  .transform((s) => s.trim())
-  .pipe(z.string().min(1, 'name is empty').max(L.MAX_NAME_CHARS).refine(noControlChars, 'name has control characters'));
+export const DisplayName = z.pipe(
+  z.pipe(
+    z.string().check(z.maxLength(L.MAX_NAME_CHARS * 4)),
+    z.transform((s: string) => s.trim()),
+  ),
+  z
+    .string()
+    .check(
+      z.minLength(1, 'name is empty'),
+      z.maxLength(L.MAX_NAME_CHARS),
+      z.refine(noControlChars, 'name has control characters'),
+    ),
+);
 
-export const ChunkIndex = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
+export const ChunkIndex = z.int().check(z.gte(0), z.lte(Number.MAX_SAFE_INTEGER));
 
-export const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'expected a lowercase hex SHA-256');
+export const Sha256Hex = z.string().check(z.regex(/^[0-9a-f]{64}$/, 'expected a lowercase hex SHA-256'));
 
 /** Why the relay refused an upload for now: a relay quota is full, or the uploader's byte rate. */
 export const RelayBusyReason = z.enum(['full', 'rate']);
 export type RelayBusyReason = z.infer<typeof RelayBusyReason>;
 
 /** A wait the daemon suggests, in milliseconds: at most an hour, as HTTP Retry-After is capped. */
-export const RetryAfterMs = z.int().min(0).max(3_600_000);
+export const RetryAfterMs = z.int().check(z.gte(0), z.lte(3_600_000));
 
 /**
  * A file as a peer offers it (FileInfo without `owner`). The schema bounds every field; whether a
@@ -43,17 +59,17 @@ export const RetryAfterMs = z.int().min(0).max(3_600_000);
  */
 export const FileOffer = z.object({
   id: Id,
-  name: z.string().min(1).max(L.MAX_FILE_NAME_CHARS),
-  size: z.int().min(0).max(L.MAX_FILE_BYTES),
-  mime: z.string().max(L.MAX_MIME_CHARS).optional(),
-  lastModified: z.int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
-  path: z.string().min(1).max(L.MAX_PATH_CHARS).optional(),
-  chunkSize: z.int().min(L.MIN_CHUNK_BYTES).max(L.MAX_CHUNK_BYTES),
-  sha256: Sha256Hex.optional(),
+  name: z.string().check(z.minLength(1), z.maxLength(L.MAX_FILE_NAME_CHARS)),
+  size: z.int().check(z.gte(0), z.lte(L.MAX_FILE_BYTES)),
+  mime: z.optional(z.string().check(z.maxLength(L.MAX_MIME_CHARS))),
+  lastModified: z.optional(z.int().check(z.gte(0), z.lte(Number.MAX_SAFE_INTEGER))),
+  path: z.optional(z.string().check(z.minLength(1), z.maxLength(L.MAX_PATH_CHARS))),
+  chunkSize: z.int().check(z.gte(L.MIN_CHUNK_BYTES), z.lte(L.MAX_CHUNK_BYTES)),
+  sha256: z.optional(Sha256Hex),
 });
 export type FileOffer = z.infer<typeof FileOffer>;
 
-export const FileInfo = FileOffer.extend({ owner: Id });
+export const FileInfo = z.extend(FileOffer, { owner: Id });
 export type FileInfo = z.infer<typeof FileInfo>;
 
 export const ClientStatus = z.enum(['pending', 'approved', 'rejected']);
@@ -61,38 +77,44 @@ export type ClientStatus = z.infer<typeof ClientStatus>;
 
 export const ClientInfo = z.object({
   publicId: Id,
-  name: z.string().min(1).max(L.MAX_NAME_CHARS).refine(noControlChars, 'name has control characters'),
+  name: z
+    .string()
+    .check(z.minLength(1), z.maxLength(L.MAX_NAME_CHARS), z.refine(noControlChars, 'name has control characters')),
   status: ClientStatus,
   online: z.boolean(),
-  isMaster: z.literal(true).optional(),
+  isMaster: z.optional(z.literal(true)),
 });
 export type ClientInfo = z.infer<typeof ClientInfo>;
 
 export const Rejection = z.object({
   id: Id,
-  reason: z.string().min(1).max(L.MAX_REASON_CHARS),
+  reason: z.string().check(z.minLength(1), z.maxLength(L.MAX_REASON_CHARS)),
 });
 export type Rejection = z.infer<typeof Rejection>;
 
 const IceUrl = z
   .string()
-  .max(L.MAX_ICE_URL_CHARS)
-  .regex(/^(stun|stuns|turn|turns):/, 'ICE server urls start with stun:, stuns:, turn: or turns:');
+  .check(
+    z.maxLength(L.MAX_ICE_URL_CHARS),
+    z.regex(/^(stun|stuns|turn|turns):/, 'ICE server urls start with stun:, stuns:, turn: or turns:'),
+  );
 
 export const IceServer = z.object({
-  urls: z.union([IceUrl, z.array(IceUrl).min(1).max(L.MAX_ICE_URLS)]),
-  username: z.string().max(L.MAX_ICE_CREDENTIAL_CHARS).optional(),
-  credential: z.string().max(L.MAX_ICE_CREDENTIAL_CHARS).optional(),
+  urls: z.union([IceUrl, z.array(IceUrl).check(z.minLength(1), z.maxLength(L.MAX_ICE_URLS))]),
+  username: z.optional(z.string().check(z.maxLength(L.MAX_ICE_CREDENTIAL_CHARS))),
+  credential: z.optional(z.string().check(z.maxLength(L.MAX_ICE_CREDENTIAL_CHARS))),
 });
 export type IceServer = z.infer<typeof IceServer>;
-export const IceServers = z.array(IceServer).max(L.MAX_ICE_SERVERS);
+export const IceServers = z.array(IceServer).check(z.maxLength(L.MAX_ICE_SERVERS));
 
 /** Opaque WebRTC signaling payload: any JSON value, bounded in size when serialized. */
 export const SignalData = z
   .unknown()
-  .refine(
-    (v) => v !== undefined && JSON.stringify(v).length <= L.MAX_SIGNAL_CHARS,
-    `signal data is required and at most ${L.MAX_SIGNAL_CHARS} characters as JSON`,
+  .check(
+    z.refine(
+      (v) => v !== undefined && JSON.stringify(v).length <= L.MAX_SIGNAL_CHARS,
+      `signal data is required and at most ${L.MAX_SIGNAL_CHARS} characters as JSON`,
+    ),
   );
 
 /** Number of chunks of a file; an empty file has none. */

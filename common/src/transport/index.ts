@@ -15,3 +15,6 @@ export {
   type SimplePeerLink,
   type SimplePeerLinkOptions,
 } from './simple-peer-channel';
+export { ChannelError, type ChannelErrorCode } from './peer-channel';
+// Exported for node-peer/test/simple-peer-internals.test.ts, which checks them on a real pair.
+export { dataChannelOf, internalsProblem, remoteMaxMessageSizeOf } from './simple-peer-internals';

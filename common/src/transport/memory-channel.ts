@@ -1,5 +1,5 @@
 import { ListenerSet } from './listener-set';
-import type { ChannelState, PeerChannel } from './peer-channel';
+import { ChannelError, type ChannelState, type PeerChannel } from './peer-channel';
 
 /**
  * Two connected in-memory PeerChannels for unit tests of the transfer engine: ordered delivery
@@ -91,9 +91,14 @@ class MemoryEndpoint implements MemoryChannel {
   }
 
   send(data: Uint8Array): void {
-    if (this.currentState !== 'open') throw new Error(`cannot send on a ${this.currentState} channel`);
+    if (this.currentState !== 'open') {
+      throw new ChannelError('NOT_OPEN', `cannot send on a ${this.currentState} channel`);
+    }
     if (data.byteLength > this.maxMessageBytes) {
-      throw new RangeError(`message of ${data.byteLength} bytes exceeds maxMessageBytes ${this.maxMessageBytes}`);
+      throw new ChannelError(
+        'MESSAGE_TOO_LARGE',
+        `message of ${data.byteLength} bytes exceeds maxMessageBytes ${this.maxMessageBytes}`,
+      );
     }
     // A copy, like a real channel: the caller may reuse its buffer once send returns.
     const copy = data.slice();

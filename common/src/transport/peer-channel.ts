@@ -22,3 +22,28 @@ export interface PeerChannel {
   /** Idempotent. */
   close(): void;
 }
+
+/** Why a channel refused a send or closed; the sentence is for logs, code for decisions and tests. */
+export type ChannelErrorCode =
+  /** send() before the channel opened or after it closed. */
+  | 'NOT_OPEN'
+  /** send() of more than maxMessageBytes. */
+  | 'MESSAGE_TOO_LARGE'
+  /** The remote's signal data is not an offer, answer, candidate or renegotiation. */
+  | 'MALFORMED_SIGNAL'
+  /** The remote sent a text message; every Ferry message is binary. */
+  | 'NON_BINARY_MESSAGE'
+  /** The remote sent more than MAX_EARLY_BYTES before the channel opened. */
+  | 'EARLY_FLOOD'
+  /** The installed simple-peer no longer has the private fields the adapter reads. */
+  | 'SIMPLE_PEER_CHANGED';
+
+export class ChannelError extends Error {
+  override readonly name = 'ChannelError';
+  constructor(
+    readonly code: ChannelErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}

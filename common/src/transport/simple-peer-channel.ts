@@ -1,12 +1,21 @@
-import type { Instance, Options, SignalData, SimplePeer } from 'simple-peer';
+import type { Options, SignalData, SimplePeer } from 'simple-peer';
 import { ListenerSet } from './listener-set';
-import type { ChannelState, PeerChannel } from './peer-channel';
+import { ChannelError, type ChannelState, type PeerChannel } from './peer-channel';
+import {
+  clearIceCompleteTimer,
+  dataChannelOf,
+  internalsProblem,
+  remoteMaxMessageSizeOf,
+  type DataChannelLike,
+} from './simple-peer-internals';
 
 /**
  * The one adapter around simple-peer: a PeerChannel over a WebRTC data channel, in browsers and in
  * Node alike. Nothing from simple-peer is imported at runtime: the constructor is injected (the
  * browser passes `simple-peer/simplepeer.min.js`, Node passes `simple-peer`), so this file bundles
- * anywhere.
+ * anywhere. Signals, messages, sends and closes go through simple-peer's public API; the three
+ * things it lacks (the data channel's low-water event, the remote's message limit, a timer it
+ * leaks) come from simple-peer-internals.ts, the one file that reads its private fields.
  */
 
 /** Messages are never larger than this, whatever the remote advertises (Chrome's own limit). */
@@ -49,40 +58,6 @@ export function messageBytesFor(remoteMaxMessageSize: number | null | undefined)
   return Math.min(Math.floor(remoteMaxMessageSize), MAX_MESSAGE_BYTES_CAP);
 }
 
-/** The data channel members used here; the DOM's RTCDataChannel and node-datachannel's both have them. */
-interface DataChannelLike {
-  readonly bufferedAmount: number;
-  bufferedAmountLowThreshold: number;
-  addEventListener(type: 'message' | 'bufferedamountlow', listener: (event: { data?: unknown }) => void): void;
-  removeEventListener(type: 'message' | 'bufferedamountlow', listener: (event: { data?: unknown }) => void): void;
-}
-
-interface PeerConnectionLike {
-  readonly sctp?: { readonly maxMessageSize: number | null } | null;
-  addEventListener(type: 'datachannel', listener: () => void): void;
-  removeEventListener(type: 'datachannel', listener: () => void): void;
-}
-
-/**
- * simple-peer's private fields, read for what its public API lacks:
- * - `_channel`: its data channel. simple-peer exposes only a 64 KiB-threshold stream
- *   backpressure; the engine needs the real `bufferedAmount`, its own threshold and the
- *   `bufferedamountlow` event, and binary messages without the Buffer and stream layers.
- * - `_pc`: its RTCPeerConnection, for `sctp.maxMessageSize` (the remote's advertised limit) and to
- *   hear `datachannel` (right after simple-peer stores the answerer's channel in `_channel`).
- * - `_iceCompleteTimer`: a 5 s timer simple-peer arms on the first candidate and never clears on
- *   destroy; left alone it keeps a Node process alive for 5 s after the link is gone.
- */
-interface SimplePeerInternals {
-  readonly _channel: DataChannelLike | null;
-  readonly _pc: PeerConnectionLike | null;
-  readonly _iceCompleteTimer: ReturnType<typeof setTimeout> | null;
-}
-
-function internalsOf(peer: Instance): SimplePeerInternals {
-  return peer as unknown as SimplePeerInternals;
-}
-
 /** The signals a data-only link exchanges; media renegotiation (`transceiverRequest`) is refused. */
 function isSignalData(data: unknown): data is SignalData {
   if (typeof data !== 'object' || data === null) return false;
@@ -116,8 +91,6 @@ export function createSimplePeerLink(options: SimplePeerLinkOptions): SimplePeer
     config: { ...options.config, iceServers: options.config.iceServers ?? [] },
     ...(options.wrtc ? { wrtc: options.wrtc } : {}),
   });
-  const internals = internalsOf(peer);
-
   let state: ChannelState = 'connecting';
   let maxMessageBytes = MAX_MESSAGE_BYTES_FLOOR;
   let lowThresholdBytes = 0;
@@ -130,29 +103,20 @@ export function createSimplePeerLink(options: SimplePeerLinkOptions): SimplePeer
   const lowListeners = new ListenerSet<[]>();
   const closeListeners = new ListenerSet<[Error | undefined]>();
 
-  const onChannelMessage = (event: { data?: unknown }): void => {
-    const bytes = toBytes(event.data);
-    if (!bytes) return finish(new Error('received a non-binary data channel message'));
+  // simple-peer's readable stream is the one way messages arrive: a `data` listener keeps it
+  // flowing, so nothing piles up in it. Messages that beat `connect` (simple-peer first looks up
+  // the candidate pair) are held until then.
+  const onData = (data: unknown): void => {
+    const bytes = toBytes(data);
+    if (!bytes) return finish(new ChannelError('NON_BINARY_MESSAGE', 'received a non-binary data channel message'));
     if (state === 'open') return messageListeners.emit(bytes);
     earlyBytes += bytes.byteLength;
-    if (earlyBytes > MAX_EARLY_BYTES) return finish(new Error('remote sent too much before the link opened'));
+    if (earlyBytes > MAX_EARLY_BYTES) {
+      return finish(new ChannelError('EARLY_FLOOD', 'remote sent too much before the link opened'));
+    }
     earlyMessages.push(bytes);
   };
   const onChannelLow = (): void => lowListeners.emit();
-
-  // Attach as soon as simple-peer has the channel, so no message that arrives before `connect`
-  // is lost: the initiator creates it in the constructor, the answerer on `datachannel`.
-  const attachChannel = (): void => {
-    const found = internals._channel;
-    if (dataChannel || !found || state === 'closed') return;
-    dataChannel = found;
-    // simple-peer sets its own 64 KiB threshold in _setupData, which has run by now.
-    found.bufferedAmountLowThreshold = lowThresholdBytes;
-    found.addEventListener('message', onChannelMessage);
-    found.addEventListener('bufferedamountlow', onChannelLow);
-  };
-  const peerConnection = internals._pc;
-  peerConnection?.addEventListener('datachannel', attachChannel);
 
   // A throwing sendSignal (say, a closed socket) would otherwise escape from a WebRTC event
   // listener, which in Node ends the process.
@@ -165,8 +129,15 @@ export function createSimplePeerLink(options: SimplePeerLinkOptions): SimplePeer
   };
   const onConnect = (): void => {
     if (state !== 'connecting') return;
-    attachChannel();
-    maxMessageBytes = messageBytesFor(internals._pc?.sctp?.maxMessageSize);
+    const problem = internalsProblem(peer, true);
+    if (problem) return finish(new ChannelError('SIMPLE_PEER_CHANGED', problem));
+    dataChannel = dataChannelOf(peer);
+    if (dataChannel) {
+      // simple-peer sets its own 64 KiB threshold in _setupData, which has run by now.
+      dataChannel.bufferedAmountLowThreshold = lowThresholdBytes;
+      dataChannel.addEventListener('bufferedamountlow', onChannelLow);
+    }
+    maxMessageBytes = messageBytesFor(remoteMaxMessageSizeOf(peer));
     state = 'open';
     openListeners.emit();
     const held = earlyMessages;
@@ -184,29 +155,27 @@ export function createSimplePeerLink(options: SimplePeerLinkOptions): SimplePeer
 
   peer.on('signal', onSignal);
   peer.on('connect', onConnect);
+  peer.on('data', onData);
   peer.on('error', onError);
   peer.on('close', onPeerClose);
-  // Messages are read from the data channel above; simple-peer also pushes each one into its
-  // readable stream, which would hold every byte ever received unless the stream flows.
-  peer.resume();
-  attachChannel();
+  const problem = internalsProblem(peer, false);
+  if (problem) queueMicrotask(() => finish(new ChannelError('SIMPLE_PEER_CHANGED', problem)));
 
   function finish(error: Error | undefined): void {
     if (state === 'closed') return;
     state = 'closed';
-    peerConnection?.removeEventListener('datachannel', attachChannel);
-    dataChannel?.removeEventListener('message', onChannelMessage);
     dataChannel?.removeEventListener('bufferedamountlow', onChannelLow);
     dataChannel = null;
     earlyMessages = [];
     earlyBytes = 0;
     peer.off('signal', onSignal);
     peer.off('connect', onConnect);
+    peer.off('data', onData);
     peer.off('close', onPeerClose);
     // `onError` stays: an 'error' emitted with no listener would throw.
     peer.destroy();
     // simple-peer's destroy runs in a microtask; no candidate can re-arm the timer before then.
-    if (internals._iceCompleteTimer !== null) clearTimeout(internals._iceCompleteTimer);
+    clearIceCompleteTimer(peer);
     closeListeners.emit(error);
     openListeners.clear();
     messageListeners.clear();
@@ -232,9 +201,12 @@ export function createSimplePeerLink(options: SimplePeerLinkOptions): SimplePeer
       if (dataChannel) dataChannel.bufferedAmountLowThreshold = lowThresholdBytes;
     },
     send(data: Uint8Array): void {
-      if (state !== 'open') throw new Error(`cannot send on a ${state} channel`);
+      if (state !== 'open') throw new ChannelError('NOT_OPEN', `cannot send on a ${state} channel`);
       if (data.byteLength > maxMessageBytes) {
-        throw new RangeError(`message of ${data.byteLength} bytes exceeds maxMessageBytes ${maxMessageBytes}`);
+        throw new ChannelError(
+          'MESSAGE_TOO_LARGE',
+          `message of ${data.byteLength} bytes exceeds maxMessageBytes ${maxMessageBytes}`,
+        );
       }
       peer.send(data);
     },
@@ -249,7 +221,7 @@ export function createSimplePeerLink(options: SimplePeerLinkOptions): SimplePeer
     channel,
     signal(data: unknown): void {
       if (state === 'closed') return;
-      if (!isSignalData(data)) return finish(new Error('malformed signal data'));
+      if (!isSignalData(data)) return finish(new ChannelError('MALFORMED_SIGNAL', 'malformed signal data'));
       try {
         peer.signal(data);
       } catch (error) {

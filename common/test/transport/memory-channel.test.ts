@@ -39,7 +39,7 @@ describe('memory channel pair', () => {
     a.onOpen(() => opened.push('a'));
     b.onOpen(() => opened.push('b'));
     expect([a.state, b.state]).toEqual(['connecting', 'connecting']);
-    expect(() => a.send(bytes(1))).toThrow(/connecting/);
+    expect(() => a.send(bytes(1))).toThrow(expect.objectContaining({ code: 'NOT_OPEN' }));
     vi.advanceTimersByTime(29);
     expect(opened).toEqual([]);
     vi.advanceTimersByTime(1);
@@ -89,7 +89,7 @@ describe('memory channel pair', () => {
 
   it('refuses a message over maxMessageBytes', () => {
     const { a, received } = openPair({ maxMessageBytes: 4 });
-    expect(() => a.send(filled(5, 1))).toThrow(RangeError);
+    expect(() => a.send(filled(5, 1))).toThrow(expect.objectContaining({ code: 'MESSAGE_TOO_LARGE' }));
     expect(a.bufferedAmount).toBe(0);
     a.send(filled(4, 1));
     vi.advanceTimersByTime(50);
@@ -200,7 +200,7 @@ describe('memory channel pair', () => {
     expect(a.state).toBe('closed');
     expect(a.bufferedAmount).toBe(0);
     expect(aCloses).toEqual([undefined]);
-    expect(() => a.send(bytes(1))).toThrow(/closed/);
+    expect(() => a.send(bytes(1))).toThrow(expect.objectContaining({ code: 'NOT_OPEN' }));
     vi.advanceTimersByTime(30);
     expect(received.b.map((m) => m[0])).toEqual([1]);
     expect(b.state).toBe('open');

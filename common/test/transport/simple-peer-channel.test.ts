@@ -11,8 +11,9 @@ import {
 
 /*
  * The adapter against a scripted stand-in for simple-peer (the real one over real WebRTC is
- * exercised in node-peer/test). The stand-in has just what the adapter touches: the public events
- * and methods, and the private `_channel`, `_pc` and `_iceCompleteTimer`.
+ * exercised in node-peer/test, which also checks the private fields are where the adapter reads
+ * them). The stand-in has just what the adapter touches: the public events and methods, and the
+ * private `_channel`, `_pc` and `_iceCompleteTimer`.
  */
 
 class FakeDataChannel extends EventTarget {
@@ -26,9 +27,6 @@ class FakeDataChannel extends EventTarget {
   override removeEventListener(...args: Parameters<EventTarget['removeEventListener']>): void {
     this.listenerCount -= 1;
     super.removeEventListener(...args);
-  }
-  receive(data: unknown): void {
-    this.dispatchEvent(Object.assign(new Event('message'), { data }));
   }
 }
 
@@ -46,7 +44,6 @@ class FakePeer {
   _channel: FakeDataChannel | null = null;
   _pc = new FakePeerConnection();
   _iceCompleteTimer: ReturnType<typeof setTimeout> | null = null;
-  isFlowing = false;
   destroyCalls = 0;
 
   constructor(readonly options: Record<string, unknown>) {
@@ -65,10 +62,6 @@ class FakePeer {
   emit(event: string, ...args: unknown[]): void {
     for (const listener of this.listeners.get(event) ?? []) listener(...args);
   }
-  resume(): this {
-    this.isFlowing = true;
-    return this;
-  }
   signal(data: unknown): void {
     this.signals.push(data);
   }
@@ -83,12 +76,15 @@ class FakePeer {
       this.emit('close');
     });
   }
-  /** What the answerer sees: simple-peer stores the channel, then `datachannel` reaches others. */
+  /** What the answerer sees: simple-peer stores the channel it was offered. */
   announceChannel(): FakeDataChannel {
     const channel = new FakeDataChannel();
     this._channel = channel;
-    this._pc.dispatchEvent(new Event('datachannel'));
     return channel;
+  }
+  /** A message as simple-peer's readable stream hands it out. */
+  receive(data: unknown): void {
+    this.emit('data', data);
   }
 }
 
@@ -129,7 +125,7 @@ describe('messageBytesFor', () => {
 });
 
 describe('createSimplePeerLink (against a stand-in for simple-peer)', () => {
-  it('constructs simple-peer with no default STUN servers, and keeps its stream flowing', () => {
+  it('constructs simple-peer with no default STUN servers, and reads its stream (so it flows)', () => {
     const wrtc = {} as NonNullable<SimplePeerLinkOptions['wrtc']>;
     const { peer } = makeLink({ initiator: false, wrtc, config: { iceTransportPolicy: 'relay' } });
     expect(peer.options).toEqual({
@@ -138,7 +134,7 @@ describe('createSimplePeerLink (against a stand-in for simple-peer)', () => {
       config: { iceTransportPolicy: 'relay', iceServers: [] },
       wrtc,
     });
-    expect(peer.isFlowing).toBe(true);
+    expect(peer.listeners.get('data')?.size).toBe(1);
     const servers = [{ urls: 'stun:10.0.0.1:3478' }];
     expect(makeLink({ config: { iceServers: servers } }).peer.options['config']).toEqual({ iceServers: servers });
   });
@@ -159,7 +155,7 @@ describe('createSimplePeerLink (against a stand-in for simple-peer)', () => {
     link.signal({ type: 'transceiverRequest', transceiverRequest: { kind: 'video' } });
     expect(link.channel.state).toBe('closed');
     expect(closes).toHaveLength(1);
-    expect(closes[0]?.message).toMatch(/malformed signal/);
+    expect(closes[0]).toMatchObject({ code: 'MALFORMED_SIGNAL' });
     expect(peer.destroyCalls).toBe(1);
     link.signal({ type: 'answer', sdp: 'late' });
     expect(peer.signals).toHaveLength(valid.length);
@@ -203,10 +199,12 @@ describe('createSimplePeerLink (against a stand-in for simple-peer)', () => {
 
   it('sends only when open and within maxMessageBytes', () => {
     const { link, peer } = makeLink();
-    expect(() => link.channel.send(new Uint8Array(1))).toThrow(/connecting/);
+    expect(() => link.channel.send(new Uint8Array(1))).toThrow(expect.objectContaining({ code: 'NOT_OPEN' }));
     peer._pc.sctp = { maxMessageSize: 100_000 };
     peer.emit('connect');
-    expect(() => link.channel.send(new Uint8Array(100_001))).toThrow(RangeError);
+    expect(() => link.channel.send(new Uint8Array(100_001))).toThrow(
+      expect.objectContaining({ code: 'MESSAGE_TOO_LARGE' }),
+    );
     const data = new Uint8Array([1, 2, 3]);
     link.channel.send(data);
     expect(peer.sent).toEqual([data]);
@@ -217,12 +215,12 @@ describe('createSimplePeerLink (against a stand-in for simple-peer)', () => {
     const events: string[] = [];
     link.channel.onOpen(() => events.push('open'));
     link.channel.onMessage((data) => events.push(`${data.constructor.name}:${[...data].join(',')}`));
-    const channel = peer.announceChannel();
-    channel.receive(new Uint8Array([1, 2]).buffer);
-    channel.receive(new Uint8Array([9, 3, 4, 9]).subarray(1, 3));
+    peer.announceChannel();
+    peer.receive(new Uint8Array([1, 2]).buffer);
+    peer.receive(new Uint8Array([9, 3, 4, 9]).subarray(1, 3));
     expect(events).toEqual([]);
     peer.emit('connect');
-    channel.receive(new Uint8Array([5]).buffer);
+    peer.receive(new Uint8Array([5]).buffer);
     expect(events).toEqual(['open', 'Uint8Array:1,2', 'Uint8Array:3,4', 'Uint8Array:5']);
   });
 
@@ -231,24 +229,27 @@ describe('createSimplePeerLink (against a stand-in for simple-peer)', () => {
     const closes: Array<Error | undefined> = [];
     text.link.channel.onClose((error) => closes.push(error));
     text.peer.emit('connect');
-    channelOf(text.peer).receive('hello');
-    expect(closes[0]?.message).toMatch(/non-binary/);
+    text.peer.receive('hello');
+    expect(closes[0]).toMatchObject({ code: 'NON_BINARY_MESSAGE' });
 
     const flood = makeLink();
     const chunk = new ArrayBuffer(1024 * 1024);
-    for (let i = 0; i * chunk.byteLength <= MAX_EARLY_BYTES; i += 1) channelOf(flood.peer).receive(chunk);
+    const floodCloses: Array<Error | undefined> = [];
+    flood.link.channel.onClose((error) => floodCloses.push(error));
+    for (let i = 0; i * chunk.byteLength <= MAX_EARLY_BYTES; i += 1) flood.peer.receive(chunk);
     expect(flood.link.channel.state).toBe('closed');
+    expect(floodCloses[0]).toMatchObject({ code: 'EARLY_FLOOD' });
   });
 
   it('uses the data channel for bufferedAmount, its threshold and bufferedamountlow', () => {
     const { link, peer } = makeLink({ initiator: false });
     link.channel.bufferedAmountLowThreshold = 300_000;
     const channel = peer.announceChannel();
+    peer.emit('connect');
     expect(channel.bufferedAmountLowThreshold).toBe(300_000);
     link.channel.bufferedAmountLowThreshold = 1_000;
     expect(channel.bufferedAmountLowThreshold).toBe(1_000);
     expect(link.channel.bufferedAmountLowThreshold).toBe(1_000);
-    peer.emit('connect');
     channel.bufferedAmount = 12_345;
     expect(link.channel.bufferedAmount).toBe(12_345);
     let lows = 0;
@@ -261,7 +262,7 @@ describe('createSimplePeerLink (against a stand-in for simple-peer)', () => {
     const { link, peer } = makeLink();
     peer.emit('connect');
     const channel = channelOf(peer);
-    expect(channel.listenerCount).toBe(2);
+    expect(channel.listenerCount).toBe(1);
     const closes: Array<Error | undefined> = [];
     link.channel.onClose((error) => closes.push(error));
     const error = new Error('Ice connection failed.');
@@ -289,7 +290,7 @@ describe('createSimplePeerLink (against a stand-in for simple-peer)', () => {
       link.channel.close();
       expect(closes).toEqual([undefined]);
       expect(peer.destroyCalls).toBe(1);
-      expect(() => link.channel.send(new Uint8Array(1))).toThrow(/closed/);
+      expect(() => link.channel.send(new Uint8Array(1))).toThrow(expect.objectContaining({ code: 'NOT_OPEN' }));
       await Promise.resolve();
       expect(closes).toHaveLength(1);
       vi.advanceTimersByTime(10_000);
@@ -297,5 +298,35 @@ describe('createSimplePeerLink (against a stand-in for simple-peer)', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('refuses to run on a simple-peer without the private fields it reads', async () => {
+    class MovedPeer extends FakePeer {
+      constructor(options: Record<string, unknown>) {
+        super(options);
+        delete (this as Partial<FakePeer>)._iceCompleteTimer;
+      }
+    }
+    const closes: Array<Error | undefined> = [];
+    const link = createSimplePeerLink({
+      SimplePeer: MovedPeer as unknown as SimplePeer,
+      initiator: true,
+      config: {},
+      channelName: 'ferry',
+      sendSignal: () => {},
+    });
+    link.channel.onClose((error) => closes.push(error));
+    await Promise.resolve();
+    expect(link.channel.state).toBe('closed');
+    expect(closes[0]).toMatchObject({ code: 'SIMPLE_PEER_CHANGED' });
+  });
+
+  it('refuses to open when the connected peer has no data channel where simple-peer keeps it', () => {
+    const { link, peer } = makeLink({ initiator: false });
+    const closes: Array<Error | undefined> = [];
+    link.channel.onClose((error) => closes.push(error));
+    peer.emit('connect');
+    expect(link.channel.state).toBe('closed');
+    expect(closes[0]).toMatchObject({ code: 'SIMPLE_PEER_CHANGED' });
   });
 });

@@ -1,6 +1,7 @@
 import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
 import { CLOSE_CODES, parseToDaemon } from '@ferry/common';
+import { dispatch } from './dispatch';
 import type { Session } from './peers';
 import type { KeyedBuckets, TokenBucket } from './rate-limit';
 import type { Room } from './room';
@@ -34,7 +35,7 @@ export interface RegistrationLimit {
 
 /**
  * One WebSocket: enforces the per-connection limits, parses every frame at the trust boundary,
- * and hands valid messages to the room. Nothing a peer sends can throw out of here.
+ * and hands valid messages to the dispatcher (dispatch.ts). Nothing a peer sends can throw out of here.
  */
 export class Connection implements Session {
   readonly id = nextSessionId++;
@@ -154,7 +155,7 @@ export class Connection implements Session {
         this.close(CLOSE_CODES.policyViolation, 'too many registrations');
         return;
       }
-      this.room.handle(this, message);
+      dispatch(this.room, this, message);
       if (isRegistering && this.peer) this.registrationLimit?.onRegistered?.();
     } catch (error) {
       // A bug in a handler must cost one message, not the daemon.

@@ -4,8 +4,8 @@ import type { Peer } from './peers';
 import { KeyedBuckets } from './rate-limit';
 import { RelayCorrupter } from './relay-store';
 import type { Room } from './room';
-import { rangesInclude } from './transfers';
-import type { Transfer } from './transfers';
+import { rangesInclude } from './transfer-registry';
+import type { Transfer } from './transfer-registry';
 import { bearerOf, SECURITY_HEADERS, sendError, sendJson } from './http-util';
 
 const RELAY_PATH = /^\/relay\/([^/]*)\/([^/]*)$/;

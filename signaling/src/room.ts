@@ -1,26 +1,18 @@
-import type { ErrorCode, FileInfo, FromDaemon, ToDaemon } from '@ferry/common';
+import type { ErrorCode, FileInfo, FromDaemon } from '@ferry/common';
 import { CLOSE_CODES } from '@ferry/common';
-import { handleAddFiles, handleFileRemoved, handleFilesAdded, handleRemoveFile } from './handlers/files';
-import {
-  handleApprove,
-  handleClientRegister,
-  handleDisApprove,
-  handleLeave,
-  handleMasterRegister,
-} from './handlers/registration';
-import { handleCancelTransfer, handleRequestChunk, handleSignal } from './handlers/transfers';
 import type { DaemonOptions } from './options';
 import type { Peer, Session } from './peers';
 import { clientInfo, PeerRegistry } from './peers';
 import { TokenBucket } from './rate-limit';
 import { RelayStore } from './relay-store';
 import type { RoomStore } from './store/room-store';
-import { TransferRegistry } from './transfers';
+import { TransferRegistry } from './transfer-registry';
 
 /**
- * The room: identities, the mirror of the file list, transfers and relay chunks, and the rules of
- * PROTOCOL.md that tie them together. Sockets reach it only through `Session`; it never touches
- * the network itself, so every rule can be driven directly.
+ * The room: identities, the mirror of the file list, transfers and relay chunks, and the effects
+ * that keep them consistent (sending, broadcasting, storing, ending transfers, presence). It holds
+ * no message rules: those are the handlers', reached through dispatch.ts. Sockets reach it only
+ * through `Session`; it never touches the network itself, so every effect can be driven directly.
  */
 export class Room {
   readonly peers: PeerRegistry;
@@ -58,55 +50,6 @@ export class Room {
     return this.peers.master?.session != null;
   }
 
-  /** The reqId of the message being handled: every answer and error to it echoes it. */
-  private currentReqId: string | undefined;
-
-  handle(session: Session, message: ToDaemon): void {
-    this.currentReqId = message.reqId;
-    try {
-      this.dispatch(session, message);
-    } finally {
-      this.currentReqId = undefined;
-    }
-  }
-
-  get reqId(): string | undefined {
-    return this.currentReqId;
-  }
-
-  private dispatch(session: Session, message: ToDaemon): void {
-    if (message.type === 'MASTER_APP_REGISTER') return handleMasterRegister(this, session, message);
-    if (message.type === 'CLIENT_REGISTER') return handleClientRegister(this, session, message);
-    const peer = session.peer;
-    if (!peer) return this.error(session, 'NOT_REGISTERED', 'register first (CLIENT_REGISTER or MASTER_APP_REGISTER)');
-    switch (message.type) {
-      case 'APPROVE_CLIENT':
-        return handleApprove(this, peer, message);
-      case 'DIS_APPROVE_CLIENT':
-        return handleDisApprove(this, peer, message);
-      case 'ADD_FILES':
-        return handleAddFiles(this, peer, message);
-      case 'FILES_ADDED':
-        return handleFilesAdded(this, peer, message);
-      case 'REMOVE_FILE':
-        return handleRemoveFile(this, peer, message);
-      case 'FILE_REMOVED':
-        return handleFileRemoved(this, peer, message);
-      case 'REQUEST_CHUNK':
-        return handleRequestChunk(this, peer, message);
-      case 'SIGNAL':
-        return handleSignal(this, peer, message);
-      case 'CANCEL_TRANSFER':
-        return handleCancelTransfer(this, peer, message);
-      case 'LEAVE':
-        return handleLeave(this, peer);
-      default: {
-        const unreachable: never = message;
-        return unreachable;
-      }
-    }
-  }
-
   // ---- sending --------------------------------------------------------------------------------
 
   send(peer: Peer, message: FromDaemon): void {
@@ -117,11 +60,12 @@ export class Room {
     session.sendText(JSON.stringify(message));
   }
 
-  error(target: Session | Peer, code: ErrorCode, message: string, reqId = this.currentReqId): void {
-    const frame: FromDaemon =
-      reqId === undefined ? { type: 'ERROR', code, message } : { type: 'ERROR', code, message, reqId };
-    if ('sendText' in target) this.sendTo(target, frame);
-    else this.send(target, frame);
+  /** ERROR to one socket; `reqId` is the refused message's, when it had one. */
+  error(session: Session, code: ErrorCode, message: string, reqId?: string): void {
+    this.sendTo(
+      session,
+      reqId === undefined ? { type: 'ERROR', code, message } : { type: 'ERROR', code, message, reqId },
+    );
   }
 
   /** Every online approved peer (the master included), serialized and encoded once. */

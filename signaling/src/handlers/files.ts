@@ -1,48 +1,26 @@
 import type { FileInfo, Rejection, ToDaemonOf } from '@ferry/common';
 import { limits } from '@ferry/common';
 import type { Peer } from '../peers';
-import type { Room } from '../room';
+import type { MessageContext } from './message-context';
 
-/** Room actions need approval; a pending or rejected peer gets NOT_APPROVED. */
-export function requireApproved(room: Room, peer: Peer, reqId?: string): boolean {
-  if (peer.status === 'approved') return true;
-  room.error(peer, 'NOT_APPROVED', 'the host has not admitted you to the room', reqId);
-  return false;
-}
-
-/** Master-only answers: a peer not admitted gets NOT_APPROVED, an admitted one FORBIDDEN. */
-export function requireMaster(room: Room, peer: Peer, what: string, reqId?: string): boolean {
-  if (peer.isMaster) return true;
-  if (!requireApproved(room, peer, reqId)) return false;
-  room.error(peer, 'FORBIDDEN', `only the master sends ${what}`, reqId);
-  return false;
-}
-
-export function handleAddFiles(room: Room, peer: Peer, msg: ToDaemonOf<'ADD_FILES'>): void {
-  if (!requireApproved(room, peer, msg.reqId)) return;
+export function handleAddFiles(ctx: MessageContext, peer: Peer, msg: ToDaemonOf<'ADD_FILES'>): void {
+  const { room } = ctx;
   const master = room.peers.master;
-  if (!master?.session)
-    return room.error(peer, 'MASTER_OFFLINE', 'the host is offline; try again when it is back', msg.reqId);
+  if (!master?.session) return ctx.refuse('MASTER_OFFLINE', 'the host is offline; try again when it is back');
   const newCount = msg.files.filter((f) => !peer.fileIds.has(f.id)).length;
   if (peer.fileIds.size + newCount > limits.MAX_FILES_PER_PEER) {
-    return room.error(
-      peer,
-      'LIMIT_EXCEEDED',
-      `one person shares at most ${limits.MAX_FILES_PER_PEER} files`,
-      msg.reqId,
-    );
+    return ctx.refuse('LIMIT_EXCEEDED', `one person shares at most ${limits.MAX_FILES_PER_PEER} files`);
   }
   if (room.files.size + newCount > limits.MAX_FILES_IN_ROOM) {
-    return room.error(peer, 'LIMIT_EXCEEDED', `the room holds at most ${limits.MAX_FILES_IN_ROOM} files`, msg.reqId);
+    return ctx.refuse('LIMIT_EXCEEDED', `the room holds at most ${limits.MAX_FILES_IN_ROOM} files`);
   }
   room.send(master, { type: 'ADD_FILES', reqId: msg.reqId, owner: peer.publicId, files: msg.files });
 }
 
-export function handleFilesAdded(room: Room, peer: Peer, msg: ToDaemonOf<'FILES_ADDED'>): void {
-  if (!requireMaster(room, peer, 'FILES_ADDED', msg.reqId)) return;
+export function handleFilesAdded(ctx: MessageContext, msg: ToDaemonOf<'FILES_ADDED'>): void {
+  const { room } = ctx;
   const owner = room.peers.get(msg.owner);
-  if (!owner || owner.status !== 'approved')
-    return room.error(peer, 'NO_SUCH_PEER', 'no approved peer with that publicId', msg.reqId);
+  if (!owner || owner.status !== 'approved') return ctx.refuse('NO_SUCH_PEER', 'no approved peer with that publicId');
   const accepted: FileInfo[] = [];
   const rejected: Rejection[] = [...msg.rejected];
   // Decided first, stored in one transaction, applied and announced last.
@@ -70,21 +48,20 @@ export function handleFilesAdded(room: Room, peer: Peer, msg: ToDaemonOf<'FILES_
   room.broadcastApproved({ type: 'FILES_ADDED', reqId: msg.reqId, owner: owner.publicId, files: accepted, rejected });
 }
 
-export function handleRemoveFile(room: Room, peer: Peer, msg: ToDaemonOf<'REMOVE_FILE'>): void {
-  if (!requireApproved(room, peer, msg.reqId)) return;
+export function handleRemoveFile(ctx: MessageContext, peer: Peer, msg: ToDaemonOf<'REMOVE_FILE'>): void {
+  const { room } = ctx;
   const file = room.files.get(msg.fileId);
-  if (!file) return room.error(peer, 'NO_SUCH_FILE', 'no such file', msg.reqId);
+  if (!file) return ctx.refuse('NO_SUCH_FILE', 'no such file');
   if (file.owner !== peer.publicId && !peer.isMaster) {
-    return room.error(peer, 'FORBIDDEN', 'only its owner or the master removes a file', msg.reqId);
+    return ctx.refuse('FORBIDDEN', 'only its owner or the master removes a file');
   }
   const master = room.peers.master;
-  if (!master?.session)
-    return room.error(peer, 'MASTER_OFFLINE', 'the host is offline; try again when it is back', msg.reqId);
+  if (!master?.session) return ctx.refuse('MASTER_OFFLINE', 'the host is offline; try again when it is back');
   room.send(master, { type: 'REMOVE_FILE', reqId: msg.reqId, owner: file.owner, by: peer.publicId, fileId: file.id });
 }
 
-export function handleFileRemoved(room: Room, peer: Peer, msg: ToDaemonOf<'FILE_REMOVED'>): void {
-  if (!requireMaster(room, peer, 'FILE_REMOVED', msg.reqId)) return;
-  if (!room.files.has(msg.fileId)) return room.error(peer, 'NO_SUCH_FILE', 'no such file', msg.reqId);
+export function handleFileRemoved(ctx: MessageContext, msg: ToDaemonOf<'FILE_REMOVED'>): void {
+  const { room } = ctx;
+  if (!room.files.has(msg.fileId)) return ctx.refuse('NO_SUCH_FILE', 'no such file');
   room.removeFile(msg.fileId, msg.reqId);
 }

@@ -1,22 +1,22 @@
 import type { ToDaemonOf } from '@ferry/common';
 import { CLOSE_CODES } from '@ferry/common';
-import type { Peer, Session } from '../peers';
+import type { Peer } from '../peers';
 import { clientInfo } from '../peers';
-import type { Room } from '../room';
 import { secretMatches, secretDigest } from '../secrets';
+import type { MessageContext } from './message-context';
 
 const DEFAULT_MASTER_NAME = 'Host';
 
-export function handleMasterRegister(room: Room, session: Session, msg: ToDaemonOf<'MASTER_APP_REGISTER'>): void {
-  if (session.peer) return room.error(session, 'ALREADY_REGISTERED', 'this socket is already registered');
+export function handleMasterRegister(ctx: MessageContext, msg: ToDaemonOf<'MASTER_APP_REGISTER'>): void {
+  const { room, session } = ctx;
   if (!secretMatches(msg.token, secretDigest(room.options.masterToken))) {
-    return room.error(session, 'BAD_TOKEN', 'the master token is not valid');
+    return ctx.refuse('BAD_TOKEN', 'the master token is not valid');
   }
   const existing = room.peers.master;
   const presentedMatches =
     existing !== null && msg.privateId !== undefined && secretMatches(msg.privateId, existing.privateIdDigest);
   if (existing?.session && !presentedMatches) {
-    return room.error(session, 'MASTER_EXISTS', 'a master is already connected; present its privateId to take over');
+    return ctx.refuse('MASTER_EXISTS', 'a master is already connected; present its privateId to take over');
   }
   let master: Peer;
   let privateId: string;
@@ -43,28 +43,28 @@ export function handleMasterRegister(room: Room, session: Session, msg: ToDaemon
     files: [...room.files.values()],
     iceServers: room.options.iceServers,
     p2p: room.options.p2p,
-    ...(room.reqId === undefined ? {} : { reqId: room.reqId }),
+    ...(ctx.reqId === undefined ? {} : { reqId: ctx.reqId }),
     ...(room.options.joinUrl === null ? {} : { joinUrl: room.options.joinUrl }),
   });
   if (!wasOnline) room.broadcastAll({ type: 'MASTER_CONNECTED' }, master);
   room.options.logger.info(`master ${wasOnline ? 'took over its session' : 'connected'}`);
 }
 
-export function handleClientRegister(room: Room, session: Session, msg: ToDaemonOf<'CLIENT_REGISTER'>): void {
-  if (session.peer) return room.error(session, 'ALREADY_REGISTERED', 'this socket is already registered');
+export function handleClientRegister(ctx: MessageContext, msg: ToDaemonOf<'CLIENT_REGISTER'>): void {
+  const { room, session } = ctx;
   const known = msg.privateId === undefined ? undefined : room.peers.findByPrivateId(msg.privateId);
   if (known && !known.isMaster && msg.privateId !== undefined) {
     const { wasOnline } = room.attach(known, session);
-    sendClientAck(room, known, msg.privateId);
+    sendClientAck(ctx, known, msg.privateId);
     if (!wasOnline) room.announce(known, { type: 'CLIENT_RECONNECTED', publicId: known.publicId });
     if (known.status === 'approved') room.roomStateFor(known);
     return;
   }
   if (room.peers.countWithStatus('pending') >= room.options.maxPending) {
-    return room.error(session, 'LIMIT_EXCEEDED', 'too many people are waiting to join; try again later');
+    return ctx.refuse('LIMIT_EXCEEDED', 'too many people are waiting to join; try again later');
   }
   if (room.peers.size >= room.options.maxPeers) {
-    return room.error(session, 'LIMIT_EXCEEDED', 'the room is full');
+    return ctx.refuse('LIMIT_EXCEEDED', 'the room is full');
   }
   const { peer, privateId } = room.peers.create({
     name: msg.name,
@@ -73,12 +73,13 @@ export function handleClientRegister(room: Room, session: Session, msg: ToDaemon
     bucket: room.newBucket(),
   });
   room.attach(peer, session);
-  sendClientAck(room, peer, privateId);
+  sendClientAck(ctx, peer, privateId);
   room.sendToMaster({ type: 'NEW_CLIENT_REGISTERED', client: clientInfo(peer) });
   room.options.logger.info(`client ${peer.publicId.slice(0, 8)} registered`);
 }
 
-function sendClientAck(room: Room, peer: Peer, privateId: string): void {
+function sendClientAck(ctx: MessageContext, peer: Peer, privateId: string): void {
+  const { room } = ctx;
   room.send(peer, {
     type: 'CLIENT_REGISTER_ACK',
     publicId: peer.publicId,
@@ -87,25 +88,23 @@ function sendClientAck(room: Room, peer: Peer, privateId: string): void {
     iceServers: room.options.iceServers,
     p2p: room.options.p2p,
     masterOnline: room.masterOnline,
-    ...(room.reqId === undefined ? {} : { reqId: room.reqId }),
+    ...(ctx.reqId === undefined ? {} : { reqId: ctx.reqId }),
   });
 }
 
-function targetOf(room: Room, by: Peer, publicId: string, reqId: string | undefined): Peer | null {
-  if (!by.isMaster) {
-    room.error(by, 'FORBIDDEN', 'only the master approves or removes people', reqId);
-    return null;
-  }
-  const target = room.peers.get(publicId);
+/** The client a master's decision is about; the master itself is no such client. */
+function targetOf(ctx: MessageContext, publicId: string): Peer | null {
+  const target = ctx.room.peers.get(publicId);
   if (!target || target.isMaster) {
-    room.error(by, 'NO_SUCH_PEER', 'no such client', reqId);
+    ctx.refuse('NO_SUCH_PEER', 'no such client');
     return null;
   }
   return target;
 }
 
-export function handleApprove(room: Room, by: Peer, msg: ToDaemonOf<'APPROVE_CLIENT'>): void {
-  const target = targetOf(room, by, msg.publicId, msg.reqId);
+export function handleApprove(ctx: MessageContext, by: Peer, msg: ToDaemonOf<'APPROVE_CLIENT'>): void {
+  const { room } = ctx;
+  const target = targetOf(ctx, msg.publicId);
   if (!target) return;
   const withReq = <T extends object>(m: T) => (msg.reqId === undefined ? m : { ...m, reqId: msg.reqId });
   if (target.status === 'approved') {
@@ -118,8 +117,9 @@ export function handleApprove(room: Room, by: Peer, msg: ToDaemonOf<'APPROVE_CLI
   if (target.session) room.roomStateFor(target);
 }
 
-export function handleDisApprove(room: Room, by: Peer, msg: ToDaemonOf<'DIS_APPROVE_CLIENT'>): void {
-  const target = targetOf(room, by, msg.publicId, msg.reqId);
+export function handleDisApprove(ctx: MessageContext, by: Peer, msg: ToDaemonOf<'DIS_APPROVE_CLIENT'>): void {
+  const { room } = ctx;
+  const target = targetOf(ctx, msg.publicId);
   if (!target) return;
   const withReq = <T extends object>(m: T) => (msg.reqId === undefined ? m : { ...m, reqId: msg.reqId });
   const announcement = { type: 'CLIENT_DIS_APPROVED' as const, publicId: target.publicId };
@@ -137,8 +137,8 @@ export function handleDisApprove(room: Room, by: Peer, msg: ToDaemonOf<'DIS_APPR
   }
 }
 
-export function handleLeave(room: Room, peer: Peer): void {
-  if (peer.isMaster) return room.error(peer, 'FORBIDDEN', 'the master cannot leave its own room');
+export function handleLeave(ctx: MessageContext, peer: Peer): void {
+  const { room } = ctx;
   room.endTransfersOf(peer);
   room.removeFilesOf(peer);
   const session = peer.session;

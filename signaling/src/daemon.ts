@@ -11,7 +11,7 @@ import { KeyedBuckets } from './rate-limit';
 import { sendError, sendJson } from './http-util';
 import type { DaemonOptions } from './options';
 import { withDefaults } from './options';
-import { handleRelayGet, handleRelayPut, isRelayPath } from './relay-http';
+import { isRelayPath, RelayHttp } from './relay-http';
 import { Room } from './room';
 import { newSecret } from './secrets';
 import { openRoomStore } from './store/sqlite-store';
@@ -49,6 +49,7 @@ export async function startDaemon(partial: Partial<DaemonOptions> = {}): Promise
     store.close();
     throw error;
   }
+  const relayHttp = new RelayHttp(room);
   const statics = new StaticFiles(options.webRoot);
   const connections = new Set<Connection>();
   const registrationsPerAddress = new KeyedBuckets(options.registerRatePerSecond, options.registerBurst, options.now);
@@ -61,8 +62,8 @@ export async function startDaemon(partial: Partial<DaemonOptions> = {}): Promise
       return sendJson(res, 200, health(room));
     }
     if (isRelayPath(pathname)) {
-      if (method === 'PUT') return handleRelayPut(room, req, res, pathname);
-      if (method === 'GET') return handleRelayGet(room, req, res, pathname);
+      if (method === 'PUT') return relayHttp.put(req, res, pathname);
+      if (method === 'GET') return relayHttp.get(req, res, pathname);
       return sendError(res, 405, 'the relay takes PUT and GET', true);
     }
     if (statics.handles(pathname) && (method === 'GET' || method === 'HEAD')) {

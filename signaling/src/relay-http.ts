@@ -27,28 +27,6 @@ export function isRelayPath(pathname: string): boolean {
   return RELAY_PATH.test(pathname);
 }
 
-/** What the relay keeps per room besides the chunks: upload rate per peer, the test fault hook. */
-interface RelayGuards {
-  readonly uploadBytes: KeyedBuckets;
-  readonly corrupter: RelayCorrupter | null;
-}
-
-// Kept beside the Room rather than in it so that the relay's guards stay in the relay's files.
-const guardsByRoom = new WeakMap<Room, RelayGuards>();
-
-function guardsOf(room: Room): RelayGuards {
-  let guards = guardsByRoom.get(room);
-  if (!guards) {
-    const { relayBytesPerSecond, relayBurstBytes, relayFaults, now } = room.options;
-    guards = {
-      uploadBytes: new KeyedBuckets(relayBytesPerSecond, relayBurstBytes, now),
-      corrupter: relayFaults ? new RelayCorrupter(relayFaults.corruptChunks) : null,
-    };
-    guardsByRoom.set(room, guards);
-  }
-  return guards;
-}
-
 interface RelayTarget {
   peer: Peer;
   transfer: Transfer;
@@ -92,91 +70,127 @@ function authorize(
   return { peer, transfer, index };
 }
 
-export function handleRelayPut(room: Room, req: IncomingMessage, res: ServerResponse, pathname: string): void {
-  const target = authorize(room, req, res, pathname, 'owner');
-  if (!target) return;
-  const { peer, transfer, index } = target;
-  const file = room.files.get(transfer.fileId);
-  if (!file) return sendError(res, 404, 'no such file', true);
-  const expected = chunkLength(file.size, file.chunkSize, index);
-  const declared = req.headers['content-length'] === undefined ? null : Number(req.headers['content-length']);
-  if (declared !== null && declared > expected) return sendError(res, 413, `chunk ${index} is ${expected} bytes`, true);
-  if (declared !== null && declared < expected)
-    return sendError(res, 400, `chunk ${index} is exactly ${expected} bytes`, true);
-  const shaHeader = req.headers[CHUNK_SHA256_HEADER];
-  if (shaHeader !== undefined && (typeof shaHeader !== 'string' || !SHA256_HEX.test(shaHeader))) {
-    return sendError(res, 400, `${CHUNK_SHA256_HEADER} must be a lowercase hex SHA-256`, true);
+/**
+ * The relay's HTTP side for one room: PUT and GET of chunks, and what the relay keeps besides the
+ * chunks themselves (the upload rate per peer, the test fault hook). The daemon holds one per room.
+ */
+export class RelayHttp {
+  /** Bytes per second per peer, on top of the quotas on bytes held. */
+  private readonly uploadBytes: KeyedBuckets;
+  private readonly corrupter: RelayCorrupter | null;
+
+  constructor(private readonly room: Room) {
+    const { relayBytesPerSecond, relayBurstBytes, relayFaults, now } = room.options;
+    this.uploadBytes = new KeyedBuckets(relayBytesPerSecond, relayBurstBytes, now);
+    this.corrupter = relayFaults ? new RelayCorrupter(relayFaults.corruptChunks) : null;
   }
-  const guards = guardsOf(room);
-  // Bytes per second per peer, on top of the quotas on bytes held: one peer cannot hog the
-  // daemon's bandwidth or CPU. The bucket is charged before the body is read.
-  if (!guards.uploadBytes.take(peer.publicId, expected)) {
-    const waitMs = guards.uploadBytes.waitMsFor(peer.publicId, expected);
-    const retryAfterSeconds = Math.max(1, Math.ceil(waitMs / 1000));
-    tellAskerBusy(room, transfer, 'rate', Math.min(MAX_RETRY_AFTER_MS, Math.max(0, Math.ceil(waitMs))));
-    return sendJson(
-      res,
-      429,
-      { error: 'you are uploading to the relay too fast; retry later' },
-      {
-        Connection: 'close',
-        'Retry-After': String(Math.min(retryAfterSeconds, 3600)),
-      },
-    );
-  }
-  const reservation = room.relay.reserve(peer.publicId, expected);
-  if (reservation !== 'ok') {
-    // No estimate: space frees as askers fetch their chunks, or as unfetched ones expire.
-    tellAskerBusy(room, transfer, 'full', 0);
-    return sendError(
-      res,
-      507,
-      reservation === 'total-quota' ? 'the relay is full; retry later' : 'your relay quota is full; retry later',
-      true,
-    );
-  }
-  // The body is read into a buffer of the exact chunk length: nothing past it is ever held.
-  const body = Buffer.allocUnsafe(expected);
-  let received = 0;
-  let settled = false;
-  const fail = (status: number, message: string) => {
-    if (settled) return;
-    settled = true;
-    room.relay.release(peer.publicId, expected);
-    if (!res.headersSent && !res.destroyed) sendError(res, status, message, true);
-    req.resume();
-  };
-  req.on('data', (part: Buffer) => {
-    if (settled) return;
-    if (received + part.length > expected) return fail(413, `chunk ${index} is ${expected} bytes`);
-    part.copy(body, received);
-    received += part.length;
-  });
-  req.on('error', () => fail(400, 'upload failed'));
-  req.on('close', () => fail(400, 'upload interrupted'));
-  req.on('end', () => {
-    if (settled) return;
-    if (received !== expected) return fail(400, `chunk ${index} is exactly ${expected} bytes; got ${received}`);
-    // The transfer may have ended while the body was arriving.
-    if (room.transfers.get(transfer.transferId) !== transfer) return fail(404, 'the transfer ended');
-    settled = true;
-    guards.corrupter?.apply(transfer.transferId, index, body);
-    // The reservation becomes the stored chunk's share of the quota.
-    room.relay.put(transfer.transferId, index, peer.publicId, body, shaHeader, room.options.now());
-    transfer.lastActivityMs = room.options.now();
-    const asker = room.peers.get(transfer.asker);
-    if (asker) {
-      room.send(asker, {
-        type: 'CHUNK_READY',
-        transferId: transfer.transferId,
-        fileId: file.id,
-        index,
-        ...(shaHeader === undefined ? {} : { sha256: shaHeader }),
-      });
+
+  put(req: IncomingMessage, res: ServerResponse, pathname: string): void {
+    const room = this.room;
+    const target = authorize(room, req, res, pathname, 'owner');
+    if (!target) return;
+    const { peer, transfer, index } = target;
+    const file = room.files.get(transfer.fileId);
+    if (!file) return sendError(res, 404, 'no such file', true);
+    const expected = chunkLength(file.size, file.chunkSize, index);
+    const declared = req.headers['content-length'] === undefined ? null : Number(req.headers['content-length']);
+    if (declared !== null && declared > expected)
+      return sendError(res, 413, `chunk ${index} is ${expected} bytes`, true);
+    if (declared !== null && declared < expected)
+      return sendError(res, 400, `chunk ${index} is exactly ${expected} bytes`, true);
+    const shaHeader = req.headers[CHUNK_SHA256_HEADER];
+    if (shaHeader !== undefined && (typeof shaHeader !== 'string' || !SHA256_HEX.test(shaHeader))) {
+      return sendError(res, 400, `${CHUNK_SHA256_HEADER} must be a lowercase hex SHA-256`, true);
     }
-    res.writeHead(201, { ...SECURITY_HEADERS, 'Content-Length': 0, 'Cache-Control': 'no-store' });
-    res.end();
-  });
+    // Bytes per second per peer, on top of the quotas on bytes held: one peer cannot hog the
+    // daemon's bandwidth or CPU. The bucket is charged before the body is read.
+    if (!this.uploadBytes.take(peer.publicId, expected)) {
+      const waitMs = this.uploadBytes.waitMsFor(peer.publicId, expected);
+      const retryAfterSeconds = Math.max(1, Math.ceil(waitMs / 1000));
+      tellAskerBusy(room, transfer, 'rate', Math.min(MAX_RETRY_AFTER_MS, Math.max(0, Math.ceil(waitMs))));
+      return sendJson(
+        res,
+        429,
+        { error: 'you are uploading to the relay too fast; retry later' },
+        {
+          Connection: 'close',
+          'Retry-After': String(Math.min(retryAfterSeconds, 3600)),
+        },
+      );
+    }
+    const reservation = room.relay.reserve(peer.publicId, expected);
+    if (reservation !== 'ok') {
+      // No estimate: space frees as askers fetch their chunks, or as unfetched ones expire.
+      tellAskerBusy(room, transfer, 'full', 0);
+      return sendError(
+        res,
+        507,
+        reservation === 'total-quota' ? 'the relay is full; retry later' : 'your relay quota is full; retry later',
+        true,
+      );
+    }
+    // The body is read into a buffer of the exact chunk length: nothing past it is ever held.
+    const body = Buffer.allocUnsafe(expected);
+    let received = 0;
+    let settled = false;
+    const fail = (status: number, message: string) => {
+      if (settled) return;
+      settled = true;
+      room.relay.release(peer.publicId, expected);
+      if (!res.headersSent && !res.destroyed) sendError(res, status, message, true);
+      req.resume();
+    };
+    req.on('data', (part: Buffer) => {
+      if (settled) return;
+      if (received + part.length > expected) return fail(413, `chunk ${index} is ${expected} bytes`);
+      part.copy(body, received);
+      received += part.length;
+    });
+    req.on('error', () => fail(400, 'upload failed'));
+    req.on('close', () => fail(400, 'upload interrupted'));
+    req.on('end', () => {
+      if (settled) return;
+      if (received !== expected) return fail(400, `chunk ${index} is exactly ${expected} bytes; got ${received}`);
+      // The transfer may have ended while the body was arriving.
+      if (room.transfers.get(transfer.transferId) !== transfer) return fail(404, 'the transfer ended');
+      settled = true;
+      this.corrupter?.apply(transfer.transferId, index, body);
+      // The reservation becomes the stored chunk's share of the quota.
+      room.relay.put(transfer.transferId, index, peer.publicId, body, shaHeader, room.options.now());
+      transfer.lastActivityMs = room.options.now();
+      const asker = room.peers.get(transfer.asker);
+      if (asker) {
+        room.send(asker, {
+          type: 'CHUNK_READY',
+          transferId: transfer.transferId,
+          fileId: file.id,
+          index,
+          ...(shaHeader === undefined ? {} : { sha256: shaHeader }),
+        });
+      }
+      res.writeHead(201, { ...SECURITY_HEADERS, 'Content-Length': 0, 'Cache-Control': 'no-store' });
+      res.end();
+    });
+  }
+
+  get(req: IncomingMessage, res: ServerResponse, pathname: string): void {
+    const room = this.room;
+    const target = authorize(room, req, res, pathname, 'asker');
+    if (!target) return;
+    const { transfer, index } = target;
+    const chunk = room.relay.take(transfer.transferId, index);
+    if (!chunk)
+      return sendError(res, 404, 'this chunk is not in the relay (not uploaded yet, already fetched, or expired)');
+    transfer.lastActivityMs = room.options.now();
+    res.writeHead(200, {
+      ...SECURITY_HEADERS,
+      'Content-Type': 'application/octet-stream',
+      'Content-Length': chunk.data.length,
+      'Cache-Control': 'no-store',
+      ...(chunk.sha256 === undefined ? {} : { [CHUNK_SHA256_HEADER]: chunk.sha256 }),
+    });
+    res.end(chunk.data);
+  }
 }
 
 /**
@@ -197,22 +211,4 @@ function tellAskerBusy(room: Room, transfer: Transfer, reason: RelayBusyReason, 
     reason,
     retryAfterMs,
   });
-}
-
-export function handleRelayGet(room: Room, req: IncomingMessage, res: ServerResponse, pathname: string): void {
-  const target = authorize(room, req, res, pathname, 'asker');
-  if (!target) return;
-  const { transfer, index } = target;
-  const chunk = room.relay.take(transfer.transferId, index);
-  if (!chunk)
-    return sendError(res, 404, 'this chunk is not in the relay (not uploaded yet, already fetched, or expired)');
-  transfer.lastActivityMs = room.options.now();
-  res.writeHead(200, {
-    ...SECURITY_HEADERS,
-    'Content-Type': 'application/octet-stream',
-    'Content-Length': chunk.data.length,
-    'Cache-Control': 'no-store',
-    ...(chunk.sha256 === undefined ? {} : { [CHUNK_SHA256_HEADER]: chunk.sha256 }),
-  });
-  res.end(chunk.data);
 }

@@ -5,6 +5,7 @@ import { launchChromium } from '@ferry/e2e/support/browser';
 import { cleanupWebrtc } from '@ferry/node-peer/wrtc';
 import { startBareServer } from './bare-server';
 import { benchBrowserItems } from './browser-items';
+import { bundleSizes, bundleTable } from './bundle-size';
 import type { BrowserBenchOptions } from './browser-transfers';
 import { benchNode } from './node-transfer';
 import { benchRelayMemory } from './relay-memory';
@@ -49,6 +50,8 @@ export async function main(root: string, argv: string[]): Promise<string[]> {
       if (isVerbose) console.error(`bench: ${line}`);
     },
   };
+  // Read first: dist/ is the build this run measures, and a missing app fails before the long items.
+  const bundle = bundleSizes(root);
   const results: Record<string, Item> = {};
   const needsBrowser = items.has('p2p') || items.has('relay') || items.has('memory');
   let browser: Browser | undefined;
@@ -74,12 +77,13 @@ export async function main(root: string, argv: string[]): Promise<string[]> {
       results['signaling'] = await timed('signaling', () => benchSignalingScale(root, quick));
     }
     const chromium = browser?.version();
-    const out = { date: new Date().toISOString(), quick, machine: machine(chromium), ...results };
+    const out = { date: new Date().toISOString(), quick, machine: machine(chromium), bundle, ...results };
     // A partial run (--only) must not pass for the whole bench's figures.
     const fileName = items.size === ITEMS.length ? 'latest.json' : 'partial.json';
     mkdirSync(join(root, 'bench', 'results'), { recursive: true });
     writeFileSync(join(root, 'bench', 'results', fileName), `${JSON.stringify(out, null, 2)}\n`);
     console.log(table(results));
+    console.log(`\n${bundleTable(bundle)}`);
     for (const line of profileLines(results)) console.log(line);
     console.log(`\nwritten to bench/results/${fileName}`);
     return failedItems(results);

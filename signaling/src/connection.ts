@@ -6,22 +6,28 @@ import type { Session } from './peers';
 import type { KeyedBuckets, TokenBucket } from './rate-limit';
 import type { Room } from './room';
 
-let nextSessionId = 1;
-
 /** Bytes or a string, the frame goes out as text (a broadcast hands the same encoded bytes to every socket). */
 const TEXT_FRAME = { binary: false } as const;
 
 /**
- * Connections corked in this tick, uncorked together at its end: a broadcast to 10,000 sockets
- * queues one callback, not one per socket.
+ * What one daemon's connections share: their session ids, and the connections corked in this
+ * tick, uncorked together at its end (a broadcast to 10,000 sockets queues one callback, not one
+ * per socket). Owned by the daemon, so two daemons in one process share nothing.
  */
-const corkedThisTick: Connection[] = [];
+export class ConnectionGroup {
+  private nextSessionId = 1;
+  private readonly corkedThisTick: Connection[] = [];
 
-function uncorkAtEndOfTick(connection: Connection): void {
-  if (corkedThisTick.push(connection) > 1) return;
-  process.nextTick(() => {
-    for (const corked of corkedThisTick.splice(0)) corked.releaseCork();
-  });
+  newSessionId(): number {
+    return this.nextSessionId++;
+  }
+
+  uncorkAtEndOfTick(connection: Connection): void {
+    if (this.corkedThisTick.push(connection) > 1) return;
+    process.nextTick(() => {
+      for (const corked of this.corkedThisTick.splice(0)) corked.releaseCork();
+    });
+  }
 }
 
 /** Registrations are limited per remote address: a flood of new identities from one machine is refused. */
@@ -38,7 +44,7 @@ export interface RegistrationLimit {
  * and hands valid messages to the dispatcher (dispatch.ts). Nothing a peer sends can throw out of here.
  */
 export class Connection implements Session {
-  readonly id = nextSessionId++;
+  readonly id: number;
   peer: Session['peer'] = null;
   isAlive = true;
   private isCorked = false;
@@ -49,10 +55,12 @@ export class Connection implements Session {
   constructor(
     private readonly socket: WebSocket,
     private readonly room: Room,
+    private readonly group: ConnectionGroup,
     private readonly registrationLimit: RegistrationLimit | null = null,
     /** The socket under the WebSocket (from the upgrade): corked so a tick's frames leave in one write. */
     private readonly stream: Pick<Duplex, 'cork' | 'uncork'> | null = null,
   ) {
+    this.id = group.newSessionId();
     this.bucket = room.newBucket();
     socket.on('message', (data, isBinary) => this.onMessage(data, isBinary));
     socket.on('pong', () => {
@@ -89,7 +97,7 @@ export class Connection implements Session {
     if (!stream || this.isCorked) return;
     this.isCorked = true;
     stream.cork();
-    uncorkAtEndOfTick(this);
+    this.group.uncorkAtEndOfTick(this);
   }
 
   /** Called once at the end of the tick in which the first frame was corked. */

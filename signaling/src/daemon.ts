@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
 import { CLOSE_CODES, limits } from '@ferry/common';
-import { Connection } from './connection';
+import { Connection, ConnectionGroup } from './connection';
 import { KeyedBuckets } from './rate-limit';
 import { sendError, sendJson } from './http-util';
 import type { DaemonOptions } from './options';
@@ -52,6 +52,7 @@ export async function startDaemon(partial: Partial<DaemonOptions> = {}): Promise
   const relayHttp = new RelayHttp(room);
   const statics = new StaticFiles(options.webRoot);
   const connections = new Set<Connection>();
+  const connectionGroup = new ConnectionGroup();
   const registrationsPerAddress = new KeyedBuckets(options.registerRatePerSecond, options.registerBurst, options.now);
   const unregistered = new UnregisteredSockets(options.maxUnregisteredPerAddress, options.maxUnregistered);
 
@@ -109,7 +110,7 @@ export async function startDaemon(partial: Partial<DaemonOptions> = {}): Promise
     socket.once('close', admission.release);
     wss.handleUpgrade(req, socket, head, (ws) => {
       const registration = { perAddress: registrationsPerAddress, address, onRegistered: admission.release };
-      const connection = new Connection(ws, room, registration, socket);
+      const connection = new Connection(ws, room, connectionGroup, registration, socket);
       connections.add(connection);
       ws.on('close', () => connections.delete(connection));
     });

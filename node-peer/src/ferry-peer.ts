@@ -1,10 +1,10 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import SimplePeer from 'simple-peer';
 import WebSocket from 'ws';
 import type { FileInfo, FileOffer, FromDaemon, FromDaemonOf, ToDaemon } from '@ferry/common';
 import { chunkCount, chunkLength, CLOSE_CODES, limits, parseFromDaemon } from '@ferry/common';
 import type { Download } from '@ferry/common/transfer';
-import { systemClock, TransferService } from '@ferry/common/transfer';
+import { backoffDelayMs, randomId, systemClock, TransferService, type BackoffOptions } from '@ferry/common/transfer';
 import { createSimplePeerLink } from '@ferry/common/transport';
 import { decideAddFiles } from '@ferry/common/authority';
 import { MemoryDownloadStore } from './memory-download-store';
@@ -25,6 +25,9 @@ export interface FerryPeerOptions {
   /** Force the relay whatever the daemon advises (to test fallback). */
   disableP2p?: boolean;
 }
+
+/** Back to a daemon that went away: quick, as tests restart it and wait for the peer. */
+const RECONNECT_BACKOFF: BackoffOptions = { baseMs: 50, maxMs: 2_000 };
 
 type Waiter = { type: FromDaemon['type']; predicate: (m: FromDaemon) => boolean; resolve: (m: FromDaemon) => void };
 
@@ -127,7 +130,7 @@ export class FerryPeer {
     this.isReconnecting = true;
     try {
       for (let attempt = 0; !this.isClosing; attempt++) {
-        await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 50 * 2 ** attempt)).unref());
+        await new Promise((resolve) => setTimeout(resolve, backoffDelayMs(attempt, RECONNECT_BACKOFF)).unref());
         if (this.isClosing) return;
         const ws = await FerryPeer.open(this.options.url).catch(() => null);
         if (!ws) continue;
@@ -186,14 +189,14 @@ export class FerryPeer {
   /** Shares bytes as a file; resolves with its FileInfo once the master has listed it. */
   async share(name: string, bytes: Uint8Array): Promise<FileInfo> {
     const offer: FileOffer = {
-      id: randomUUID(),
+      id: randomId(),
       name,
       size: bytes.length,
       chunkSize: this.options.chunkSize ?? limits.DEFAULT_CHUNK_BYTES,
       sha256: createHash('sha256').update(bytes).digest('hex'),
     };
     this.shared.set(offer.id, bytes);
-    const reqId = randomUUID();
+    const reqId = randomId();
     this.send({ type: 'ADD_FILES', reqId, files: [offer] });
     const added = await this.next('FILES_ADDED', (m) => m.reqId === reqId);
     const file = added.files.find((f) => f.id === offer.id);
@@ -212,7 +215,7 @@ export class FerryPeer {
   ): Promise<{ readonly bytes: Uint8Array; readonly chunks: readonly Uint8Array[]; download: Download }> {
     const store = new MemoryDownloadStore(chunkCount(file.size, file.chunkSize));
     this.stores.set(file.id, store);
-    const download = this.service.download(file, randomUUID(), store);
+    const download = this.service.download(file, randomId(), store);
     await new Promise<void>((resolve, reject) => {
       const check = () => {
         if (download.status === 'complete') resolve();

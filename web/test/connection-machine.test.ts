@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelayMs } from '../src/signaling/backoff';
 import {
   isReconnecting,
   transition,
@@ -8,29 +7,6 @@ import {
 } from '../src/signaling/connection-machine';
 
 const backoff = { baseMs: 500, maxMs: 15_000 };
-
-describe('backoffDelayMs', () => {
-  it.each([
-    [0, 0, 250],
-    [0, 1, 500],
-    [1, 0, 500],
-    [3, 0.5, 3000],
-    [5, 1, 15_000],
-    [40, 0, 7_500],
-  ])('attempt %i with random %f waits %i ms', (attempt, random, expected) => {
-    expect(backoffDelayMs(attempt, random, backoff)).toBe(expected);
-  });
-
-  it('never exceeds the cap and never retries at once', () => {
-    for (let attempt = 0; attempt < 50; attempt++) {
-      for (const random of [0, 0.3, 0.999]) {
-        const delay = backoffDelayMs(attempt, random, backoff);
-        expect(delay).toBeGreaterThan(0);
-        expect(delay).toBeLessThanOrEqual(backoff.maxMs);
-      }
-    }
-  });
-});
 
 const closed = (code: number, random = 0): ConnectionEvent => ({ type: 'closed', code, random });
 

@@ -1,13 +1,13 @@
 import type { FromDaemon, ToDaemon } from '@ferry/common';
-import type { Clock as EngineClock } from '@ferry/common/transfer';
-import type { Cancel, Clock, KeyValueStore, Logger, SocketFactory, SocketHandlers } from '../src/platform/types';
+import type { Cancel, Clock } from '@ferry/common/transfer';
+import type { KeyValueStore, Logger, SocketFactory, SocketHandlers } from '../src/platform/types';
 import type { PeerDeps } from '../src/session/peer-session';
 import { fakeTransferPlatform } from './transfer-fakes';
 
 export { nodeHasher, nodeSha256, sha256Hex } from './transfer-fakes';
 
-/** A clock that moves only when the test says so; it also serves as the transfer engine's clock. */
-export class FakeClock implements Clock, EngineClock {
+/** A clock that moves only when the test says so. */
+export class FakeClock implements Clock {
   private nowMs = 0;
   private nextId = 0;
   private readonly timers = new Map<number, { atMs: number; fn: () => void }>();
@@ -39,14 +39,6 @@ export class FakeClock implements Clock, EngineClock {
 
   now(): number {
     return this.nowMs;
-  }
-
-  setTimeout(callback: () => void, ms: number): unknown {
-    return this.after(ms, callback);
-  }
-
-  clearTimeout(handle: unknown): void {
-    if (typeof handle === 'function') (handle as Cancel)();
   }
 }
 
@@ -132,7 +124,7 @@ export function fakeDeps(overrides: Partial<PeerDeps> = {}) {
   const network = new FakeNetwork();
   const storage = new MemoryStore();
   const logger = new RecordingLogger();
-  const platform = fakeTransferPlatform(clock);
+  const platform = fakeTransferPlatform();
   const deps: PeerDeps = {
     connect: network.connect,
     clock,

@@ -3,7 +3,6 @@ import type { CreateHasher, Link, Sha256 } from '@ferry/common/transfer';
 import type { FileSaver, SaveTarget } from '../src/transfers/file-saver';
 import type { RelayGetOutcome, RelayPutOutcome, TransferPlatform } from '../src/transfers/transfer-platform';
 import type { KvStore } from '../src/transfers/transfer-storage';
-import type { FakeClock } from './fakes';
 
 // Fakes of what transfers touch in a browser: IndexedDB stores, hashing, the relay, saving.
 
@@ -153,9 +152,8 @@ export interface FakeTransferPlatform extends TransferPlatform {
   saver: FakeSaver;
 }
 
-export function fakeTransferPlatform(clock: FakeClock): FakeTransferPlatform {
+export function fakeTransferPlatform(): FakeTransferPlatform {
   return {
-    clock,
     createHasher: nodeHasher,
     sha256: nodeSha256,
     createLink: () => idleLink(),

@@ -3,7 +3,8 @@ import { chunkCount, chunkLength } from '../protocol/shapes';
 import { ChunkSet } from './chunk-set';
 import type { Frame } from './framing';
 import { toHex } from './framing';
-import type { Clock, Route, Sha256 } from './ports';
+import type { Cancel, Clock } from './clock';
+import type { Route, Sha256 } from './ports';
 import { ProgressMeter } from './progress';
 
 export type DownloadStatus =
@@ -88,7 +89,7 @@ export class Download {
   private readonly windowChunks: number;
   private readonly meter = new ProgressMeter();
   private bytesDone = 0;
-  private timer: unknown = null;
+  private cancelTick: Cancel | null = null;
   private lastRepickTryMs = 0;
   private readonly listeners = new Set<(s: DownloadSnapshot) => void>();
   private readonly tuning: DownloadTuning;
@@ -293,7 +294,7 @@ export class Download {
   }
 
   private tick(): void {
-    this.timer = null;
+    this.cancelTick = null;
     if (TERMINAL.has(this.statusValue)) return;
     const now = this.deps.clock.now();
     if (this.statusValue === 'running') {
@@ -317,8 +318,8 @@ export class Download {
   }
 
   private ensureTimer(): void {
-    if (this.timer === null && !TERMINAL.has(this.statusValue))
-      this.timer = this.deps.clock.setTimeout(() => this.tick(), TICK_MS);
+    if (this.cancelTick === null && !TERMINAL.has(this.statusValue))
+      this.cancelTick = this.deps.clock.after(TICK_MS, () => this.tick());
   }
 
   private async complete(): Promise<void> {
@@ -333,8 +334,8 @@ export class Download {
   }
 
   private stop(status: DownloadStatus, error: string | null): void {
-    if (this.timer !== null) this.deps.clock.clearTimeout(this.timer);
-    this.timer = null;
+    this.cancelTick?.();
+    this.cancelTick = null;
     this.inFlight.clear();
     this.assemblies.clear();
     this.errorText = error;

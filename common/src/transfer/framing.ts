@@ -1,4 +1,5 @@
 import { MAX_CHUNK_BYTES } from '../protocol/limits';
+import { ID_PATTERN } from './ids';
 
 /*
  * Data-channel frames. Every transfer between two peers shares one channel, so each frame names
@@ -19,7 +20,6 @@ export type Frame =
   | { kind: 'chunk-data'; transferId: string; index: number; offset: number; payload: Uint8Array }
   | { kind: 'chunk-unavailable'; transferId: string; index: number; reason: UnavailableReason };
 
-const ID = /^[A-Za-z0-9_-]{1,64}$/;
 const TWO_32 = 2 ** 32;
 
 function headerLength(transferId: string): number {
@@ -33,7 +33,7 @@ export function dataFrameOverhead(transferId: string): number {
 
 /** Writes kind, id and index at the start of `bytes`; returns where the body starts. */
 function writeHeadInto(bytes: Uint8Array, kind: number, transferId: string, index: number): number {
-  if (!ID.test(transferId)) throw new RangeError('bad transferId');
+  if (!ID_PATTERN.test(transferId)) throw new RangeError('bad transferId');
   if (!Number.isSafeInteger(index) || index < 0) throw new RangeError('bad chunk index');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   bytes[0] = kind;
@@ -121,7 +121,7 @@ export function decodeFrame(bytes: Uint8Array): DecodeResult {
   if (idLength < 1 || idLength > 64 || bytes.length < 2 + idLength + 8) return { ok: false, error: 'bad frame head' };
   let transferId = '';
   for (let i = 0; i < idLength; i++) transferId += String.fromCharCode(bytes[2 + i] ?? 0);
-  if (!ID.test(transferId)) return { ok: false, error: 'bad transferId' };
+  if (!ID_PATTERN.test(transferId)) return { ok: false, error: 'bad transferId' };
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let at = 2 + idLength;
   const index = view.getUint32(at) * TWO_32 + view.getUint32(at + 4);

@@ -1,7 +1,7 @@
 import type { PeerChannel } from '../transport/peer-channel';
 import type { Frame } from './framing';
 import { decodeFrame } from './framing';
-import type { Clock } from './ports';
+import type { Clock } from './clock';
 
 /** One WebRTC connection to one peer, as the simple-peer adapter (or a test double) provides it. */
 export interface Link {
@@ -114,20 +114,20 @@ export class PeerLinks {
   private open(remote: string, initiator: boolean): Entry {
     const link = this.deps.createLink({ initiator, remote, sendSignal: (data) => this.deps.sendSignal(remote, data) });
     const opened = new Promise<boolean>((resolve) => {
-      const timer = this.deps.clock.setTimeout(() => {
+      const cancelTimeout = this.deps.clock.after(this.tuning.connectTimeoutMs, () => {
         if (link.channel.state === 'open') return resolve(true);
         this.failedUntil.set(remote, this.deps.clock.now() + this.tuning.retryAfterFailureMs);
         const current = this.links.get(remote);
         if (current?.link === link) this.drop(remote, current);
         resolve(false);
-      }, this.tuning.connectTimeoutMs);
+      });
       link.channel.onOpen(() => {
-        this.deps.clock.clearTimeout(timer);
+        cancelTimeout();
         this.failedUntil.delete(remote);
         resolve(true);
       });
       link.channel.onClose(() => {
-        this.deps.clock.clearTimeout(timer);
+        cancelTimeout();
         resolve(false);
       });
     });

@@ -1,16 +1,7 @@
-/** What the transfer engine needs from the world, injected so it runs alike in browsers, Node and tests. */
-
-export interface Clock {
-  now(): number;
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
+/**
+ * What the transfer engine needs from the world, injected so it runs alike in browsers, Node and
+ * tests (time is clock.ts).
+ */
 
 /** SHA-256 of one buffer (a chunk), as 32 bytes. */
 export type Sha256 = (bytes: Uint8Array) => Promise<Uint8Array>;

@@ -5,7 +5,9 @@ import { Download } from './download';
 import type { Frame } from './framing';
 import type { CreateLink, PeerLinksTuning } from './links';
 import { PeerLinks } from './links';
-import type { Clock, Sha256 } from './ports';
+import type { Clock } from './clock';
+import { isId } from './ids';
+import type { Sha256 } from './ports';
 import type { ReadChunk, RelayPutResult, UploadTuning } from './upload';
 import { Uploader } from './upload';
 
@@ -27,7 +29,6 @@ export interface TransferServiceDeps {
 }
 
 const REQ_PREFIX = 'rc.';
-const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** A chunk-unavailable notice sent as SIGNAL data (the relay path has no data channel), or null. */
 function unavailableNotice(data: unknown): Frame | null {
@@ -35,7 +36,7 @@ function unavailableNotice(data: unknown): Frame | null {
   const d = data as Record<string, unknown>;
   if (d['ferry'] !== 'chunk-unavailable') return null;
   const { transferId, index, reason } = d;
-  if (typeof transferId !== 'string' || !ID.test(transferId)) return null;
+  if (!isId(transferId)) return null;
   if (typeof index !== 'number' || !Number.isSafeInteger(index) || index < 0) return null;
   if (reason !== 'needs-repick' && reason !== 'gone') return null;
   return { kind: 'chunk-unavailable', transferId, index, reason };

@@ -1,7 +1,9 @@
 import type { PeerChannel } from '../transport/peer-channel';
 import type { UnavailableReason } from './framing';
 import { DataFrameWriter, dataFrameOverhead, encodeChunkHeader, encodeChunkUnavailable, toHex } from './framing';
-import type { Clock, Route, Sha256 } from './ports';
+import { backoffDelayMs, type BackoffOptions } from './backoff';
+import { sleep, type Clock } from './clock';
+import type { Route, Sha256 } from './ports';
 
 /** Reads one chunk of a shared file; a file the browser lost access to (after a reload) is unavailable. */
 export type ReadChunk = (fileId: string, index: number) => Promise<Uint8Array | UnavailableReason>;
@@ -28,7 +30,8 @@ export interface UploadTuning {
   maxMessageBytes: number;
   /** Queued chunk requests per asker beyond which older ones are dropped (the asker asks again). */
   maxQueuedChunks: number;
-  relayRetryMs: number;
+  /** Waits between tries of a PUT the relay turned down for now. */
+  relayRetry: BackoffOptions;
   relayMaxRetries: number;
   /**
    * Relay PUTs under way at once per asker. One at a time left the pipe idle for a round trip per
@@ -44,7 +47,7 @@ export const DEFAULT_UPLOAD_TUNING: UploadTuning = {
   lowWaterBytes: 1024 * 1024,
   maxMessageBytes: 256 * 1024,
   maxQueuedChunks: 4096,
-  relayRetryMs: 500,
+  relayRetry: { baseMs: 500, maxMs: 5000 },
   relayMaxRetries: 40,
   relayConcurrency: 3,
 };
@@ -223,8 +226,7 @@ export class Uploader {
         result = 'retry';
       }
       if (result !== 'retry') return;
-      const delayMs = Math.min(5000, this.tuning.relayRetryMs * 2 ** Math.min(attempt, 4));
-      await new Promise<void>((resolve) => this.deps.clock.setTimeout(resolve, delayMs));
+      await sleep(this.deps.clock, backoffDelayMs(attempt, this.tuning.relayRetry));
     }
   }
 }

@@ -11,7 +11,7 @@ import {
   toHex,
 } from '../../src/transfer/framing';
 import type { Frame } from '../../src/transfer/framing';
-import { systemClock } from '../../src/transfer/ports';
+import { systemClock } from '../../src/transfer/clock';
 
 const CHUNK = 4;
 

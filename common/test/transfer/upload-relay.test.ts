@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
-import { systemClock } from '../../src/transfer/ports';
+import { systemClock } from '../../src/transfer/clock';
 import type { RelayPutResult, UploadDeps } from '../../src/transfer/upload';
 import { Uploader } from '../../src/transfer/upload';
 
@@ -68,7 +68,7 @@ describe('Uploader over the relay', () => {
         stored.add(index);
         return Promise.resolve('ok');
       }),
-      { relayConcurrency: 3, relayRetryMs: 1, relayMaxRetries: 10_000 },
+      { relayConcurrency: 3, relayRetry: { baseMs: 1, maxMs: 16 }, relayMaxRetries: 10_000 },
     );
     uploader.request('asker', 't1', 'f', 0, 10);
     // Each of the three has been told "full" several times.

@@ -4,7 +4,7 @@ import type { FileInfo } from '../../src/protocol/shapes';
 import { chunkLength } from '../../src/protocol/shapes';
 import { Download } from '../../src/transfer/download';
 import { decodeFrame } from '../../src/transfer/framing';
-import { systemClock } from '../../src/transfer/ports';
+import { systemClock } from '../../src/transfer/clock';
 import type { RelayPutResult } from '../../src/transfer/upload';
 import { Uploader } from '../../src/transfer/upload';
 import type { MemoryChannel } from '../../src/transport/memory-channel';

@@ -1,5 +1,5 @@
 import type { FileOffer } from '@ferry/common';
-import type { Cancel, Clock } from '../platform/types';
+import type { Cancel, Clock } from '@ferry/common/transfer';
 import {
   DEFAULT_OUTBOX,
   emptyOutbox,

@@ -1,6 +1,5 @@
 import SimplePeer from 'simple-peer/simplepeer.min.js';
 import { createSimplePeerLink } from '@ferry/common/transport';
-import { systemClock } from '@ferry/common/transfer';
 import type { FileSaver, SaveTarget } from '../transfers/file-saver';
 import type { RelayGetOutcome, RelayPutOutcome, TransferPlatform } from '../transfers/transfer-platform';
 import { getFailure, putOutcome } from './relay-status';
@@ -119,7 +118,6 @@ function fileSaver(win: Window): FileSaver {
 
 export function browserTransferPlatform(options: BrowserTransferOptions): TransferPlatform {
   return {
-    clock: systemClock,
     createHasher: createWasmHasher,
     sha256: wasmSha256,
     createLink: ({ initiator, sendSignal, iceServers }) =>

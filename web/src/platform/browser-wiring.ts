@@ -1,6 +1,6 @@
 import { createStore, del, delMany, get, keys, set } from 'idb-keyval';
-import { v4 as uuidv4 } from 'uuid';
-import { browserClock, consoleLogger, resilientStore, socketUrlFor, webSocketFactory } from './browser';
+import { randomId, systemClock } from '@ferry/common/transfer';
+import { consoleLogger, resilientStore, socketUrlFor, webSocketFactory } from './browser';
 import { browserTransferPlatform } from './browser-transfers';
 
 /**
@@ -44,9 +44,9 @@ export function browserWiring(location: Location) {
       () => new WebSocket(socketUrl),
       (message) => consoleLogger.warn(message),
     ),
-    clock: browserClock,
+    clock: systemClock,
     random: Math.random,
-    newId: uuidv4,
+    newId: randomId,
     storage,
     logger: consoleLogger,
     transfers,

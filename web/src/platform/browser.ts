@@ -1,4 +1,4 @@
-import type { Clock, KeyValueStore, Logger, SocketFactory } from './types';
+import type { KeyValueStore, Logger, SocketFactory } from './types';
 
 /*
  * Adapters from browser objects to the app's interfaces. They never create those objects: each
@@ -49,13 +49,6 @@ export function webSocketFactory(create: () => WebSocketLike, warn: (message: st
     };
   };
 }
-
-export const browserClock: Clock = {
-  after(delayMs, fn) {
-    const handle = setTimeout(fn, delayMs);
-    return () => clearTimeout(handle);
-  },
-};
 
 /** The functions of idb-keyval this adapter uses, bound to one store by the caller. */
 export interface IdbFunctions {

@@ -1,15 +1,7 @@
 /**
  * What the apps need from the world, as interfaces. Only each app's main.tsx builds the real ones
- * (WebSocket, timers, IndexedDB); tests pass fakes.
+ * (WebSocket, IndexedDB); tests pass fakes. Time is the transfer engine's Clock (@ferry/common/transfer).
  */
-
-/** Cancels a scheduled callback; calling it twice is harmless. */
-export type Cancel = () => void;
-
-export interface Clock {
-  /** Runs `fn` once after `delayMs`. */
-  after(delayMs: number, fn: () => void): Cancel;
-}
 
 export interface SocketHandlers {
   onOpen(): void;

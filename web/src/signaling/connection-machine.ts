@@ -1,5 +1,8 @@
 import { CLOSE_CODES } from '@ferry/common';
-import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
+import { backoffDelayMs, type BackoffOptions } from '@ferry/common/transfer';
+
+/** Reconnects to the daemon: jittered, so the tabs of a room do not all knock at once. */
+export const RECONNECT_BACKOFF: BackoffOptions = { baseMs: 500, maxMs: 15_000 };
 
 /**
  * The signaling connection as data. `attempt` counts consecutive failed tries since the last
@@ -55,7 +58,7 @@ const stay = (state: ConnectionState): Transition => ({ state, effects: [] });
 function afterClose(attempt: number, code: number, random: number, backoff: BackoffOptions): Transition {
   if (code === CLOSE_CODES.sessionReplaced) return { state: { kind: 'replaced' }, effects: [] };
   if (code === CLOSE_CODES.left) return { state: { kind: 'stopped', reason: 'left' }, effects: [] };
-  const delayMs = backoffDelayMs(attempt, random, backoff);
+  const delayMs = backoffDelayMs(attempt, backoff, random);
   return {
     state: { kind: 'waiting', attempt: attempt + 1, delayMs },
     effects: [{ type: 'start-retry-timer', delayMs }],
@@ -65,7 +68,7 @@ function afterClose(attempt: number, code: number, random: number, backoff: Back
 export function transition(
   state: ConnectionState,
   event: ConnectionEvent,
-  backoff: BackoffOptions = DEFAULT_BACKOFF,
+  backoff: BackoffOptions = RECONNECT_BACKOFF,
 ): Transition {
   switch (state.kind) {
     case 'idle':
@@ -90,7 +93,7 @@ export function transition(
         case 'registered':
           return stay({ kind: 'ready' });
         case 'busy': {
-          const delayMs = backoffDelayMs(state.attempt, event.random, backoff);
+          const delayMs = backoffDelayMs(state.attempt, backoff, event.random);
           return {
             state: { kind: 'waiting', attempt: state.attempt + 1, delayMs },
             effects: [{ type: 'close-socket' }, { type: 'start-retry-timer', delayMs }],

@@ -1,6 +1,7 @@
 import { parseFromDaemon, type FromDaemon, type ToDaemon } from '@ferry/common';
-import type { Cancel, Clock, Logger, SocketFactory, SocketHandle } from '../platform/types';
-import type { BackoffOptions } from './backoff';
+import type { Cancel, Clock } from '@ferry/common/transfer';
+import type { Logger, SocketFactory, SocketHandle } from '../platform/types';
+import type { BackoffOptions } from '@ferry/common/transfer';
 import {
   initialConnection,
   transition,

@@ -1,6 +1,7 @@
 import { chunkCount, type FileInfo, type FromDaemonOf } from '@ferry/common';
 import type { CreateHasher, Download, DownloadSnapshot, DownloadStore } from '@ferry/common/transfer';
-import type { Clock, Logger } from '../platform/types';
+import type { Clock } from '@ferry/common/transfer';
+import type { Logger } from '../platform/types';
 import type { ViewStore } from '../session/view-store';
 import { itemProblem, parseRecords, presentBits, type AppRole } from './download-records';
 import { DownloadRelayBusy } from './download-relay-busy';

@@ -1,5 +1,5 @@
 import type { RelayBusyReason } from '@ferry/common';
-import type { Cancel, Clock } from '../platform/types';
+import type { Cancel, Clock } from '@ferry/common/transfer';
 import { RELAY_BUSY_FORGET_MS } from './relay-busy';
 
 /**

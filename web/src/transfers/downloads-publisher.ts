@@ -1,5 +1,5 @@
 import type { RelayBusyReason } from '@ferry/common';
-import type { Cancel, Clock } from '../platform/types';
+import type { Cancel, Clock } from '@ferry/common/transfer';
 import { ViewStore } from '../session/view-store';
 import { isTerminalPhase, viewOf, type Job } from './download-job';
 import { emptyDownloads, type DownloadsView } from './download-view';

@@ -1,6 +1,6 @@
 import { limits, type FileOffer } from '@ferry/common';
 import type { CreateHasher } from '@ferry/common/transfer';
-import type { Cancel, Clock } from '../platform/types';
+import type { Cancel, Clock } from '@ferry/common/transfer';
 import { hashBlob, type SliceableBlob } from './file-hash';
 
 /** A file being hashed before it is offered. */

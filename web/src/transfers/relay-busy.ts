@@ -1,4 +1,4 @@
-import type { Cancel, Clock } from '../platform/types';
+import type { Cancel, Clock } from '@ferry/common/transfer';
 import { ViewStore } from '../session/view-store';
 
 /** Which way this tab's relay traffic is being held back, if any. */

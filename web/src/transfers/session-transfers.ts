@@ -1,7 +1,15 @@
 import type { FileInfo, FileOffer, FromDaemon, IceServer, ToDaemon } from '@ferry/common';
-import { TransferService, type RelayGetResult, type RelayPutResult } from '@ferry/common/transfer';
+import {
+  backoffDelayMs,
+  sleep,
+  TransferService,
+  type BackoffOptions,
+  type Clock,
+  type RelayGetResult,
+  type RelayPutResult,
+} from '@ferry/common/transfer';
 import type { LocalFiles } from '../files/local-files';
-import type { Clock, KeyValueStore, Logger } from '../platform/types';
+import type { KeyValueStore, Logger } from '../platform/types';
 import type { RoomState } from '../room/room-reducer';
 import type { AppRole } from './download-records';
 import { DownloadManager } from './download-manager';
@@ -12,8 +20,8 @@ import { RelayBusyWatch } from './relay-busy';
 import { ChunkStorage, RecordStorage } from './transfer-storage';
 
 const RELAY_GET_TRIES = 8;
-const RELAY_GET_FIRST_DELAY_MS = 500;
-const RELAY_GET_MAX_DELAY_MS = 5_000;
+/** Well inside the relay's 60 s TTL: the chunk waits there for us meanwhile. */
+const RELAY_GET_BACKOFF: BackoffOptions = { baseMs: 500, maxMs: 5_000 };
 
 /** What the session gives the transfers, and hears back from them. */
 export interface TransfersHost {
@@ -74,7 +82,7 @@ export class SessionTransfers {
           index,
         ),
       sha256: platform.sha256,
-      clock: platform.clock,
+      clock: deps.clock,
       relayPut: (transferId, index, bytes, sha256) => this.relayPut(transferId, index, bytes, sha256),
       relayGet: (transferId, index) => this.relayGet(transferId, index),
       finish: (download) => this.downloads.finish(download),
@@ -220,8 +228,7 @@ export class SessionTransfers {
       this.relayBusy.note('receiving', outcome === 'busy');
       if (outcome !== 'busy') return outcome;
       if (attempt + 1 >= RELAY_GET_TRIES) return 'missing';
-      const delayMs = Math.min(RELAY_GET_MAX_DELAY_MS, RELAY_GET_FIRST_DELAY_MS * 2 ** attempt);
-      await new Promise<void>((resolve) => this.deps.platform.clock.setTimeout(resolve, delayMs));
+      await sleep(this.deps.clock, backoffDelayMs(attempt, RELAY_GET_BACKOFF));
     }
   }
 

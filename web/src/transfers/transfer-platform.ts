@@ -1,5 +1,5 @@
 import type { IceServer } from '@ferry/common';
-import type { Clock, CreateHasher, Link, RelayGetResult, RelayPutResult, Sha256 } from '@ferry/common/transfer';
+import type { CreateHasher, Link, RelayGetResult, RelayPutResult, Sha256 } from '@ferry/common/transfer';
 import type { FileSaver } from './file-saver';
 import type { KvStore } from './transfer-storage';
 
@@ -35,8 +35,6 @@ export interface LinkOptions {
  * IndexedDB, hash-wasm, download links); tests pass fakes.
  */
 export interface TransferPlatform {
-  /** The engine's clock (now, setTimeout, clearTimeout). */
-  clock: Clock;
   createHasher: CreateHasher;
   sha256: Sha256;
   createLink(options: LinkOptions): Link;

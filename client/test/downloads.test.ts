@@ -5,6 +5,7 @@ import {
   CHUNK,
   CountingKv,
   destroySessions,
+  downloadingF1,
   guest,
   lastView,
   makeFile,
@@ -243,10 +244,9 @@ describe('downloads', () => {
   });
 
   it('ignores the daemon errors transfers cause instead of showing them', async () => {
-    const fakes = await guest([]);
-    fakes.enter();
+    const fakes = await downloadingF1(() => undefined);
     const errors: FromDaemon[] = [
-      { type: 'ERROR', code: 'NO_SUCH_PEER', message: 'the owner of this file is offline', reqId: 'rc.t1.1' },
+      { type: 'ERROR', code: 'NO_SUCH_PEER', message: 'the owner of this file is offline', reqId: fakes.request.reqId },
       { type: 'ERROR', code: 'NO_SUCH_TRANSFER', message: 'no such transfer' },
       { type: 'ERROR', code: 'NO_SUCH_PEER', message: 'no such peer online' },
     ];

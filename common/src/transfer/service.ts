@@ -8,6 +8,7 @@ import { PeerLinks } from './links';
 import type { Clock } from './clock';
 import { isId } from './ids';
 import type { Sha256 } from './ports';
+import { RequestTable } from './request-table';
 import type { ReadChunk, RelayPutResult, UploadTuning } from './upload';
 import { Uploader } from './upload';
 
@@ -28,7 +29,8 @@ export interface TransferServiceDeps {
   tuning?: { download?: Partial<DownloadTuning>; upload?: Partial<UploadTuning>; links?: Partial<PeerLinksTuning> };
 }
 
-const REQ_PREFIX = 'rc.';
+/** Far more chunk requests than are ever on their way to the daemon at once (see RequestTable). */
+const REMEMBERED_REQUESTS = 1024;
 
 /** A chunk-unavailable notice sent as SIGNAL data (the relay path has no data channel), or null. */
 function unavailableNotice(data: unknown): Frame | null {
@@ -52,6 +54,8 @@ export class TransferService {
   readonly uploader: Uploader;
   readonly links: PeerLinks;
   private requestCounter = 0;
+  /** Our REQUEST_CHUNKs, reqId -> transferId, so the daemon's ERRORs reach their download. */
+  private readonly requests = new RequestTable<string>(REMEMBERED_REQUESTS);
   /** The master is a peer too, but its presence comes as MASTER_(DIS)CONNECTED. */
   private masterId: string | null = null;
 
@@ -87,15 +91,12 @@ export class TransferService {
     this.downloads.get(transferId)?.cancel();
     const deps: DownloadDeps = {
       port: {
-        requestChunks: (tid, fileId, start, end) =>
-          this.deps.send({
-            type: 'REQUEST_CHUNK',
-            transferId: tid,
-            fileId,
-            start,
-            end,
-            reqId: `${REQ_PREFIX}${tid}.${++this.requestCounter % 1e9}`,
-          }),
+        requestChunks: (tid, fileId, start, end) => {
+          // The transferId in the reqId is for people reading the daemon's logs; lookups use the table.
+          const reqId = `rc.${tid}.${++this.requestCounter % 1e9}`;
+          this.requests.add(reqId, tid);
+          this.deps.send({ type: 'REQUEST_CHUNK', transferId: tid, fileId, start, end, reqId });
+        },
         cancelTransfer: (tid) => this.deps.send({ type: 'CANCEL_TRANSFER', transferId: tid }),
       },
       store,
@@ -172,6 +173,11 @@ export class TransferService {
     for (const d of this.downloads.values()) d.pause();
   }
 
+  /** Whether `reqId` is one of this engine's requests (its ERRORs are the engine's to handle). */
+  isOwnRequest(reqId: string | undefined): boolean {
+    return this.requests.has(reqId);
+  }
+
   private onFrame(from: string, frame: Frame): void {
     const download = this.downloads.get(frame.transferId);
     // Only the file's owner may feed a transfer: another peer's frames are dropped.
@@ -187,9 +193,8 @@ export class TransferService {
   }
 
   private onRequestError(code: string, reqId: string | undefined): void {
-    if (!reqId?.startsWith(REQ_PREFIX)) return;
-    const transferId = reqId.slice(REQ_PREFIX.length, reqId.lastIndexOf('.'));
-    const download = this.downloads.get(transferId);
+    const transferId = this.requests.get(reqId);
+    const download = transferId === undefined ? undefined : this.downloads.get(transferId);
     if (!download) return;
     if (code === 'NO_SUCH_PEER') download.ownerOffline();
     else if (code === 'NO_SUCH_FILE') download.fileRemoved();

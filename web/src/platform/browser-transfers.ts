@@ -1,4 +1,4 @@
-import SimplePeer from 'simple-peer/simplepeer.min.js';
+import type { SimplePeer } from 'simple-peer';
 import { createSimplePeerLink } from '@ferry/common/transport';
 import type { FileSaver, SaveTarget } from '../transfers/file-saver';
 import type { RelayGetOutcome, RelayPutOutcome, TransferPlatform } from '../transfers/transfer-platform';
@@ -116,7 +116,22 @@ function fileSaver(win: Window): FileSaver {
   };
 }
 
+/**
+ * simple-peer is the apps' largest dependency (about a third of each bundle, gzipped) and no page
+ * needs it before a transfer starts: it loads as its own chunk, begun when the platform is made
+ * (right after the page's first render), and a link asked for sooner waits for it in
+ * `connecting` (see createSimplePeerLink).
+ */
+let simplePeerModule: Promise<SimplePeer> | null = null;
+function loadSimplePeer(): Promise<SimplePeer> {
+  simplePeerModule ??= import('simple-peer/simplepeer.min.js').then((module) => module.default);
+  return simplePeerModule;
+}
+
 export function browserTransferPlatform(options: BrowserTransferOptions): TransferPlatform {
+  const SimplePeer = loadSimplePeer();
+  // A failed load is reported by each link that waits for it; this copy only must not go unheard.
+  SimplePeer.catch(() => undefined);
   return {
     createHasher: createWasmHasher,
     sha256: wasmSha256,

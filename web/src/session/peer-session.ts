@@ -33,12 +33,9 @@ export interface PeerDeps {
 const BUSY_MESSAGE =
   'The room is busy: too many people are connecting at once. This page tries again by itself in a moment.';
 
-/** Errors about transfers the engine handles itself (REQUEST_CHUNK's reqIds start with "rc."). */
-function isTransferError(code: ErrorCode, reqId: string | undefined): boolean {
-  if (reqId?.startsWith('rc.')) return true;
-  // CANCEL_TRANSFER of a transfer the daemon already forgot; SIGNAL to a peer that just left.
-  return reqId === undefined && (code === 'NO_SUCH_TRANSFER' || code === 'NO_SUCH_PEER');
-}
+/** Errors of requests with no reqId: CANCEL_TRANSFER of a transfer the daemon already forgot, SIGNAL to a peer that just left. */
+const isUnnamedTransferError = (code: ErrorCode, reqId: string | undefined) =>
+  reqId === undefined && (code === 'NO_SUCH_TRANSFER' || code === 'NO_SUCH_PEER');
 
 /**
  * What the guest and the host tab share: the connection, the room as the daemon describes it, and
@@ -270,7 +267,8 @@ export abstract class PeerSession {
       return;
     }
     if (this.onRoleError(error)) return;
-    if (isTransferError(code, reqId)) {
+    // The engine handles those of its own requests (this.transfers.handle, below).
+    if (this.transfers.service.isOwnRequest(reqId) || isUnnamedTransferError(code, reqId)) {
       this.deps.logger.warn(`transfer error ${code}: ${message}`);
       return;
     }

@@ -1,4 +1,3 @@
-import { createSHA256, sha256 } from 'hash-wasm';
 import type { CreateHasher, Sha256 } from '@ferry/common/transfer';
 
 /*
@@ -6,11 +5,16 @@ import type { CreateHasher, Sha256 } from '@ferry/common/transfer';
  * is incremental, which WebCrypto cannot do, and `crypto.subtle` is missing on plain-http LAN
  * pages anyway. For the one-shot chunk digests WebCrypto was tried and measured slower in this
  * Chromium (1 MiB: 9.4 ms through crypto.subtle.digest, 4.3 ms one-shot and 2.9 ms incremental in
- * hash-wasm), so WebAssembly serves both.
+ * hash-wasm), so WebAssembly serves both. hash-wasm loads as its own chunk on the first hash: a
+ * page that only waits in the lobby never fetches it.
  */
 
+type HashWasm = typeof import('./sha256-wasm');
+let hashWasm: Promise<HashWasm> | null = null;
+const loadHashWasm = (): Promise<HashWasm> => (hashWasm ??= import('./sha256-wasm'));
+
 export const createWasmHasher: CreateHasher = async () => {
-  const hasher = await createSHA256();
+  const hasher = await (await loadHashWasm()).createSHA256();
   hasher.init();
   return {
     update: (bytes) => void hasher.update(bytes),
@@ -25,4 +29,4 @@ function fromHex(hex: string): Uint8Array {
 }
 
 /** One chunk's digest; hash-wasm shares one instance behind a lock for these one-shot calls. */
-export const wasmSha256: Sha256 = async (bytes) => fromHex(await sha256(bytes));
+export const wasmSha256: Sha256 = async (bytes) => fromHex(await (await loadHashWasm()).sha256(bytes));

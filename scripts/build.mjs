@@ -35,6 +35,10 @@ export async function buildAll({ quiet = false } = {}) {
       bundle: true,
       platform: 'browser',
       format: 'esm',
+      // Dynamic imports (simple-peer, hash-wasm, the QR encoder) become chunks loaded on demand,
+      // so the first render waits only for the app's own code.
+      splitting: true,
+      chunkNames: 'chunk-[hash]',
       target: ['chrome110', 'firefox115', 'safari16'],
       minify: true,
       sourcemap: true,

@@ -38,7 +38,8 @@ describe('MasterApp', () => {
     network.last.receive(ack);
     await flush();
     expect(screen.getByLabelText('Join link').textContent).toBe('http://192.168.1.2:8790/');
-    const qr = screen.getByAltText<HTMLImageElement>('QR code of the join link');
+    // The QR encoder arrives as its own chunk, a moment after the card.
+    const qr = await screen.findByAltText<HTMLImageElement>('QR code of the join link');
     expect(qr.getAttribute('src')).toMatch(/^data:image\/svg\+xml,/);
     expect(screen.getByRole('heading', { name: /Join requests/ })).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Approve Cat' }));

@@ -8,6 +8,7 @@ export {
 } from './memory-channel';
 export {
   MAX_EARLY_BYTES,
+  MAX_SIGNALS_BEFORE_LOAD,
   MAX_MESSAGE_BYTES_CAP,
   MAX_MESSAGE_BYTES_FLOOR,
   createSimplePeerLink,

@@ -1,4 +1,4 @@
-import type { Options, SignalData, SimplePeer } from 'simple-peer';
+import type { Instance, Options, SignalData, SimplePeer } from 'simple-peer';
 import { ListenerSet } from './listener-set';
 import { ChannelError, type ChannelState, type PeerChannel } from './peer-channel';
 import {
@@ -28,9 +28,16 @@ export const MAX_MESSAGE_BYTES_FLOOR = 64 * 1024;
  * is misbehaving.
  */
 export const MAX_EARLY_BYTES = 16 * 1024 * 1024;
+/** Signals held while simple-peer loads: an offer and its candidates (one per interface) fit. */
+export const MAX_SIGNALS_BEFORE_LOAD = 64;
 
 export interface SimplePeerLinkOptions {
-  SimplePeer: SimplePeer;
+  /**
+   * simple-peer's constructor, or its module still loading: the web apps fetch simple-peer (their
+   * largest dependency) after the first render, and a link asked for before it arrives waits in
+   * `connecting`, holding the remote's signals (at most MAX_SIGNALS_BEFORE_LOAD).
+   */
+  SimplePeer: SimplePeer | Promise<SimplePeer>;
   initiator: boolean;
   /** Node's WebRTC implementation; browsers leave it out. */
   wrtc?: Options['wrtc'];
@@ -84,13 +91,8 @@ function toBytes(data: unknown): Uint8Array | undefined {
 }
 
 export function createSimplePeerLink(options: SimplePeerLinkOptions): SimplePeerLink {
-  const peer = new options.SimplePeer({
-    initiator: options.initiator,
-    channelName: options.channelName,
-    // simple-peer's default config lists public STUN servers; Ferry uses only what the host gives.
-    config: { ...options.config, iceServers: options.config.iceServers ?? [] },
-    ...(options.wrtc ? { wrtc: options.wrtc } : {}),
-  });
+  let peer: Instance | null = null;
+  let signalsBeforeLoad: SignalData[] = [];
   let state: ChannelState = 'connecting';
   let maxMessageBytes = MAX_MESSAGE_BYTES_FLOOR;
   let lowThresholdBytes = 0;
@@ -128,7 +130,7 @@ export function createSimplePeerLink(options: SimplePeerLinkOptions): SimplePeer
     }
   };
   const onConnect = (): void => {
-    if (state !== 'connecting') return;
+    if (state !== 'connecting' || !peer) return;
     const problem = internalsProblem(peer, true);
     if (problem) return finish(new ChannelError('SIMPLE_PEER_CHANGED', problem));
     dataChannel = dataChannelOf(peer);
@@ -153,13 +155,39 @@ export function createSimplePeerLink(options: SimplePeerLinkOptions): SimplePeer
   };
   const onPeerClose = (): void => finish(lastError);
 
-  peer.on('signal', onSignal);
-  peer.on('connect', onConnect);
-  peer.on('data', onData);
-  peer.on('error', onError);
-  peer.on('close', onPeerClose);
-  const problem = internalsProblem(peer, false);
-  if (problem) queueMicrotask(() => finish(new ChannelError('SIMPLE_PEER_CHANGED', problem)));
+  const start = (SimplePeer: SimplePeer): void => {
+    if (state === 'closed') return;
+    const started = new SimplePeer({
+      initiator: options.initiator,
+      channelName: options.channelName,
+      // simple-peer's default config lists public STUN servers; Ferry uses only what the host gives.
+      config: { ...options.config, iceServers: options.config.iceServers ?? [] },
+      ...(options.wrtc ? { wrtc: options.wrtc } : {}),
+    });
+    peer = started;
+    started.on('signal', onSignal);
+    started.on('connect', onConnect);
+    started.on('data', onData);
+    started.on('error', onError);
+    started.on('close', onPeerClose);
+    const problem = internalsProblem(started, false);
+    if (problem) queueMicrotask(() => finish(new ChannelError('SIMPLE_PEER_CHANGED', problem)));
+    const held = signalsBeforeLoad;
+    signalsBeforeLoad = [];
+    for (const data of held) feedSignal(started, data);
+  };
+  const feedSignal = (target: Instance, data: SignalData): void => {
+    try {
+      target.signal(data);
+    } catch (error) {
+      finish(asError(error));
+    }
+  };
+  if (options.SimplePeer instanceof Promise) {
+    options.SimplePeer.then(start, (error: unknown) => finish(asError(error)));
+  } else {
+    start(options.SimplePeer);
+  }
 
   function finish(error: Error | undefined): void {
     if (state === 'closed') return;
@@ -168,14 +196,17 @@ export function createSimplePeerLink(options: SimplePeerLinkOptions): SimplePeer
     dataChannel = null;
     earlyMessages = [];
     earlyBytes = 0;
-    peer.off('signal', onSignal);
-    peer.off('connect', onConnect);
-    peer.off('data', onData);
-    peer.off('close', onPeerClose);
-    // `onError` stays: an 'error' emitted with no listener would throw.
-    peer.destroy();
-    // simple-peer's destroy runs in a microtask; no candidate can re-arm the timer before then.
-    clearIceCompleteTimer(peer);
+    signalsBeforeLoad = [];
+    if (peer) {
+      peer.off('signal', onSignal);
+      peer.off('connect', onConnect);
+      peer.off('data', onData);
+      peer.off('close', onPeerClose);
+      // `onError` stays: an 'error' emitted with no listener would throw.
+      peer.destroy();
+      // simple-peer's destroy runs in a microtask; no candidate can re-arm the timer before then.
+      clearIceCompleteTimer(peer);
+    }
     closeListeners.emit(error);
     openListeners.clear();
     messageListeners.clear();
@@ -208,7 +239,8 @@ export function createSimplePeerLink(options: SimplePeerLinkOptions): SimplePeer
           `message of ${data.byteLength} bytes exceeds maxMessageBytes ${maxMessageBytes}`,
         );
       }
-      peer.send(data);
+      // Open means `connect` came from a constructed peer.
+      peer?.send(data);
     },
     onOpen: (listener) => openListeners.add(listener),
     onMessage: (listener) => messageListeners.add(listener),
@@ -222,10 +254,9 @@ export function createSimplePeerLink(options: SimplePeerLinkOptions): SimplePeer
     signal(data: unknown): void {
       if (state === 'closed') return;
       if (!isSignalData(data)) return finish(new ChannelError('MALFORMED_SIGNAL', 'malformed signal data'));
-      try {
-        peer.signal(data);
-      } catch (error) {
-        finish(asError(error));
+      if (peer) return feedSignal(peer, data);
+      if (signalsBeforeLoad.push(data) > MAX_SIGNALS_BEFORE_LOAD) {
+        finish(new ChannelError('EARLY_FLOOD', 'remote sent too many signals before the link could start'));
       }
     },
     destroy: () => finish(undefined),

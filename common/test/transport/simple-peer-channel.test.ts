@@ -2,6 +2,7 @@ import type { SimplePeer } from 'simple-peer';
 import { describe, expect, it, vi } from 'vitest';
 import {
   MAX_EARLY_BYTES,
+  MAX_SIGNALS_BEFORE_LOAD,
   MAX_MESSAGE_BYTES_CAP,
   MAX_MESSAGE_BYTES_FLOOR,
   createSimplePeerLink,
@@ -328,5 +329,77 @@ describe('createSimplePeerLink (against a stand-in for simple-peer)', () => {
     peer.emit('connect');
     expect(link.channel.state).toBe('closed');
     expect(closes[0]).toMatchObject({ code: 'SIMPLE_PEER_CHANGED' });
+  });
+});
+
+describe('createSimplePeerLink with simple-peer still loading', () => {
+  function deferred(): { promise: Promise<SimplePeer>; resolve: () => void; reject: (error: Error) => void } {
+    let resolve!: (value: SimplePeer) => void;
+    let reject!: (error: Error) => void;
+    const promise = new Promise<SimplePeer>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    return { promise, resolve: () => resolve(FakePeer as unknown as SimplePeer), reject };
+  }
+  const options = (SimplePeer: Promise<SimplePeer>) => ({
+    SimplePeer,
+    initiator: false,
+    config: {},
+    channelName: 'ferry',
+    sendSignal: () => {},
+  });
+
+  it('waits in connecting, holds the remote signals, and feeds them in order once loaded', async () => {
+    FakePeer.last = undefined;
+    const loading = deferred();
+    const link = createSimplePeerLink(options(loading.promise));
+    link.channel.bufferedAmountLowThreshold = 5_000;
+    const offer = { type: 'offer', sdp: 'v=0' };
+    const candidate = { type: 'candidate', candidate: { candidate: 'candidate:1 1 UDP 1 127.0.0.1 5000 typ host' } };
+    link.signal(offer);
+    link.signal(candidate);
+    expect(link.channel.state).toBe('connecting');
+    expect(FakePeer.last).toBeUndefined();
+    expect(() => link.channel.send(new Uint8Array(1))).toThrow(expect.objectContaining({ code: 'NOT_OPEN' }));
+    loading.resolve();
+    await loading.promise;
+    const peer = FakePeer.last as FakePeer | undefined;
+    if (!peer) throw new Error('no peer constructed');
+    expect(peer.signals).toEqual([offer, candidate]);
+    const channel = peer.announceChannel();
+    peer.emit('connect');
+    expect(link.channel.state).toBe('open');
+    expect(channel.bufferedAmountLowThreshold).toBe(5_000);
+  });
+
+  it('never constructs a peer for a link closed before the module arrived', async () => {
+    FakePeer.last = undefined;
+    const loading = deferred();
+    const link = createSimplePeerLink(options(loading.promise));
+    const closes: Array<Error | undefined> = [];
+    link.channel.onClose((error) => closes.push(error));
+    link.destroy();
+    loading.resolve();
+    await loading.promise;
+    expect(FakePeer.last).toBeUndefined();
+    expect(closes).toEqual([undefined]);
+  });
+
+  it('closes with the error when the module fails to load, and bounds the signals it holds', async () => {
+    const failing = deferred();
+    const link = createSimplePeerLink(options(failing.promise));
+    const closes: Array<Error | undefined> = [];
+    link.channel.onClose((error) => closes.push(error));
+    failing.reject(new Error('chunk failed to load'));
+    await failing.promise.catch(() => undefined);
+    expect(closes.map((error) => error?.message)).toEqual(['chunk failed to load']);
+
+    const flood = createSimplePeerLink(options(deferred().promise));
+    const floodCloses: Array<Error | undefined> = [];
+    flood.channel.onClose((error) => floodCloses.push(error));
+    for (let i = 0; i <= MAX_SIGNALS_BEFORE_LOAD; i += 1) flood.signal({ type: 'renegotiate', renegotiate: true });
+    expect(flood.channel.state).toBe('closed');
+    expect(floodCloses[0]).toMatchObject({ code: 'EARLY_FLOOD' });
   });
 });

@@ -1,5 +1,7 @@
-import { useMemo, useState } from 'preact/hooks';
-import { qrDataUrl } from '../qr';
+import { useEffect, useState } from 'preact/hooks';
+
+// The QR encoder loads as its own chunk: the host sees the room first, the code a moment later.
+const loadQr = () => import('../qr');
 
 interface Props {
   joinLink: string;
@@ -9,14 +11,28 @@ interface Props {
 
 /** The link guests open, as text to copy and as a QR code for phones. */
 export function JoinLinkCard({ joinLink, copy }: Props) {
-  const qr = useMemo(() => qrDataUrl(joinLink), [joinLink]);
+  const [qr, setQr] = useState<string | null>(null);
+  useEffect(() => {
+    let isCurrent = true;
+    loadQr().then(
+      ({ qrDataUrl }) => isCurrent && setQr(qrDataUrl(joinLink)),
+      () => undefined, // the link is still there as text
+    );
+    return () => {
+      isCurrent = false;
+    };
+  }, [joinLink]);
   const [copyState, setCopyState] = useState<'idle' | 'copied' | 'failed'>('idle');
   return (
     <section class="card join-link-card" aria-labelledby="invite-title">
       <h2 id="invite-title">Invite people</h2>
       <p class="muted">Guests open this link (or scan the code) on the same network, then ask to join.</p>
       <div class="join-link-body">
-        <img class="qr" src={qr} alt="QR code of the join link" width={160} height={160} />
+        {qr ? (
+          <img class="qr" src={qr} alt="QR code of the join link" width={160} height={160} />
+        ) : (
+          <div class="qr" aria-hidden="true" style={{ width: 160, height: 160 }} />
+        )}
         <div class="join-link-text">
           <a class="join-link" href={joinLink} target="_blank" rel="noopener noreferrer" aria-label="Join link">
             {joinLink}

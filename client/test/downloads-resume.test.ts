@@ -104,7 +104,7 @@ describe('downloads that survive', () => {
     second.enter(); // f2 is no longer listed
     await until(() => second.session.transfers.downloads.view.get().items.some((v) => v.state === 'failed'));
     const failed = second.session.transfers.downloads.view.get().items.find((v) => v.name === 'f2.bin');
-    expect(failed).toMatchObject({ state: 'failed', error: 'the file is no longer shared' });
+    expect(failed).toMatchObject({ state: 'failed', error: { code: 'FILE_NOT_SHARED' } });
     second.session.destroy();
 
     // After a daemon restart the same browser gets a new identity: the old records are not its own.

@@ -130,7 +130,10 @@ describe('running whole-file hash', () => {
     const hash = t.running([2]);
     for (const index of [0, 1, 3]) await t.store(hash, index);
     expect(await hash.take()).toBeNull();
-    await expect(t.saving.verify(t.item, null)).rejects.toThrow('chunk 2 is missing from storage; nothing was saved');
+    await expect(t.saving.verify(t.item, null)).rejects.toMatchObject({
+      code: 'CHUNK_MISSING',
+      detail: { chunkIndex: 2 },
+    });
   });
 
   it('hands its state over once', async () => {
@@ -148,9 +151,7 @@ describe('running whole-file hash', () => {
     for (const index of scrambled(5)) await t.store(hash, index);
     const hashed = await hash.take();
     expect(hashed?.nextIndex).toBe(5);
-    await expect(t.saving.verify(item, hashed)).rejects.toThrow(
-      'the file does not match its SHA-256; nothing was saved',
-    );
+    await expect(t.saving.verify(item, hashed)).rejects.toMatchObject({ code: 'HASH_MISMATCH' });
     expect(t.kv.data.size).toBe(0);
   });
 });

@@ -4,7 +4,14 @@ import WebSocket from 'ws';
 import type { FileInfo, FileOffer, FromDaemon, FromDaemonOf, ToDaemon } from '@ferry/common';
 import { chunkCount, chunkLength, CLOSE_CODES, limits, parseFromDaemon } from '@ferry/common';
 import type { Download } from '@ferry/common/transfer';
-import { backoffDelayMs, randomId, systemClock, TransferService, type BackoffOptions } from '@ferry/common/transfer';
+import {
+  backoffDelayMs,
+  randomId,
+  systemClock,
+  TransferError,
+  TransferService,
+  type BackoffOptions,
+} from '@ferry/common/transfer';
 import { createSimplePeerLink } from '@ferry/common/transport';
 import { decideAddFiles } from '@ferry/common/authority';
 import { MemoryDownloadStore } from './memory-download-store';
@@ -220,7 +227,7 @@ export class FerryPeer {
       const check = () => {
         if (download.status === 'complete') resolve();
         else if (download.status === 'failed' || download.status === 'cancelled')
-          reject(new Error(download.snapshot().error ?? download.status));
+          reject(download.snapshot().error ?? new Error(`download ${download.status}`));
       };
       download.onChange(check);
       check();
@@ -298,9 +305,9 @@ export class FerryPeer {
   private finish(download: Download): Promise<void> {
     const store = this.stores.get(download.file.id);
     const ordered = store?.ordered() ?? 0;
-    if (typeof ordered === 'number') return Promise.reject(new Error(`chunk ${ordered} is missing`));
+    if (typeof ordered === 'number') return Promise.reject(new TransferError('CHUNK_MISSING', { chunkIndex: ordered }));
     if (download.file.sha256 !== undefined && store?.digestHex() !== download.file.sha256) {
-      return Promise.reject(new Error('the file does not match its SHA-256; nothing was saved'));
+      return Promise.reject(new TransferError('HASH_MISMATCH'));
     }
     this.completed.set(download.transferId, ordered);
     this.stores.delete(download.file.id);

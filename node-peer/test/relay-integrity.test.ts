@@ -69,9 +69,10 @@ describe('a chunk corrupted on the relay', () => {
     const bytes = randomBytes(4 * CHUNK);
     const file = await owner.share('always.bin', bytes);
     const failed = asker.download(file);
-    await expect(failed).rejects.toThrow(
-      new RegExp(`chunk 1 failed its integrity check ${DEFAULT_TUNING.maxChunkFailures} times; nothing was saved`),
-    );
+    await expect(failed).rejects.toMatchObject({
+      code: 'CHUNK_INTEGRITY',
+      detail: { chunkIndex: 1, failures: DEFAULT_TUNING.maxChunkFailures },
+    });
     const [download] = [...asker.service.downloads.values()];
     expect(download?.snapshot()).toMatchObject({ status: 'failed' });
     // The asker fetched the bad chunk exactly N times, and never held it as done.

@@ -58,12 +58,10 @@ describe('itemProblem', () => {
   });
 
   it('says when the file is gone or is not the same file any more', () => {
-    expect(itemProblem(file, [])).toBe('the file is no longer shared');
-    expect(itemProblem(file, [{ ...file, size: file.size + 1 }])).toBe('the file changed since the download started');
-    expect(itemProblem(file, [{ ...file, sha256: 'b'.repeat(64) }])).toBe(
-      'the file changed since the download started',
-    );
-    expect(itemProblem(file, [{ ...file, owner: 'eve' }])).toBe('the file changed since the download started');
+    expect(itemProblem(file, [])).toBe('FILE_NOT_SHARED');
+    expect(itemProblem(file, [{ ...file, size: file.size + 1 }])).toBe('FILE_CHANGED');
+    expect(itemProblem(file, [{ ...file, sha256: 'b'.repeat(64) }])).toBe('FILE_CHANGED');
+    expect(itemProblem(file, [{ ...file, owner: 'eve' }])).toBe('FILE_CHANGED');
   });
 });
 

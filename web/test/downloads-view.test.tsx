@@ -8,6 +8,7 @@ import { formatTimeLeft, percentDone } from '../src/transfers/download-view';
 import { DownloadsSection } from '../src/ui/downloads-section';
 import { FileList } from '../src/ui/file-list';
 import { offer, person, shared } from '@ferry/common/test/builders';
+import { TransferError } from '@ferry/common/transfer';
 
 afterEach(cleanup);
 
@@ -82,7 +83,7 @@ describe('the Downloads list', () => {
     ['saved', null, 'Saved', []],
     [
       'failed',
-      'the file does not match its SHA-256; nothing was saved',
+      new TransferError('HASH_MISMATCH'),
       'Failed: the file does not match its SHA-256; nothing was saved',
       [],
     ],

@@ -4,6 +4,7 @@ import { ChunkSet } from './chunk-set';
 import type { Frame } from './framing';
 import { toHex } from './framing';
 import type { Cancel, Clock } from './clock';
+import { asTransferError, TransferError } from './errors';
 import type { Route, Sha256 } from './ports';
 import { ProgressMeter } from './progress';
 
@@ -27,7 +28,7 @@ export interface DownloadDeps {
   store: DownloadStore;
   sha256: Sha256;
   clock: Clock;
-  /** Every chunk is stored: check the whole file and save it. Throws (with a reason) if it is wrong. */
+  /** Every chunk is stored: check the whole file and save it. Throws (a TransferError) if it is wrong. */
   finish(): Promise<void>;
 }
 
@@ -58,7 +59,7 @@ export interface DownloadSnapshot {
   bytesPerSecond: number;
   secondsLeft: number | null;
   route: Route | null;
-  error: string | null;
+  error: TransferError | null;
 }
 
 interface Assembly {
@@ -80,7 +81,7 @@ export class Download {
   readonly have: ChunkSet;
   readonly totalChunks: number;
   private statusValue: DownloadStatus = 'paused';
-  private errorText: string | null = null;
+  private failure: TransferError | null = null;
   private lastRoute: Route | null = null;
   /** Chunk index -> time of the last sign of life (request or frame). */
   private readonly inFlight = new Map<number, number>();
@@ -125,7 +126,7 @@ export class Download {
       bytesPerSecond: running ? this.meter.bytesPerSecond() : 0,
       secondsLeft: running ? this.meter.secondsLeft(remaining) : null,
       route: this.lastRoute,
-      error: this.errorText,
+      error: this.failure,
     };
   }
 
@@ -179,7 +180,7 @@ export class Download {
 
   /** The daemon says the file is gone from the room. */
   fileRemoved(): void {
-    if (!TERMINAL.has(this.statusValue)) this.stop('failed', 'the file is no longer shared');
+    if (!TERMINAL.has(this.statusValue)) this.stop('failed', new TransferError('FILE_NOT_SHARED'));
   }
 
   /** The owner ended the transfer (TRANSFER_CANCELLED): ask again under the same id if still wanted. */
@@ -217,7 +218,7 @@ export class Download {
         if (!this.inFlight.has(index)) return;
         this.inFlight.clear();
         this.assemblies.clear();
-        if (frame.reason === 'gone') this.stop('failed', 'the owner no longer has this file');
+        if (frame.reason === 'gone') this.stop('failed', new TransferError('OWNER_LOST_FILE'));
         else {
           this.lastRepickTryMs = this.deps.clock.now();
           this.setStatus('needs-repick');
@@ -262,7 +263,7 @@ export class Download {
     const failures = (this.failures.get(index) ?? 0) + 1;
     this.failures.set(index, failures);
     if (failures >= this.tuning.maxChunkFailures) {
-      this.stop('failed', `chunk ${index} failed its integrity check ${failures} times; nothing was saved`);
+      this.stop('failed', new TransferError('CHUNK_INTEGRITY', { chunkIndex: index, failures }));
       return;
     }
     if (this.statusValue === 'running') this.fill();
@@ -329,16 +330,16 @@ export class Download {
       await this.deps.finish();
       if (this.statusValue === 'finishing') this.stop('complete', null);
     } catch (error) {
-      if (this.statusValue === 'finishing') this.stop('failed', error instanceof Error ? error.message : String(error));
+      if (this.statusValue === 'finishing') this.stop('failed', asTransferError(error, 'FINISH_FAILED'));
     }
   }
 
-  private stop(status: DownloadStatus, error: string | null): void {
+  private stop(status: DownloadStatus, failure: TransferError | null): void {
     this.cancelTick?.();
     this.cancelTick = null;
     this.inFlight.clear();
     this.assemblies.clear();
-    this.errorText = error;
+    this.failure = failure;
     this.setStatus(status);
   }
 

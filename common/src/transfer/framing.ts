@@ -112,43 +112,56 @@ export function encodeChunkUnavailable(transferId: string, index: number, reason
   return bytes;
 }
 
-export type DecodeResult = { ok: true; frame: Frame } | { ok: false; error: string };
+/** Why a frame was dropped. */
+export type FrameErrorCode =
+  | 'FRAME_TOO_SHORT'
+  | 'BAD_FRAME_HEAD'
+  | 'BAD_TRANSFER_ID'
+  | 'BAD_CHUNK_INDEX'
+  | 'BAD_HEADER_LENGTH'
+  | 'CHUNK_TOO_LARGE'
+  | 'BAD_DATA_FRAME'
+  | 'DATA_PAST_CHUNK'
+  | 'BAD_UNAVAILABLE_FRAME'
+  | 'UNKNOWN_FRAME_KIND';
+
+export type DecodeResult = { ok: true; frame: Frame } | { ok: false; code: FrameErrorCode };
 
 export function decodeFrame(bytes: Uint8Array): DecodeResult {
-  if (bytes.length < 2) return { ok: false, error: 'frame too short' };
+  if (bytes.length < 2) return { ok: false, code: 'FRAME_TOO_SHORT' };
   const kind = bytes[0];
   const idLength = bytes[1] ?? 0;
-  if (idLength < 1 || idLength > 64 || bytes.length < 2 + idLength + 8) return { ok: false, error: 'bad frame head' };
+  if (idLength < 1 || idLength > 64 || bytes.length < 2 + idLength + 8) return { ok: false, code: 'BAD_FRAME_HEAD' };
   let transferId = '';
   for (let i = 0; i < idLength; i++) transferId += String.fromCharCode(bytes[2 + i] ?? 0);
-  if (!ID_PATTERN.test(transferId)) return { ok: false, error: 'bad transferId' };
+  if (!ID_PATTERN.test(transferId)) return { ok: false, code: 'BAD_TRANSFER_ID' };
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let at = 2 + idLength;
   const index = view.getUint32(at) * TWO_32 + view.getUint32(at + 4);
-  if (!Number.isSafeInteger(index)) return { ok: false, error: 'bad chunk index' };
+  if (!Number.isSafeInteger(index)) return { ok: false, code: 'BAD_CHUNK_INDEX' };
   at += 8;
   const rest = bytes.length - at;
   switch (kind) {
     case FRAME_KIND.chunkHeader: {
-      if (rest !== 36) return { ok: false, error: 'bad chunk header length' };
+      if (rest !== 36) return { ok: false, code: 'BAD_HEADER_LENGTH' };
       const length = view.getUint32(at);
-      if (length > MAX_CHUNK_BYTES) return { ok: false, error: 'chunk too large' };
+      if (length > MAX_CHUNK_BYTES) return { ok: false, code: 'CHUNK_TOO_LARGE' };
       return {
         ok: true,
         frame: { kind: 'chunk-header', transferId, index, length, sha256: bytes.slice(at + 4, at + 36) },
       };
     }
     case FRAME_KIND.chunkData: {
-      if (rest < 4) return { ok: false, error: 'bad chunk data frame' };
+      if (rest < 4) return { ok: false, code: 'BAD_DATA_FRAME' };
       const offset = view.getUint32(at);
       const payload = bytes.subarray(at + 4);
-      if (offset + payload.length > MAX_CHUNK_BYTES) return { ok: false, error: 'data past the largest chunk' };
+      if (offset + payload.length > MAX_CHUNK_BYTES) return { ok: false, code: 'DATA_PAST_CHUNK' };
       return { ok: true, frame: { kind: 'chunk-data', transferId, index, offset, payload } };
     }
     case FRAME_KIND.chunkUnavailable: {
       const code = bytes[at];
       if (rest !== 1 || (code !== UNAVAILABLE_REASON.needsRepick && code !== UNAVAILABLE_REASON.gone)) {
-        return { ok: false, error: 'bad unavailable frame' };
+        return { ok: false, code: 'BAD_UNAVAILABLE_FRAME' };
       }
       return {
         ok: true,
@@ -161,7 +174,7 @@ export function decodeFrame(bytes: Uint8Array): DecodeResult {
       };
     }
     default:
-      return { ok: false, error: `unknown frame kind ${kind ?? '?'}` };
+      return { ok: false, code: 'UNKNOWN_FRAME_KIND' };
   }
 }
 

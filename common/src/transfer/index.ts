@@ -2,6 +2,7 @@ export * from './backoff';
 export * from './chunk-set';
 export * from './clock';
 export * from './download';
+export * from './errors';
 export * from './framing';
 export * from './ids';
 export * from './links';

@@ -1,5 +1,5 @@
 import type { PeerChannel } from '../transport/peer-channel';
-import type { Frame } from './framing';
+import type { Frame, FrameErrorCode } from './framing';
 import { decodeFrame } from './framing';
 import type { Clock } from './clock';
 
@@ -20,7 +20,7 @@ export interface PeerLinksDeps {
   p2pEnabled(): boolean;
   clock: Clock;
   onFrame(from: string, frame: Frame): void;
-  onBadFrame?(from: string, error: string): void;
+  onBadFrame?(from: string, code: FrameErrorCode): void;
 }
 
 export interface PeerLinksTuning {
@@ -135,7 +135,7 @@ export class PeerLinks {
     link.channel.onMessage((bytes) => {
       const decoded = decodeFrame(bytes);
       if (decoded.ok) this.deps.onFrame(remote, decoded.frame);
-      else this.deps.onBadFrame?.(remote, decoded.error);
+      else this.deps.onBadFrame?.(remote, decoded.code);
     });
     link.channel.onClose(() => {
       if (this.links.get(remote) === entry) this.links.delete(remote);

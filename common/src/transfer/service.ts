@@ -24,7 +24,7 @@ export interface TransferServiceDeps {
   clock: Clock;
   relayPut: (transferId: string, index: number, bytes: Uint8Array, sha256Hex: string) => Promise<RelayPutResult>;
   relayGet: (transferId: string, index: number) => Promise<RelayGetResult>;
-  /** Checks the whole file and saves it; throws with a reason when it does not match. */
+  /** Checks the whole file and saves it; throws a TransferError when it does not match. */
   finish(download: Download): Promise<void>;
   tuning?: { download?: Partial<DownloadTuning>; upload?: Partial<UploadTuning>; links?: Partial<PeerLinksTuning> };
 }

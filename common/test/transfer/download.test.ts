@@ -12,6 +12,7 @@ import {
 } from '../../src/transfer/framing';
 import type { Frame } from '../../src/transfer/framing';
 import { systemClock } from '../../src/transfer/clock';
+import { TransferError } from '../../src/transfer/errors';
 
 const CHUNK = 4;
 
@@ -55,7 +56,7 @@ function harness(content: Uint8Array, tuning = {}) {
   const frames = (i: number, body = chunk(i)): Frame[] =>
     [encodeChunkHeader('t1', i, body.length, sha(chunk(i))), encodeChunkData('t1', i, 0, body)].map((f) => {
       const d = decodeFrame(f);
-      if (!d.ok) throw new Error(d.error);
+      if (!d.ok) throw new Error(d.code);
       return d.frame;
     });
   return { download, requests, stored, cancelled, chunk, frames, finished: () => finished };
@@ -111,7 +112,10 @@ describe('Download', () => {
     for (let k = 0; k < 3; k++)
       await h.download.receiveChunk(0, new Uint8Array([1, 2, 3, 4]), hex(h.chunk(0)), 'relay');
     expect(h.download.status).toBe('failed');
-    expect(h.download.snapshot().error).toMatch(/integrity/);
+    expect(h.download.snapshot().error).toMatchObject({
+      code: 'CHUNK_INTEGRITY',
+      detail: { chunkIndex: 0, failures: 3 },
+    });
     expect(h.finished()).toBe(0);
   });
 
@@ -175,11 +179,26 @@ describe('Download', () => {
     ]);
   });
 
+  it.each([
+    ['the owner no longer has the file', 'OWNER_LOST_FILE'],
+    ['the file left the room', 'FILE_NOT_SHARED'],
+  ] as const)('fails when %s: %s', (_name, code) => {
+    const h = harness(content);
+    h.download.start();
+    if (code === 'FILE_NOT_SHARED') h.download.fileRemoved();
+    else {
+      const d = decodeFrame(encodeChunkUnavailable('t1', 0, 'gone'));
+      if (!d.ok) throw new Error(d.code);
+      h.download.receiveFrame(d.frame);
+    }
+    expect(h.download.snapshot()).toMatchObject({ status: 'failed', error: { code } });
+  });
+
   it('waits for the owner to pick the file again, retrying', () => {
     const h = harness(content, { repickRetryMs: 2000 });
     h.download.start();
     const d = decodeFrame(encodeChunkUnavailable('t1', 0, 'needs-repick'));
-    if (!d.ok) throw new Error(d.error);
+    if (!d.ok) throw new Error(d.code);
     h.download.receiveFrame(d.frame);
     expect(h.download.status).toBe('needs-repick');
     vi.advanceTimersByTime(2500);
@@ -254,7 +273,10 @@ describe('Download', () => {
     expect(h.requests).toEqual([]);
   });
 
-  it('a failing final check fails the download with its reason', async () => {
+  it.each([
+    ['its code', new TransferError('HASH_MISMATCH'), 'HASH_MISMATCH'],
+    ['FINISH_FAILED for an unexpected error', new Error('disk on fire'), 'FINISH_FAILED'],
+  ])('a failing final check fails the download with %s', async (_name, thrown, code) => {
     const bytes = new Uint8Array(3);
     const d = new Download(fileOf(bytes), 't1', {
       port: { requestChunks: () => {}, cancelTransfer: () => {} },
@@ -265,11 +287,12 @@ describe('Download', () => {
       },
       sha256: (b) => Promise.resolve(sha(b)),
       clock: systemClock,
-      finish: () => Promise.reject(new Error('the file does not match its SHA-256')),
+      finish: () => Promise.reject(thrown),
     });
     d.start();
     await d.receiveChunk(0, bytes, hex(bytes), 'p2p');
     await vi.waitFor(() => expect(d.status).toBe('failed'));
-    expect(d.snapshot().error).toMatch(/SHA-256/);
+    expect(d.snapshot().error).toMatchObject({ code });
+    if (code === 'FINISH_FAILED') expect(d.snapshot().error?.cause).toBe(thrown);
   });
 });

@@ -44,12 +44,12 @@ describe('data-channel framing', () => {
   });
 
   it.each([
-    ['empty', new Uint8Array(0)],
-    ['unknown kind', new Uint8Array([9, 1, 65, 0, 0, 0, 0, 0, 0, 0, 0])],
-    ['zero-length id', new Uint8Array([2, 0, 0, 0, 0, 0, 0, 0, 0, 0])],
-    ['id longer than the frame', new Uint8Array([2, 60, 65, 65])],
-    ['id with a slash', new Uint8Array([2, 1, 47, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])],
-    ['header with a short hash', encodeChunkHeader('a', 0, 1, sha).subarray(0, 40)],
+    ['empty', new Uint8Array(0), 'FRAME_TOO_SHORT'],
+    ['unknown kind', new Uint8Array([9, 1, 65, 0, 0, 0, 0, 0, 0, 0, 0]), 'UNKNOWN_FRAME_KIND'],
+    ['zero-length id', new Uint8Array([2, 0, 0, 0, 0, 0, 0, 0, 0, 0]), 'BAD_FRAME_HEAD'],
+    ['id longer than the frame', new Uint8Array([2, 60, 65, 65]), 'BAD_FRAME_HEAD'],
+    ['id with a slash', new Uint8Array([2, 1, 47, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]), 'BAD_TRANSFER_ID'],
+    ['header with a short hash', encodeChunkHeader('a', 0, 1, sha).subarray(0, 40), 'BAD_HEADER_LENGTH'],
     [
       'chunk length over the largest chunk',
       (() => {
@@ -57,6 +57,7 @@ describe('data-channel framing', () => {
         new DataView(f.buffer).setUint32(11, 0xffffffff);
         return f;
       })(),
+      'CHUNK_TOO_LARGE',
     ],
     [
       'index past 2^53',
@@ -65,10 +66,11 @@ describe('data-channel framing', () => {
         new DataView(f.buffer).setUint32(3, 0xffffffff);
         return f;
       })(),
+      'BAD_CHUNK_INDEX',
     ],
-    ['data offset past the largest chunk', encodeChunkData('a', 0, 0xfffffff0, new Uint8Array(32))],
-  ])('rejects %s', (_name, bytes) => {
-    expect(decodeFrame(bytes).ok).toBe(false);
+    ['data offset past the largest chunk', encodeChunkData('a', 0, 0xfffffff0, new Uint8Array(32)), 'DATA_PAST_CHUNK'],
+  ] as const)('rejects %s', (_name, bytes, code) => {
+    expect(decodeFrame(bytes)).toEqual({ ok: false, code });
   });
 
   it('never throws on arbitrary bytes', () => {

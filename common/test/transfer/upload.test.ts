@@ -101,7 +101,7 @@ function wire(content: Uint8Array, options: { capacityBytesPerSecond: number; fa
     );
     download.onChange((s) => {
       if (s.status === 'complete') resolve();
-      if (s.status === 'failed') reject(new Error(s.error ?? 'failed'));
+      if (s.status === 'failed') reject(s.error ?? new Error('failed'));
     });
   });
   return { ownerEnd, askerEnd, start: () => download?.start(), done, stats: () => ({ maxBuffered, relayed }) };

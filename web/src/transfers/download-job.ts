@@ -1,5 +1,5 @@
 import { chunkCount, chunkLength, type FileInfo, type RelayBusyReason } from '@ferry/common';
-import type { Download, DownloadSnapshot, DownloadStatus } from '@ferry/common/transfer';
+import type { Download, DownloadSnapshot, DownloadStatus, TransferError } from '@ferry/common/transfer';
 import type { AppRole, StoredJob } from './download-records';
 import type { DownloadState, DownloadView } from './download-view';
 import type { SaveTarget } from './file-saver';
@@ -44,7 +44,7 @@ export interface Job {
   readonly owner: string;
   readonly items: JobItem[];
   phase: JobPhase;
-  error: string | null;
+  error: TransferError | null;
   target: SaveTarget | null;
   /** Record writes, in order; a deletion waits for them. */
   writes: Promise<void>;

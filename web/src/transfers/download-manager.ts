@@ -1,5 +1,11 @@
 import { chunkCount, type FileInfo, type FromDaemonOf } from '@ferry/common';
-import type { CreateHasher, Download, DownloadSnapshot, DownloadStore } from '@ferry/common/transfer';
+import {
+  TransferError,
+  type CreateHasher,
+  type Download,
+  type DownloadSnapshot,
+  type DownloadStore,
+} from '@ferry/common/transfer';
 import type { Clock } from '@ferry/common/transfer';
 import type { Logger } from '../platform/types';
 import type { ViewStore } from '../session/view-store';
@@ -46,8 +52,6 @@ export interface DownloadManagerDeps {
   /** Progress reaches the view at most this often. */
   viewEveryMs?: number;
 }
-
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
  * Every download of this tab: starts them, keeps each chunk and the record of which are stored in
@@ -127,7 +131,7 @@ export class DownloadManager {
         .map((item) => (item.isVerified ? null : itemProblem(item.file, files)))
         .find((p) => p !== null);
       if (problem) {
-        this.fail(job, problem);
+        this.fail(job, new TransferError(problem));
         continue;
       }
       for (const item of job.items) {
@@ -245,7 +249,7 @@ export class DownloadManager {
 
   private async finishOnce(download: Download): Promise<void> {
     const entry = this.byTransfer.get(download.transferId);
-    if (!entry) throw new Error('this download is no longer wanted');
+    if (!entry) throw new TransferError('NOT_WANTED');
     const [job, item] = entry;
     const hashed = (await item.hash?.take()) ?? null;
     const parts = await this.saving.verify(item, hashed);
@@ -347,9 +351,7 @@ export class DownloadManager {
           // Failing the job cancels its transfers, so the engine drops this chunk.
           this.fail(
             job,
-            isFull
-              ? 'there is no space left in the browser to store it'
-              : `it could not be stored (${messageOf(error)})`,
+            isFull ? new TransferError('STORAGE_FULL') : new TransferError('STORAGE_FAILED', {}, { cause: error }),
           );
         }
       },
@@ -373,11 +375,10 @@ export class DownloadManager {
     if (hasNewChunk) this.relayHeld.clear(job.id);
     if (!isTerminalPhase(job.phase)) {
       if (snapshot.status === 'complete') this.itemComplete(job, item);
-      else if (snapshot.status === 'failed')
-        this.fail(
-          job,
-          job.kind === 'folder' ? `${item.file.name}: ${snapshot.error ?? 'failed'}` : (snapshot.error ?? 'failed'),
-        );
+      else if (snapshot.status === 'failed') {
+        const error = snapshot.error ?? new TransferError('FINISH_FAILED');
+        this.fail(job, job.kind === 'folder' ? error.inFile(item.file.name) : error);
+      }
     }
     if (previous !== snapshot.status) this.emitNow();
     else this.emitSoon();
@@ -401,16 +402,16 @@ export class DownloadManager {
       await this.saving.saveFolder(job);
       this.end(job, 'saved', null);
     } catch (error) {
-      this.fail(job, `it could not be saved (${messageOf(error)})`);
+      this.fail(job, new TransferError('SAVE_FAILED', {}, { cause: error }));
     }
   }
 
-  private fail(job: Job, reason: string): void {
-    if (!isTerminalPhase(job.phase)) this.end(job, 'failed', reason);
+  private fail(job: Job, error: TransferError): void {
+    if (!isTerminalPhase(job.phase)) this.end(job, 'failed', error);
   }
 
   /** Ends a job for good: stops its transfers, deletes its chunks and its record. */
-  private end(job: Job, phase: 'saved' | 'failed' | 'cancelled', error: string | null): void {
+  private end(job: Job, phase: 'saved' | 'failed' | 'cancelled', error: TransferError | null): void {
     job.phase = phase;
     job.error = error;
     this.relayHeld.clear(job.id);

@@ -1,4 +1,5 @@
 import { FileInfo, Id, limits } from '@ferry/common';
+import type { TransferErrorCode } from '@ferry/common/transfer';
 import * as z from 'zod/mini';
 
 /*
@@ -55,15 +56,18 @@ export function parseRecords(
 }
 
 /** Why a stored download of `wanted` cannot resume against the room's list, or null when it can. */
-export function itemProblem(wanted: FileInfo, listed: readonly FileInfo[]): string | null {
+export function itemProblem(
+  wanted: FileInfo,
+  listed: readonly FileInfo[],
+): Extract<TransferErrorCode, 'FILE_NOT_SHARED' | 'FILE_CHANGED'> | null {
   const file = listed.find((f) => f.id === wanted.id);
-  if (!file) return 'the file is no longer shared';
+  if (!file) return 'FILE_NOT_SHARED';
   const same =
     file.owner === wanted.owner &&
     file.size === wanted.size &&
     file.chunkSize === wanted.chunkSize &&
     file.sha256 === wanted.sha256;
-  return same ? null : 'the file changed since the download started';
+  return same ? null : 'FILE_CHANGED';
 }
 
 /**

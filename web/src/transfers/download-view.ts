@@ -1,5 +1,6 @@
 import type { RelayBusyReason } from '@ferry/common';
-import type { Route } from '@ferry/common/transfer';
+import type { Route, TransferError } from '@ferry/common/transfer';
+import { failureText } from './failure-text';
 
 /** Where a download is, as the person sees it. */
 export type DownloadState =
@@ -21,7 +22,8 @@ export interface DownloadView {
   /** The file's name, or the folder's. */
   name: string;
   state: DownloadState;
-  error: string | null;
+  /** Why it failed; failureText makes the sentence. */
+  error: TransferError | null;
   bytesDone: number;
   totalBytes: number;
   bytesPerSecond: number;
@@ -51,7 +53,8 @@ const STATE_TEXT: Record<Exclude<DownloadState, 'failed'>, string> = {
 };
 
 export function statusText(view: Pick<DownloadView, 'state' | 'error'>): string {
-  return view.state === 'failed' ? `Failed: ${view.error ?? 'unknown error'}` : STATE_TEXT[view.state];
+  if (view.state !== 'failed') return STATE_TEXT[view.state];
+  return `Failed: ${view.error ? failureText(view.error) : 'unknown error'}`;
 }
 
 /** The calm line under a download the relay holds back, worded as the owner's notice (relay-busy-status.tsx). */

@@ -1,5 +1,5 @@
 import { chunkCount } from '@ferry/common';
-import type { CreateHasher } from '@ferry/common/transfer';
+import { TransferError, type CreateHasher } from '@ferry/common/transfer';
 import type { Logger } from '../platform/types';
 import type { Job, JobItem } from './download-job';
 import type { FileSaver, SaveTarget } from './file-saver';
@@ -28,17 +28,17 @@ export class JobSaving {
   constructor(private readonly deps: JobSavingDeps) {}
 
   /**
-   * The file's stored chunks, in order, once their SHA-256 matches the owner's; throws otherwise.
+   * The file's stored chunks, in order, once their SHA-256 matches the owner's; throws a
+   * TransferError otherwise.
    * `hashed`: chunks [0, nextIndex) already in a hasher; without it everything is read back.
    */
   async verify(item: JobItem, hashed: HashProgress | null = null): Promise<Blob[]> {
     const { file } = item;
-    if (file.sha256 === undefined)
-      throw new Error('the owner gave no SHA-256 for this file, so it cannot be checked; nothing was saved');
+    if (file.sha256 === undefined) throw new TransferError('NO_FILE_HASH');
     const hasher = hashed?.hasher ?? (await this.deps.createHasher());
     const total = chunkCount(file.size, file.chunkSize);
     const from = Math.min(hashed?.nextIndex ?? 0, total);
-    const missing = (index: number) => new Error(`chunk ${index} is missing from storage; nothing was saved`);
+    const missing = (chunkIndex: number) => new TransferError('CHUNK_MISSING', { chunkIndex });
     const parts = await this.lookUp(item.transferId, from, missing);
     const read = (index: number) => {
       const reading = this.deps.chunks.get(item.transferId, index).then(async (blob) => {
@@ -58,13 +58,13 @@ export class JobSaving {
     }
     if (hasher.digestHex() !== file.sha256) {
       await this.deps.chunks.deleteTransfers([item.transferId]);
-      throw new Error('the file does not match its SHA-256; nothing was saved');
+      throw new TransferError('HASH_MISMATCH');
     }
     return parts;
   }
 
   /** The Blobs of chunks [0, end) without reading their bytes: a few lookups at a time. */
-  private async lookUp(transferId: string, end: number, missing: (index: number) => Error): Promise<Blob[]> {
+  private async lookUp(transferId: string, end: number, missing: (index: number) => TransferError): Promise<Blob[]> {
     const parts: Blob[] = [];
     for (let start = 0; start < end; start += LOOKUPS_AT_ONCE) {
       const indices = Array.from({ length: Math.min(LOOKUPS_AT_ONCE, end - start) }, (_, i) => start + i);
@@ -109,7 +109,7 @@ export class JobSaving {
     const parts: Blob[] = [];
     for (let index = 0; index < chunkCount(item.file.size, item.file.chunkSize); index++) {
       const blob = await this.deps.chunks.get(item.transferId, index);
-      if (!blob) throw new Error(`${item.file.name} is missing from storage`);
+      if (!blob) throw new TransferError('CHUNK_MISSING', { chunkIndex: index, fileName: item.file.name });
       parts.push(blob);
     }
     return parts;

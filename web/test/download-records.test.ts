@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { itemProblem, parseRecords, presentBits, type StoredJob } from '../src/transfers/download-records';
+import { parseRecords, type StoredJob } from '../src/transfers/download-records';
 import { shared } from '@ferry/common/test/builders';
 
 const file = shared('f1', 'ann', 'a.bin', { size: 3 * 1024 * 1024 + 5, sha256: 'a'.repeat(64) });
@@ -49,31 +49,5 @@ describe('parseRecords', () => {
       jobs: [],
       unreadable: ['x', 'job-1', 'job-3', 'job-4', 'job-5'],
     });
-  });
-});
-
-describe('itemProblem', () => {
-  it('is null when the same file is still listed', () => {
-    expect(itemProblem(file, [shared('other', 'ann', 'b'), file])).toBeNull();
-  });
-
-  it('says when the file is gone or is not the same file any more', () => {
-    expect(itemProblem(file, [])).toBe('FILE_NOT_SHARED');
-    expect(itemProblem(file, [{ ...file, size: file.size + 1 }])).toBe('FILE_CHANGED');
-    expect(itemProblem(file, [{ ...file, sha256: 'b'.repeat(64) }])).toBe('FILE_CHANGED');
-    expect(itemProblem(file, [{ ...file, owner: 'eve' }])).toBe('FILE_CHANGED');
-  });
-});
-
-describe('presentBits', () => {
-  it('keeps only marked chunks that are really stored', () => {
-    // Marked 0, 2, 9; stored 0, 1, 9: only 0 and 9 count (1 was stored but never marked).
-    const have = new Uint8Array([0b0000_0101, 0b0000_0010]);
-    expect([...presentBits(have, new Set([0, 1, 9]), 10)]).toEqual([0b0000_0001, 0b0000_0010]);
-  });
-
-  it('is empty when nothing is stored, and ignores bits past the end', () => {
-    expect([...presentBits(new Uint8Array([0xff]), undefined, 4)]).toEqual([0]);
-    expect([...presentBits(new Uint8Array([0xff]), new Set([0, 1, 2, 3, 4, 5]), 4)]).toEqual([0b1111]);
   });
 });

@@ -1,40 +1,21 @@
-import { chunkCount, type FileInfo, type FromDaemonOf } from '@ferry/common';
-import {
-  TransferError,
-  type CreateHasher,
-  type Download,
-  type DownloadSnapshot,
-  type DownloadStore,
-} from '@ferry/common/transfer';
-import type { Clock } from '@ferry/common/transfer';
+import type { FileInfo, FromDaemonOf } from '@ferry/common';
+import { TransferError, type Clock, type CreateHasher, type Download } from '@ferry/common/transfer';
 import type { Logger } from '../platform/types';
 import type { ViewStore } from '../session/view-store';
-import { itemProblem, parseRecords, presentBits, type AppRole } from './download-records';
+import { newJob, type Job } from './download-job';
+import type { AppRole } from './download-records';
 import { DownloadRelayBusy } from './download-relay-busy';
-import { isTerminalPhase, jobFromRecord, newItem, recordOf, type Job, type JobItem } from './download-job';
 import type { DownloadsView } from './download-view';
 import { DownloadsPublisher } from './downloads-publisher';
 import type { FileSaver } from './file-saver';
 import { filesInFolder, zipNameFor } from './folder-zip';
+import { isTerminalPhase, transition, type JobEffect, type JobEvent } from './job-machine';
+import { isWaitingForRoom, resumeDecision, type RoomPort } from './job-room';
 import { JobSaving } from './job-saving';
-import { RunningHash } from './running-hash';
+import { JobStorage } from './job-storage';
+import { JobTransfers, type DownloadEngine } from './job-transfers';
 import { safeFileName } from './safe-file-name';
 import type { ChunkStorage, RecordStorage } from './transfer-storage';
-
-/** The transfer engine's side of a download (TransferService's). */
-export interface DownloadEngine {
-  download(file: FileInfo, transferId: string, store: DownloadStore, storedBits?: Uint8Array): Download;
-  remove(transferId: string): void;
-}
-
-/** What the manager reads about the room. */
-export interface RoomPort {
-  selfId(): string | null;
-  files(): readonly FileInfo[];
-  isOnline(publicId: string): boolean;
-  /** Registered and in the room: requests can reach the daemon. */
-  isLive(): boolean;
-}
 
 export interface DownloadManagerDeps {
   role: AppRole;
@@ -54,24 +35,35 @@ export interface DownloadManagerDeps {
 }
 
 /**
- * Every download of this tab: starts them, keeps each chunk and the record of which are stored in
- * IndexedDB, resumes them after a reload, checks and saves finished files, and publishes a
- * throttled view for the Downloads list.
+ * Every download of this tab, as jobs (a file, or a folder saved as one ZIP). A thin coordinator:
+ * job-machine.ts says what each event does to a job and job-room.ts what the room allows; this
+ * class carries that out with job-transfers.ts (the engine's Downloads), job-storage.ts (records
+ * and chunks in IndexedDB), job-saving.ts (checking and saving) and the publisher (the list).
  */
 export class DownloadManager {
   private readonly jobs: Job[] = [];
-  private readonly byTransfer = new Map<string, [Job, JobItem]>();
-  /** Checks under way, by transfer: the engine may ask more than once (see finish). */
-  private readonly finishing = new Map<string, Promise<void>>();
+  private readonly storage: JobStorage;
   private readonly saving: JobSaving;
+  private readonly transfers: JobTransfers;
   private readonly publisher: DownloadsPublisher;
   private readonly relayHeld: DownloadRelayBusy;
   /** Room states come one after another; each attach waits for the one before. */
   private attaching: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: DownloadManagerDeps) {
+    this.storage = new JobStorage(deps);
     this.saving = new JobSaving(deps);
-    this.relayHeld = new DownloadRelayBusy(deps.clock, () => this.emitNow());
+    this.transfers = new JobTransfers({
+      engine: deps.engine,
+      storage: this.storage,
+      saving: this.saving,
+      folderConcurrency: deps.folderConcurrency ?? 2,
+      onEvent: (job, event) => this.dispatch(job, event),
+      // A chunk arrived: whatever held the download back let go of it.
+      onChunk: (job) => this.relayHeld.clear(job.id),
+      onUpdate: (isNewStatus) => (isNewStatus ? this.publisher.now() : this.publisher.soon()),
+    });
+    this.relayHeld = new DownloadRelayBusy(deps.clock, () => this.publisher.now());
     this.publisher = new DownloadsPublisher(
       deps.clock,
       deps.viewEveryMs ?? 250,
@@ -93,18 +85,8 @@ export class DownloadManager {
 
   /** Reads stored downloads (before connecting), and deletes chunks nothing refers to. */
   async load(): Promise<void> {
-    // Chunk keys first: any chunk listed now belongs to a record that already exists.
-    const stored = await this.deps.chunks.stored();
-    const entries = await this.deps.records.list();
-    const { jobs, unreadable } = parseRecords(entries, this.deps.role);
-    const allRoles = parseRecords(entries, this.deps.role === 'client' ? 'master' : 'client').jobs.concat(jobs);
-    const referenced = new Set(allRoles.flatMap((job) => job.items.map((item) => item.transferId)));
-    for (const [transferId, indices] of stored) {
-      if (!referenced.has(transferId)) await this.deps.chunks.deleteChunks(transferId, indices);
-    }
-    await this.deps.records.delete(unreadable);
-    for (const record of jobs) this.add(jobFromRecord(record));
-    this.emitNow();
+    for (const job of await this.storage.load()) this.add(job);
+    this.publisher.now();
   }
 
   /** The room is known (ROOM_STATE, the master's ACK): resume what was stored, follow presence. */
@@ -116,56 +98,31 @@ export class DownloadManager {
   private async attachNow(): Promise<void> {
     const selfId = this.deps.room.selfId();
     if (selfId === null) return;
-    const files = this.deps.room.files();
-    const waiting = this.jobs.filter(
-      (job) => job.phase === 'restoring' || (job.phase === 'paused' && job.items.every((i) => !i.download)),
-    );
-    const stored = waiting.length > 0 ? await this.deps.chunks.stored() : new Map<string, Set<number>>();
+    const waiting = this.jobs.filter(isWaitingForRoom);
+    const stored = waiting.length > 0 ? await this.storage.storedChunks() : new Map<string, Set<number>>();
     for (const job of waiting) {
-      if (job.asker !== selfId) {
-        // Another identity's (the daemon restarted, or this browser left): nothing to resume.
-        this.drop(job);
-        continue;
-      }
-      const problem = job.items
-        .map((item) => (item.isVerified ? null : itemProblem(item.file, files)))
-        .find((p) => p !== null);
-      if (problem) {
-        this.fail(job, new TransferError(problem));
-        continue;
-      }
-      for (const item of job.items) {
-        if (!item.isVerified)
-          item.have = presentBits(
-            item.have,
-            stored.get(item.transferId),
-            chunkCount(item.file.size, item.file.chunkSize),
-          );
-      }
-      if (job.phase === 'restoring') {
-        job.phase = 'active';
-        this.advance(job);
+      const decision = resumeDecision(job, selfId, this.deps.room.files(), stored);
+      if (decision.action === 'drop') this.drop(job);
+      else if (decision.action === 'fail')
+        this.dispatch(job, { type: 'failed', error: new TransferError(decision.code) });
+      else {
+        job.items.forEach((item, i) => (item.have = decision.have[i] ?? item.have));
+        this.dispatch(job, { type: 'room-ready' });
       }
     }
     this.followPresence();
-    this.emitNow();
   }
 
   /** Owners' presence as the room says: waiting downloads go on, others wait. */
   followPresence(): void {
-    const isLive = this.deps.room.isLive();
-    const listed = new Set(this.deps.room.files().map((f) => f.id));
-    for (const job of this.jobs) {
-      for (const item of job.items) {
-        const download = item.download;
-        if (!download) continue;
-        if (isLive && !listed.has(item.file.id)) download.fileRemoved();
-        else if (isLive && this.deps.room.isOnline(item.file.owner)) download.ownerOnline();
-        else download.ownerOffline();
-      }
-    }
+    const { room } = this.deps;
+    this.transfers.followPresence(this.jobs, {
+      isLive: room.isLive(),
+      listed: new Set(room.files().map((f) => f.id)),
+      isOnline: (publicId) => room.isOnline(publicId),
+    });
     // Our own connection may be what changed: the list says what the downloads wait for.
-    this.emitNow();
+    this.publisher.now();
   }
 
   /**
@@ -173,10 +130,8 @@ export class DownloadManager {
    * download just waits (the owner retries); its line says why. Unknown transfers are ignored.
    */
   relayBusy(message: FromDaemonOf<'RELAY_BUSY'>): void {
-    const entry = this.byTransfer.get(message.transferId);
-    if (!entry) return;
-    const [job, item] = entry;
-    if (item.file.id !== message.fileId || isTerminalPhase(job.phase)) return;
+    const [job, item] = this.transfers.entry(message.transferId) ?? [];
+    if (!job || item?.file.id !== message.fileId || isTerminalPhase(job.phase)) return;
     this.relayHeld.note(job.id, message.reason, message.retryAfterMs);
   }
 
@@ -195,285 +150,130 @@ export class DownloadManager {
   }
 
   pause(jobId: string): void {
-    const job = this.find(jobId);
-    if (!job || (job.phase !== 'active' && job.phase !== 'restoring')) return;
-    job.phase = 'paused';
-    for (const item of job.items) item.download?.pause();
-    this.persist(job);
-    this.emitNow();
+    this.dispatchTo(jobId, { type: 'pause' });
   }
 
   resume(jobId: string): void {
-    const job = this.find(jobId);
-    if (job?.phase !== 'paused') return;
-    job.phase = 'active';
-    for (const item of job.items) item.download?.start();
-    this.advance(job);
-    this.followPresence();
-    this.persist(job);
-    this.emitNow();
+    this.dispatchTo(jobId, { type: 'resume' });
   }
 
   cancel(jobId: string): void {
-    const job = this.find(jobId);
-    if (!job || isTerminalPhase(job.phase) || job.phase === 'saving') return;
-    this.end(job, 'cancelled', null);
+    this.dispatchTo(jobId, { type: 'cancel' });
   }
 
   /** Forgets finished downloads from the list. */
   clearFinished(): void {
     for (let i = this.jobs.length - 1; i >= 0; i--)
       if (isTerminalPhase(this.jobs[i]?.phase ?? 'active')) this.jobs.splice(i, 1);
-    this.emitNow();
+    this.publisher.now();
   }
 
   /** The person left the room: every download goes, with its stored chunks. */
   cancelAll(): void {
-    for (const job of [...this.jobs]) if (!isTerminalPhase(job.phase)) this.end(job, 'cancelled', null);
+    for (const job of [...this.jobs]) this.dispatch(job, { type: 'discard' });
     this.jobs.length = 0;
-    this.emitNow();
+    this.publisher.now();
   }
 
-  /**
-   * The transfer engine's `finish`: every chunk of one file is stored. Download.receiveChunk
-   * (common/src/transfer/download.ts) calls it once for each chunk whose write was still pending
-   * when the last one landed; every call gets the one check, so a file is saved once.
-   */
+  /** The transfer engine's `finish`: every chunk of one file is stored (JobSaving.finish). */
   finish(download: Download): Promise<void> {
-    const running = this.finishing.get(download.transferId);
-    if (running) return running;
-    const once = this.finishOnce(download);
-    this.finishing.set(download.transferId, once);
-    return once;
-  }
-
-  private async finishOnce(download: Download): Promise<void> {
-    const entry = this.byTransfer.get(download.transferId);
-    if (!entry) throw new TransferError('NOT_WANTED');
-    const [job, item] = entry;
-    const hashed = (await item.hash?.take()) ?? null;
-    const parts = await this.saving.verify(item, hashed);
-    // A folder's files wait, checked, until all are: then they are saved as one ZIP.
-    if (job.kind === 'file') await this.saving.saveFile(job, item, parts);
+    const entry = this.transfers.entry(download.transferId);
+    if (!entry) return Promise.reject(new TransferError('NOT_WANTED'));
+    return this.saving.finish(...entry);
   }
 
   destroy(): void {
     this.relayHeld.destroy();
     this.publisher.destroy();
-    for (const job of this.jobs) for (const item of job.items) item.unsubscribe?.();
+    this.transfers.destroy(this.jobs);
   }
 
   private async begin(kind: Job['kind'], name: string, folder: string | undefined, files: FileInfo[]): Promise<void> {
     const asker = this.deps.room.selfId();
     if (asker === null || files.some((file) => this.isBusy(file.id))) return;
-    const job: Job = {
-      id: this.deps.newId(),
-      role: this.deps.role,
-      asker,
-      kind,
-      name,
-      folder,
-      owner: files[0]?.owner ?? '',
-      items: files.map((file) => newItem(file, this.deps.newId())),
-      phase: 'active',
-      error: null,
-      target: null,
-      writes: Promise.resolve(),
-      isWriteQueued: false,
-    };
+    const { role, newId } = this.deps;
+    const job = newJob({ id: newId(), role, asker, kind, name, folder }, files, newId);
     this.add(job);
-    this.emitNow();
+    this.publisher.now();
     // First, while the click still counts as a gesture: browsers show the picker only then.
     const suggested = kind === 'folder' ? zipNameFor(folder ?? name) : safeFileName(name);
     job.target = await this.deps.saver.chooseTarget(suggested).catch(() => null);
     // The record exists before any chunk does, so no chunk is ever an orphan.
-    this.persist(job);
+    this.storage.persist(job);
     await job.writes;
-    if (job.phase === 'active') this.advance(job);
+    this.fetch(job);
     this.followPresence();
-    this.emitNow();
   }
 
-  /** Starts what an active job should be fetching; saves a folder once every file is checked. */
-  private advance(job: Job): void {
+  private dispatchTo(jobId: string, event: JobEvent): void {
+    const job = this.jobs.find((j) => j.id === jobId);
+    if (job) this.dispatch(job, event);
+  }
+
+  /** Moves a job on by its machine (job-machine.ts) and carries out what that asks. */
+  private dispatch(job: Job, event: JobEvent): void {
+    const { state, effects } = transition(job, event);
+    const hasChanged = state.phase !== job.phase;
+    job.phase = state.phase;
+    job.error = state.error;
+    for (const effect of effects) this.run(job, effect);
+    if (hasChanged) this.publisher.now();
+  }
+
+  private run(job: Job, effect: JobEffect): void {
+    switch (effect) {
+      case 'pause-transfers':
+        for (const item of job.items) item.download?.pause();
+        return;
+      case 'start-transfers':
+        for (const item of job.items) item.download?.start();
+        return;
+      case 'fetch':
+        return this.fetch(job);
+      case 'follow-presence':
+        return this.followPresence();
+      case 'save-folder':
+        void this.saveFolder(job);
+        return;
+      case 'persist':
+        return this.storage.persist(job);
+      case 'end':
+        return this.end(job);
+    }
+  }
+
+  /** Starts what an active job should be fetching; reports a folder whose files are all checked. */
+  private fetch(job: Job): void {
     if (job.phase !== 'active') return;
-    if (job.items.every((item) => item.isVerified)) {
-      if (job.kind === 'folder') void this.saveFolder(job);
-      return;
-    }
-    const limit = job.kind === 'folder' ? (this.deps.folderConcurrency ?? 2) : 1;
-    let running = job.items.filter((item) => item.download !== null).length;
-    for (const item of job.items) {
-      if (running >= limit) break;
-      if (item.isVerified || item.download) continue;
-      this.startItem(job, item);
-      running++;
-    }
-  }
-
-  private startItem(job: Job, item: JobItem): void {
-    const hasStored = item.have.some((byte) => byte !== 0);
-    item.hash = this.runningHash(item);
-    item.download = this.deps.engine.download(
-      item.file,
-      item.transferId,
-      this.storeFor(job, item),
-      hasStored ? item.have : undefined,
-    );
-    item.snapshot = item.download.snapshot();
-    item.unsubscribe = item.download.onChange((snapshot) => this.onSnapshot(job, item, snapshot));
-  }
-
-  /**
-   * Chunks stored before (a download resumed after a reload) are read back from storage as the
-   * hash reaches them, during the download (hashing state does not outlive the page).
-   */
-  private runningHash(item: JobItem): RunningHash {
-    const total = chunkCount(item.file.size, item.file.chunkSize);
-    const stored: number[] = [];
-    for (let index = 0; index < total; index++)
-      if (((item.have[index >> 3] ?? 0) & (1 << (index & 7))) !== 0) stored.push(index);
-    const readChunk = async (index: number) => {
-      const blob = await this.deps.chunks.get(item.transferId, index);
-      return blob ? new Uint8Array(await blob.arrayBuffer()) : undefined;
-    };
-    return new RunningHash(total, { createHasher: this.deps.createHasher, readChunk }, stored);
-  }
-
-  private storeFor(job: Job, item: JobItem): DownloadStore {
-    return {
-      putChunk: async (index, bytes) => {
-        try {
-          await this.deps.chunks.put(item.transferId, index, bytes);
-          item.hash?.add(index, bytes);
-        } catch (error) {
-          const isFull = error instanceof DOMException && error.name === 'QuotaExceededError';
-          // Failing the job cancels its transfers, so the engine drops this chunk.
-          this.fail(
-            job,
-            isFull ? new TransferError('STORAGE_FULL') : new TransferError('STORAGE_FAILED', {}, { cause: error }),
-          );
-        }
-      },
-      saveProgress: (have) => {
-        item.have = have.slice();
-        this.persist(job);
-        return Promise.resolve();
-      },
-      clear: () => {
-        item.hash?.reset();
-        return this.deps.chunks.deleteTransfers([item.transferId]);
-      },
-    };
-  }
-
-  private onSnapshot(job: Job, item: JobItem, snapshot: DownloadSnapshot): void {
-    const previous = item.snapshot?.status;
-    const hasNewChunk = snapshot.bytesDone > (item.snapshot?.bytesDone ?? 0);
-    item.snapshot = snapshot;
-    // A chunk arrived: whatever held the download back let go of it.
-    if (hasNewChunk) this.relayHeld.clear(job.id);
-    if (!isTerminalPhase(job.phase)) {
-      if (snapshot.status === 'complete') this.itemComplete(job, item);
-      else if (snapshot.status === 'failed') {
-        const error = snapshot.error ?? new TransferError('FINISH_FAILED');
-        this.fail(job, job.kind === 'folder' ? error.inFile(item.file.name) : error);
-      }
-    }
-    if (previous !== snapshot.status) this.emitNow();
-    else this.emitSoon();
-  }
-
-  private itemComplete(job: Job, item: JobItem): void {
-    item.isVerified = true;
-    this.release(item);
-    if (job.kind === 'file') {
-      this.end(job, 'saved', null);
-      return;
-    }
-    this.persist(job);
-    this.advance(job);
+    if (job.items.every((item) => item.isVerified)) this.dispatch(job, { type: 'all-verified' });
+    else this.transfers.fill(job);
   }
 
   private async saveFolder(job: Job): Promise<void> {
-    job.phase = 'saving';
-    this.emitNow();
     try {
       await this.saving.saveFolder(job);
-      this.end(job, 'saved', null);
+      this.dispatch(job, { type: 'saved' });
     } catch (error) {
-      this.fail(job, new TransferError('SAVE_FAILED', {}, { cause: error }));
+      this.dispatch(job, { type: 'failed', error: new TransferError('SAVE_FAILED', {}, { cause: error }) });
     }
   }
 
-  private fail(job: Job, error: TransferError): void {
-    if (!isTerminalPhase(job.phase)) this.end(job, 'failed', error);
-  }
-
-  /** Ends a job for good: stops its transfers, deletes its chunks and its record. */
-  private end(job: Job, phase: 'saved' | 'failed' | 'cancelled', error: TransferError | null): void {
-    job.phase = phase;
-    job.error = error;
+  /** A job is over for good: its transfers stop, its chunks and record go. */
+  private end(job: Job): void {
     this.relayHeld.clear(job.id);
-    for (const item of job.items) {
-      const download = item.download;
-      this.release(item);
-      // Tells the owner to stop (CANCEL_TRANSFER); a finished transfer has nothing left to stop.
-      if (download && download.status !== 'complete' && download.status !== 'cancelled') download.cancel();
-    }
-    const transferIds = job.items.map((item) => item.transferId);
-    job.writes = job.writes
-      .then(() => this.deps.records.delete([job.id]))
-      .then(() => this.deps.chunks.deleteTransfers(transferIds))
-      .catch((e: unknown) => this.deps.logger.warn('could not clean up a download', e));
-    this.emitNow();
+    this.transfers.stop(job);
+    this.storage.erase(job);
   }
 
   /** Forgets a stored job that is not ours to resume, silently. */
   private drop(job: Job): void {
-    this.end(job, 'cancelled', null);
+    this.dispatch(job, { type: 'discard' });
     const index = this.jobs.indexOf(job);
     if (index >= 0) this.jobs.splice(index, 1);
   }
 
-  private release(item: JobItem): void {
-    item.unsubscribe?.();
-    item.unsubscribe = null;
-    if (item.download) this.deps.engine.remove(item.transferId);
-    item.download = null;
-    item.hash?.reset();
-    item.hash = null;
-    this.byTransfer.delete(item.transferId);
-    this.finishing.delete(item.transferId);
-  }
-
-  /** Queues one write of the job's record; writes coalesce and never outlive the job. */
-  private persist(job: Job): void {
-    if (job.isWriteQueued || isTerminalPhase(job.phase)) return;
-    job.isWriteQueued = true;
-    job.writes = job.writes.then(async () => {
-      job.isWriteQueued = false;
-      if (isTerminalPhase(job.phase)) return;
-      await this.deps.records
-        .put(job.id, recordOf(job))
-        .catch((e: unknown) => this.deps.logger.warn('could not store a download', e));
-    });
-  }
-
   private add(job: Job): void {
     this.jobs.push(job);
-    for (const item of job.items) this.byTransfer.set(item.transferId, [job, item]);
-  }
-
-  private find(jobId: string): Job | undefined {
-    return this.jobs.find((job) => job.id === jobId);
-  }
-
-  private emitSoon(): void {
-    this.publisher.soon();
-  }
-
-  private emitNow(): void {
-    this.publisher.now();
+    this.transfers.track(job);
   }
 }

@@ -1,5 +1,4 @@
 import { FileInfo, Id, limits } from '@ferry/common';
-import type { TransferErrorCode } from '@ferry/common/transfer';
 import * as z from 'zod/mini';
 
 /*
@@ -53,36 +52,4 @@ export function parseRecords(
     else if (parsed.data.role === role) jobs.push(parsed.data);
   }
   return { jobs, unreadable };
-}
-
-/** Why a stored download of `wanted` cannot resume against the room's list, or null when it can. */
-export function itemProblem(
-  wanted: FileInfo,
-  listed: readonly FileInfo[],
-): Extract<TransferErrorCode, 'FILE_NOT_SHARED' | 'FILE_CHANGED'> | null {
-  const file = listed.find((f) => f.id === wanted.id);
-  if (!file) return 'FILE_NOT_SHARED';
-  const same =
-    file.owner === wanted.owner &&
-    file.size === wanted.size &&
-    file.chunkSize === wanted.chunkSize &&
-    file.sha256 === wanted.sha256;
-  return same ? null : 'FILE_CHANGED';
-}
-
-/**
- * The stored bitmap, keeping only chunks that really are in storage: a bit whose chunk is missing
- * (storage cleared, or a crash between the two writes) is fetched again instead of failing at the end.
- */
-export function presentBits(
-  have: Uint8Array,
-  stored: ReadonlySet<number> | undefined,
-  totalChunks: number,
-): Uint8Array {
-  const bits = new Uint8Array(Math.ceil(totalChunks / 8));
-  for (let index = 0; index < totalChunks; index++) {
-    const isMarked = ((have[index >> 3] ?? 0) & (1 << (index & 7))) !== 0;
-    if (isMarked && stored?.has(index)) bits[index >> 3] = (bits[index >> 3] ?? 0) | (1 << (index & 7));
-  }
-  return bits;
 }

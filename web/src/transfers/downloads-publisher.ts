@@ -1,7 +1,9 @@
 import type { RelayBusyReason } from '@ferry/common';
 import type { Cancel, Clock } from '@ferry/common/transfer';
 import { ViewStore } from '../session/view-store';
-import { isTerminalPhase, viewOf, type Job } from './download-job';
+import type { Job } from './download-job';
+import { isTerminalPhase } from './job-machine';
+import { viewOf } from './job-view';
 import { emptyDownloads, type DownloadsView } from './download-view';
 
 /**

@@ -4,7 +4,7 @@ import type { Logger } from '../platform/types';
 import type { Job, JobItem } from './download-job';
 import type { FileSaver, SaveTarget } from './file-saver';
 import { zipNameFor, zipPaths, zipStream } from './folder-zip';
-import type { HashProgress } from './running-hash';
+import { RunningHash, type HashProgress } from './running-hash';
 import { safeFileName } from './safe-file-name';
 import type { ChunkStorage } from './transfer-storage';
 
@@ -25,7 +25,52 @@ const LOOKUPS_AT_ONCE = 32;
  * chunk Blobs. Nothing is saved unless it matched.
  */
 export class JobSaving {
+  /** Checks under way, by transfer: the engine may ask more than once (see finish). */
+  private readonly checking = new Map<string, Promise<void>>();
+
   constructor(private readonly deps: JobSavingDeps) {}
+
+  /**
+   * The whole-file hash of `item`, fed as its chunks are stored. Chunks stored before (a download
+   * resumed after a reload) are read back from storage as the hash reaches them, during the
+   * download (hashing state does not outlive the page).
+   */
+  runningHash(item: JobItem): RunningHash {
+    const total = chunkCount(item.file.size, item.file.chunkSize);
+    const stored: number[] = [];
+    for (let index = 0; index < total; index++)
+      if (((item.have[index >> 3] ?? 0) & (1 << (index & 7))) !== 0) stored.push(index);
+    const readChunk = async (index: number) => {
+      const blob = await this.deps.chunks.get(item.transferId, index);
+      return blob ? new Uint8Array(await blob.arrayBuffer()) : undefined;
+    };
+    return new RunningHash(total, { createHasher: this.deps.createHasher, readChunk }, stored);
+  }
+
+  /**
+   * Every chunk of `item` is stored: checks it and, in a file download, saves it (a folder's files
+   * wait, checked, until all are, then go into one ZIP: saveFolder). Download.receiveChunk
+   * (common/src/transfer/download.ts) asks once for each chunk whose write was still pending when
+   * the last one landed; every call gets the one check, so a file is saved once.
+   */
+  finish(job: Job, item: JobItem): Promise<void> {
+    const running = this.checking.get(item.transferId);
+    if (running) return running;
+    const once = this.checkAndSave(job, item);
+    this.checking.set(item.transferId, once);
+    return once;
+  }
+
+  /** The transfer is over: a later finish checks afresh. */
+  forget(transferId: string): void {
+    this.checking.delete(transferId);
+  }
+
+  private async checkAndSave(job: Job, item: JobItem): Promise<void> {
+    const hashed = (await item.hash?.take()) ?? null;
+    const parts = await this.verify(item, hashed);
+    if (job.kind === 'file') await this.saveFile(job, item, parts);
+  }
 
   /**
    * The file's stored chunks, in order, once their SHA-256 matches the owner's; throws a
@@ -77,7 +122,7 @@ export class JobSaving {
     return parts;
   }
 
-  async saveFile(job: Job, item: JobItem, parts: readonly Blob[]): Promise<void> {
+  private async saveFile(job: Job, item: JobItem, parts: readonly Blob[]): Promise<void> {
     const name = safeFileName(item.file.name);
     await this.save(
       job.target,

@@ -43,13 +43,13 @@ function service() {
 
 describe('TransferService: daemon errors reach the download that sent the request', () => {
   it.each([
-    ['NO_SUCH_PEER', 'waiting-owner'],
-    ['NO_SUCH_FILE', 'failed'],
-  ] as const)('%s -> %s', (code, status) => {
+    ['NO_SUCH_PEER', 'waiting-owner', null],
+    ['NO_SUCH_FILE', 'failed', { code: 'FILE_NOT_SHARED' }],
+  ] as const)('%s -> %s', (code, status, failure) => {
     const { s, download, reqId, error } = service();
     expect(s.isOwnRequest(reqId)).toBe(true);
     s.handle(error(code, reqId));
-    expect(download.status).toBe(status);
+    expect(download.snapshot()).toMatchObject({ status, error: failure });
     s.destroy();
   });
 

@@ -22,6 +22,11 @@ export interface DaemonOptions {
   relayQuotaBytes: number;
   /** Bytes one peer's uploads may hold in the relay at once. */
   relayPeerQuotaBytes: number;
+  /**
+   * Bytes held in the relay for one asker's downloads (not fetched yet) at once, whoever uploaded
+   * them; an asker holding nothing may always have one chunk. Default: a quarter of relayQuotaBytes.
+   */
+  relayAskerQuotaBytes: number;
   /** How long an offline peer's files stay listed (and a pending peer is remembered). */
   gracePeriodMs: number;
   /** Transfers with no activity for this long are forgotten. */
@@ -73,6 +78,8 @@ export function withDefaults(partial: Partial<DaemonOptions>, defaultWebRoot: st
     relayTtlMs: 60_000,
     relayQuotaBytes: 128 * 1024 * 1024,
     relayPeerQuotaBytes: 64 * 1024 * 1024,
+    // A quarter: one asker that never fetches leaves three quarters to everyone else.
+    relayAskerQuotaBytes: Math.floor((partial.relayQuotaBytes ?? 128 * 1024 * 1024) / 4),
     gracePeriodMs: 5 * 60_000,
     transferIdleMs: 10 * 60_000,
     heartbeatMs: 30_000,

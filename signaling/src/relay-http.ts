@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { chunkLength, type RelayBusyReason } from '@ferry/common';
 import type { Peer } from './peers';
 import { KeyedBuckets } from './rate-limit';
-import { RelayCorrupter } from './relay-store';
+import { RelayCorrupter, type ReserveResult } from './relay-store';
 import type { Room } from './room';
 import { rangesInclude } from './transfer-registry';
 import type { Transfer } from './transfer-registry';
@@ -22,6 +22,13 @@ export const CHUNK_SHA256_HEADER = 'x-chunk-sha256';
 export const RELAY_BUSY_NOTICE_EVERY_MS = 1_000;
 /** The longest wait RELAY_BUSY suggests (an hour, as the 429's Retry-After). */
 const MAX_RETRY_AFTER_MS = 3_600_000;
+
+/** The 507's text for each quota; the asker's share is named so the owner knows it is not at fault. */
+const REFUSAL_TEXT: Record<Exclude<ReserveResult, 'ok'>, string> = {
+  'asker-quota': "this download's share of the relay is full until its asker fetches; retry later",
+  'total-quota': 'the relay is full; retry later',
+  'peer-quota': 'your relay quota is full; retry later',
+};
 
 export function isRelayPath(pathname: string): boolean {
   return RELAY_PATH.test(pathname);
@@ -102,9 +109,19 @@ export class RelayHttp {
     if (shaHeader !== undefined && (typeof shaHeader !== 'string' || !SHA256_HEX.test(shaHeader))) {
       return sendError(res, 400, `${CHUNK_SHA256_HEADER} must be a lowercase hex SHA-256`, true);
     }
+    // Bytes held first: a refusal on the asker's share (an asker that does not fetch) must cost
+    // the owner nothing, neither quota nor byte rate.
+    const parties = { owner: peer.publicId, asker: transfer.asker };
+    const reservation = room.relay.reserve(parties, expected);
+    if (reservation !== 'ok') {
+      // No estimate: space frees as askers fetch their chunks, or as unfetched ones expire.
+      tellAskerBusy(room, transfer, 'full', 0);
+      return sendError(res, 507, REFUSAL_TEXT[reservation], true);
+    }
     // Bytes per second per peer, on top of the quotas on bytes held: one peer cannot hog the
     // daemon's bandwidth or CPU. The bucket is charged before the body is read.
     if (!this.uploadBytes.take(peer.publicId, expected)) {
+      room.relay.release(parties, expected);
       const waitMs = this.uploadBytes.waitMsFor(peer.publicId, expected);
       const retryAfterSeconds = Math.max(1, Math.ceil(waitMs / 1000));
       tellAskerBusy(room, transfer, 'rate', Math.min(MAX_RETRY_AFTER_MS, Math.max(0, Math.ceil(waitMs))));
@@ -118,17 +135,6 @@ export class RelayHttp {
         },
       );
     }
-    const reservation = room.relay.reserve(peer.publicId, expected);
-    if (reservation !== 'ok') {
-      // No estimate: space frees as askers fetch their chunks, or as unfetched ones expire.
-      tellAskerBusy(room, transfer, 'full', 0);
-      return sendError(
-        res,
-        507,
-        reservation === 'total-quota' ? 'the relay is full; retry later' : 'your relay quota is full; retry later',
-        true,
-      );
-    }
     // The body is read into a buffer of the exact chunk length: nothing past it is ever held.
     const body = Buffer.allocUnsafe(expected);
     let received = 0;
@@ -136,7 +142,7 @@ export class RelayHttp {
     const fail = (status: number, message: string) => {
       if (settled) return;
       settled = true;
-      room.relay.release(peer.publicId, expected);
+      room.relay.release(parties, expected);
       if (!res.headersSent && !res.destroyed) sendError(res, status, message, true);
       req.resume();
     };
@@ -156,7 +162,7 @@ export class RelayHttp {
       settled = true;
       this.corrupter?.apply(transfer.transferId, index, body);
       // The reservation becomes the stored chunk's share of the quota.
-      room.relay.put(transfer.transferId, index, peer.publicId, body, shaHeader, room.options.now());
+      room.relay.put(transfer.transferId, index, parties, body, shaHeader, room.options.now());
       transfer.lastActivityMs = room.options.now();
       const asker = room.peers.get(transfer.asker);
       if (asker) {

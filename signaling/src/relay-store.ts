@@ -1,26 +1,37 @@
 /**
  * The relay's chunks, held in memory only briefly: deleted when fetched, when their transfer ends,
  * or when older than the TTL. Bytes are reserved before an upload is read, so the quotas bound
- * memory even while many uploads are in flight.
+ * memory even while many uploads are in flight. Each chunk counts against its owner (who sent it)
+ * and its asker (who has not fetched it yet): an asker that asks a lot and never fetches fills its
+ * own share, not the relay.
  */
 export interface StoredChunk {
   readonly data: Buffer;
   /** The owner's SHA-256 of the chunk (hex), passed on to the asker so it can check the bytes. */
   readonly sha256: string | undefined;
   readonly owner: string;
+  readonly asker: string;
   readonly storedAtMs: number;
 }
 
-export type ReserveResult = 'ok' | 'total-quota' | 'peer-quota';
+export type ReserveResult = 'ok' | 'total-quota' | 'peer-quota' | 'asker-quota';
+
+/** Who a chunk's bytes are counted against. */
+export interface ChunkParties {
+  readonly owner: string;
+  readonly asker: string;
+}
 
 export class RelayStore {
   private readonly chunks = new Map<string, StoredChunk>();
   private totalBytes = 0;
   private readonly bytesByOwner = new Map<string, number>();
+  private readonly bytesByAsker = new Map<string, number>();
 
   constructor(
     private readonly quotaBytes: number,
     private readonly peerQuotaBytes: number,
+    private readonly askerQuotaBytes: number,
   ) {}
 
   get bytes(): number {
@@ -31,23 +42,48 @@ export class RelayStore {
     return this.chunks.size;
   }
 
-  /** Claims room for an upload of `size` bytes; release it if the upload fails. */
-  reserve(owner: string, size: number): ReserveResult {
-    const ownerBytes = this.bytesByOwner.get(owner) ?? 0;
+  /**
+   * Whether the asker's share has room for `size` more bytes. An asker holding nothing always has:
+   * one chunk (at most 16 MiB) in flight is how an honest download moves, whatever the share.
+   */
+  private askerHasRoom(asker: string, size: number): boolean {
+    const held = this.bytesByAsker.get(asker) ?? 0;
+    return held === 0 || held + size <= this.askerQuotaBytes;
+  }
+
+  /**
+   * Claims room for an upload of `size` bytes; release it if the upload fails. The asker's share
+   * is checked first, so a hoarding asker's refusals never read as the owner's own quota.
+   */
+  reserve(parties: ChunkParties, size: number): ReserveResult {
+    if (!this.askerHasRoom(parties.asker, size)) return 'asker-quota';
     if (this.totalBytes + size > this.quotaBytes) return 'total-quota';
-    if (ownerBytes + size > this.peerQuotaBytes) return 'peer-quota';
-    this.account(owner, size);
+    if ((this.bytesByOwner.get(parties.owner) ?? 0) + size > this.peerQuotaBytes) return 'peer-quota';
+    this.account(parties, size);
     return 'ok';
   }
 
-  release(owner: string, size: number): void {
-    this.account(owner, -size);
+  release(parties: ChunkParties, size: number): void {
+    this.account(parties, -size);
   }
 
   /** Stores a chunk whose bytes were reserved; replaces an earlier copy of the same chunk. */
-  put(transferId: string, index: number, owner: string, data: Buffer, sha256: string | undefined, nowMs: number): void {
+  put(
+    transferId: string,
+    index: number,
+    parties: ChunkParties,
+    data: Buffer,
+    sha256: string | undefined,
+    nowMs: number,
+  ): void {
     this.delete(transferId, index);
-    this.chunks.set(key(transferId, index), { data, sha256, owner, storedAtMs: nowMs });
+    this.chunks.set(key(transferId, index), {
+      data,
+      sha256,
+      owner: parties.owner,
+      asker: parties.asker,
+      storedAtMs: nowMs,
+    });
   }
 
   /** Removes and returns a chunk: a relay chunk is fetched once. */
@@ -84,6 +120,7 @@ export class RelayStore {
   clear(): void {
     this.chunks.clear();
     this.bytesByOwner.clear();
+    this.bytesByAsker.clear();
     this.totalBytes = 0;
   }
 
@@ -95,15 +132,20 @@ export class RelayStore {
     const chunk = this.chunks.get(k);
     if (!chunk) return;
     this.chunks.delete(k);
-    this.account(chunk.owner, -chunk.data.length);
+    this.account(chunk, -chunk.data.length);
   }
 
-  private account(owner: string, delta: number): void {
+  private account(parties: ChunkParties, delta: number): void {
     this.totalBytes += delta;
-    const next = (this.bytesByOwner.get(owner) ?? 0) + delta;
-    if (next <= 0) this.bytesByOwner.delete(owner);
-    else this.bytesByOwner.set(owner, next);
+    addTo(this.bytesByOwner, parties.owner, delta);
+    addTo(this.bytesByAsker, parties.asker, delta);
   }
+}
+
+function addTo(counts: Map<string, number>, id: string, delta: number): void {
+  const next = (counts.get(id) ?? 0) + delta;
+  if (next <= 0) counts.delete(id);
+  else counts.set(id, next);
 }
 
 function key(transferId: string, index: number): string {

@@ -29,7 +29,7 @@ export class Room {
     readonly options: DaemonOptions,
     readonly store: RoomStore,
   ) {
-    this.relay = new RelayStore(options.relayQuotaBytes, options.relayPeerQuotaBytes);
+    this.relay = new RelayStore(options.relayQuotaBytes, options.relayPeerQuotaBytes, options.relayAskerQuotaBytes);
     this.peers = new PeerRegistry(store);
     const stored = store.load();
     for (const peer of stored.peers) this.peers.restore(peer, this.newBucket());

@@ -32,6 +32,12 @@ describe('fileNameProblem', () => {
     ['DEL', 'a\u007f', /control/],
     ['C1 NEL', 'a\u0085b', /control/],
     ['C1 0x9f', 'a\u009f', /control/],
+    // Issue 11, findings 1 and 12: the schema's text rules, held by the host too.
+    ['a lone surrogate', 'a\ud800.txt', /lone surrogate/],
+    ['a zero-width space', 'a\u200b.txt', /invisible/],
+    ['a right-to-left override', 'gnp\u202e.exe', /invisible/],
+    ['a line separator', 'a\u2028b.txt', /separator/],
+    ['over 765 bytes', '東'.repeat(256), /characters|bytes/],
   ])('refuses %s', (_label, name, reason) => {
     expect(fileNameProblem(name)).toMatch(reason);
   });
@@ -113,6 +119,10 @@ describe('fileOfferProblem', () => {
     ['a good name and a bad path', offer('passwd', '/etc/passwd'), /absolute/],
     ['a good name and a traversal path', offer('x', '../../x'), /relative/],
     ['a control character in the name', offer('a\u0007', 'a'), /control/],
+    ['a lone surrogate in the path', offer('a', 'd/\udfff/a'), /lone surrogate/],
+    ['control characters in the mime type', { ...offer('a'), mime: 'x/\u0001' }, /mime/],
+    ['a mime type with parameters', { ...offer('a'), mime: 'text/plain; charset=utf-8' }, /mime/],
+    ['a plain mime type', { ...offer('a'), mime: 'text/plain' }, null],
   ])('%s', (_label, file, expected) => {
     const problem = fileOfferProblem(file);
     if (expected === null) expect(problem).toBeNull();

@@ -11,6 +11,8 @@ import {
   CONTROL_RE,
   FORBIDDEN_KEYS,
   ID_RE,
+  isText,
+  MIME_RE,
   jsonShapeProblem,
   MAX_RETRY_AFTER_MS,
   OBJECT_SPECS,
@@ -41,6 +43,18 @@ function text(min: number, max: number): fc.Arbitrary<string> {
   );
 }
 
+/** Strings under the text rules (text.ts): forbidden characters replaced, both bounds reachable. */
+function textUnder(min: number, max: number, maxBytes: number): fc.Arbitrary<string> {
+  const cleaned = text(min, max).map((s) => s.replace(new RegExp(CONTROL_RE.source, 'gu'), 'x'));
+  return fc
+    .oneof(
+      cleaned,
+      fc.integer({ min, max: Math.min(max, Math.floor(maxBytes / 2)) }).map((n) => 'é'.repeat(n)),
+      fc.integer({ min, max: Math.min(max, Math.floor(maxBytes / 4)) }).map((n) => '😀'.repeat(n)),
+    )
+    .filter((s) => isText(s, min, max, maxBytes));
+}
+
 const chunkIndex = fc.oneof(fc.nat(), fc.maxSafeNat(), fc.constantFrom(0, MAX_SAFE));
 const iceUrl = fc
   .tuple(fc.constantFrom('stun:', 'stuns:', 'turn:', 'turns:'), text(0, L.MAX_ICE_URL_CHARS - 6))
@@ -54,24 +68,24 @@ const SCALARS: Record<ScalarKind, fc.Arbitrary<unknown>> = {
   // Already trimmed, so a parsed frame equals the frame sent.
   displayName: text(1, L.MAX_NAME_CHARS)
     .map((s) => s.trim())
-    .filter((s) => s.length > 0 && !CONTROL_RE.test(s)),
+    .filter((s) => isText(s, 1, L.MAX_NAME_CHARS, L.MAX_NAME_BYTES)),
   chunkIndex,
   boolean: fc.boolean(),
   status: fc.constantFrom('pending', 'approved', 'rejected'),
   trueFlag: fc.constant(true),
-  clientName: text(1, L.MAX_NAME_CHARS).filter((s) => !CONTROL_RE.test(s)),
-  fileName: text(1, L.MAX_FILE_NAME_CHARS),
+  clientName: text(1, L.MAX_NAME_CHARS).filter((s) => isText(s, 1, L.MAX_NAME_CHARS, L.MAX_NAME_BYTES)),
+  fileName: textUnder(1, L.MAX_FILE_NAME_CHARS, L.MAX_FILE_NAME_BYTES),
   fileSize: fc.oneof(
     fc.nat(),
     fc.maxSafeNat().map((n) => n % (L.MAX_FILE_BYTES + 1)),
     fc.constant(L.MAX_FILE_BYTES),
   ),
-  mime: text(0, L.MAX_MIME_CHARS),
+  mime: fc.stringMatching(MIME_RE),
   timestamp: fc.oneof(fc.nat(), fc.maxSafeNat()),
-  path: text(1, L.MAX_PATH_CHARS),
+  path: textUnder(1, L.MAX_PATH_CHARS, L.MAX_PATH_BYTES),
   chunkSize: fc.integer({ min: L.MIN_CHUNK_BYTES, max: L.MAX_CHUNK_BYTES }),
   sha256: fc.stringMatching(SHA256_RE),
-  reason: text(1, L.MAX_REASON_CHARS),
+  reason: textUnder(1, L.MAX_REASON_CHARS, L.MAX_REASON_BYTES),
   iceUrls: fc.oneof(iceUrl, fc.array(iceUrl, { minLength: 1, maxLength: L.MAX_ICE_URLS })),
   iceCredential: text(0, L.MAX_ICE_CREDENTIAL_CHARS),
   // Through JSON once: jsonValue may hold -0, which the wire turns into 0.

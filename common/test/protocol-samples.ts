@@ -70,6 +70,7 @@ export const VALID_TO_DAEMON: Record<ToDaemon['type'], Frame> = {
   SIGNAL: { type: 'SIGNAL', to: IDS.bob, data: SDP },
   CANCEL_TRANSFER: { type: 'CANCEL_TRANSFER', transferId: IDS.transfer },
   LEAVE: { type: 'LEAVE' },
+  REJECT_ALL_PENDING: { type: 'REJECT_ALL_PENDING' },
 };
 
 export const VALID_FROM_DAEMON: Record<FromDaemon['type'], Frame> = {
@@ -95,6 +96,7 @@ export const VALID_FROM_DAEMON: Record<FromDaemon['type'], Frame> = {
   CLIENT_APPROVED: { type: 'CLIENT_APPROVED', client: CLIENT, reqId: 'req-1' },
   CLIENT_DIS_APPROVED: { type: 'CLIENT_DIS_APPROVED', publicId: IDS.alice, reqId: 'req-2' },
   ROOM_STATE: { type: 'ROOM_STATE', clients: [MASTER_CLIENT, CLIENT], files: [INFO], masterOnline: true },
+  ROOM_STATE_PAGE: { type: 'ROOM_STATE_PAGE', clients: [CLIENT], files: [INFO], last: true },
   ADD_FILES: { type: 'ADD_FILES', reqId: 'add:1', owner: IDS.alice, files: [OFFER] },
   FILES_ADDED: { type: 'FILES_ADDED', reqId: 'add:1', owner: IDS.alice, files: [INFO], rejected: [REJECTION] },
   REMOVE_FILE: { type: 'REMOVE_FILE', reqId: 'rm.1', owner: IDS.alice, by: IDS.host, fileId: IDS.file },
@@ -196,17 +198,54 @@ const INVALID_SCALARS: Record<Exclude<Kind, ObjectKind | ArrayKind>, readonly Sa
     ['a string', 'true'],
     ['1', 1],
   ],
-  clientName: [['empty', ''], ['65 characters', 'n'.repeat(65)], common.number],
-  fileName: [['empty', ''], ['256 characters', 'f'.repeat(256)], common.number, common.null],
+  clientName: [
+    ['empty', ''],
+    ['65 characters', 'n'.repeat(65)],
+    ['a zero-width space', 'Ali\u200bce'],
+    ['a line separator', 'Alice\u2028Host'],
+    ['a lone surrogate', 'A\ud800'],
+    common.number,
+  ],
+  fileName: [
+    ['empty', ''],
+    ['256 characters', 'f'.repeat(256)],
+    // Issue 11, finding 1: each of these grows six-fold as JSON.
+    ['a lone surrogate', 'a\ud800.txt'],
+    ['a lone low surrogate', '\udc00'],
+    ['a control character', 'a\u0001.txt'],
+    ['a zero-width joiner', 'a\u200d.txt'],
+    ['a paragraph separator', 'a\u2029.txt'],
+    ['a BOM', '\ufeffa.txt'],
+    ['766 bytes', '東'.repeat(255) + 'a'],
+    common.number,
+    common.null,
+  ],
   fileSize: [['-1', -1], ['1.5', 1.5], ['2^50 + 1', L.MAX_FILE_BYTES + 1], ['a string', '10'], common.null],
-  mime: [['256 characters', 'm'.repeat(256)], common.number],
+  mime: [
+    ['256 characters', `a/${'m'.repeat(254)}`],
+    ['empty', ''],
+    ['control characters', 'text/plain\u0001\u0001'],
+    ['a lone surrogate', 'text/\ud800'],
+    ['parameters', 'text/plain; charset=utf-8'],
+    ['no subtype', 'text'],
+    ['non-ASCII', 'text/plaîn'],
+    common.number,
+  ],
   timestamp: [
     ['-1', -1],
     ['1.5', 1.5],
     ['2^53', 2 ** 53],
     ['a string', '2024'],
   ],
-  path: [['empty', ''], ['1025 characters', 'p'.repeat(1025)], ['an array', ['a', 'b']], common.number],
+  path: [
+    ['empty', ''],
+    ['1025 characters', 'p'.repeat(1025)],
+    ['a lone surrogate', 'd/\ud800/f'],
+    ['a newline', 'd\n/f'],
+    ['4097 bytes', '東'.repeat(1024) + 'x'.repeat(1025)],
+    ['an array', ['a', 'b']],
+    common.number,
+  ],
   chunkSize: [
     ['0', 0],
     ['-1', -1],
@@ -221,7 +260,7 @@ const INVALID_SCALARS: Record<Exclude<Kind, ObjectKind | ArrayKind>, readonly Sa
     ['not hex', 'g'.repeat(64)],
     common.number,
   ],
-  reason: [['empty', ''], ['201 characters', 'r'.repeat(201)], common.number],
+  reason: [['empty', ''], ['201 characters', 'r'.repeat(201)], ['a control character', 'r\u0000'], common.number],
   iceUrls: [
     ['http:', 'http://example.org'],
     ['no scheme', 'example.org'],
@@ -290,10 +329,13 @@ const VALID_SCALARS: Record<Exclude<Kind, ObjectKind | ArrayKind>, readonly Samp
   clientName: [
     ['64 characters', 'n'.repeat(64)],
     ['1 character', 'n'],
+    ['64 emoji, 256 bytes', '🚀'.repeat(64)],
   ],
   fileName: [
     ['255 characters', 'f'.repeat(255)],
     ['unicode', '東京 🚀.png'],
+    ['765 bytes', '東'.repeat(255)],
+    ['an ideographic space', '東京\u3000写真.jpg'],
     ['markup', '<img src=x onerror=alert(1)>'],
   ],
   fileSize: [
@@ -301,8 +343,9 @@ const VALID_SCALARS: Record<Exclude<Kind, ObjectKind | ArrayKind>, readonly Samp
     ['2^50', L.MAX_FILE_BYTES],
   ],
   mime: [
-    ['empty', ''],
-    ['255 characters', 'm'.repeat(255)],
+    ['plain', 'image/jpeg'],
+    ['vendor tree', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'],
+    ['255 characters', `${'a'.repeat(127)}/${'m'.repeat(127)}`],
   ],
   timestamp: [
     ['0', 0],
@@ -311,6 +354,7 @@ const VALID_SCALARS: Record<Exclude<Kind, ObjectKind | ArrayKind>, readonly Samp
   path: [
     ['1 character', 'p'],
     ['1024 characters', 'p'.repeat(1024)],
+    ['4096 bytes', '東'.repeat(1024) + 'p'.repeat(1024)],
   ],
   chunkSize: [
     ['1', 1],

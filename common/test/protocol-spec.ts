@@ -10,9 +10,10 @@ export const ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
 export const REQ_ID_RE = /^[A-Za-z0-9_.:-]{1,64}$/;
 export const SHA256_RE = /^[0-9a-f]{64}$/;
 export const ICE_URL_RE = /^(stun|stuns|turn|turns):/;
-// Unicode category Cc: C0, DEL and C1.
-// eslint-disable-next-line no-control-regex
-export const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+/** Text on the wire holds no control, format, lone surrogate, line or paragraph separator. */
+export const CONTROL_RE = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u;
+/** RFC 6838 restricted names, `type/subtype`, no parameters. */
+export const MIME_RE = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$/;
 export const FORBIDDEN_KEYS = ['__proto__', 'constructor', 'prototype'] as const;
 /** RELAY_BUSY.retryAfterMs: at most an hour, as HTTP Retry-After. */
 export const MAX_RETRY_AFTER_MS = 3_600_000;
@@ -111,12 +112,13 @@ export const TO_DAEMON_SPECS: Record<ToDaemon['type'], ObjectSpec> = {
   SIGNAL: req({ to: 'id', data: 'signalData' }),
   CANCEL_TRANSFER: req({ transferId: 'id' }),
   LEAVE: req({}),
+  REJECT_ALL_PENDING: req({}),
 };
 
 export const FROM_DAEMON_SPECS: Record<FromDaemon['type'], ObjectSpec> = {
   MASTER_APP_REGISTER_ACK: spec(
     { publicId: 'id', privateId: 'privateId', clients: 'clients', files: 'roomFiles' },
-    { iceServers: 'iceServers', p2p: 'boolean', reqId: 'reqId' },
+    { iceServers: 'iceServers', p2p: 'boolean', reqId: 'reqId', more: 'trueFlag' },
   ),
   CLIENT_REGISTER_ACK: spec(
     { publicId: 'id', privateId: 'privateId', status: 'status', iceServers: 'iceServers', p2p: 'boolean' },
@@ -125,7 +127,8 @@ export const FROM_DAEMON_SPECS: Record<FromDaemon['type'], ObjectSpec> = {
   NEW_CLIENT_REGISTERED: spec({ client: 'client' }),
   CLIENT_APPROVED: spec({ client: 'client' }, { reqId: 'reqId' }),
   CLIENT_DIS_APPROVED: spec({ publicId: 'id' }, { reqId: 'reqId' }),
-  ROOM_STATE: spec({ clients: 'clients', files: 'roomFiles', masterOnline: 'boolean' }),
+  ROOM_STATE: spec({ clients: 'clients', files: 'roomFiles', masterOnline: 'boolean' }, { more: 'trueFlag' }),
+  ROOM_STATE_PAGE: spec({ last: 'boolean' }, { clients: 'clients', files: 'roomFiles' }),
   ADD_FILES: spec({ reqId: 'reqId', owner: 'id', files: 'offers' }),
   FILES_ADDED: spec({ reqId: 'reqId', owner: 'id', files: 'infos', rejected: 'rejections' }),
   REMOVE_FILE: spec({ reqId: 'reqId', owner: 'id', by: 'id', fileId: 'id' }),
@@ -165,6 +168,10 @@ const codePoints = (v: string): number => {
 };
 const isStr = (v: unknown, min: number, max: number): v is string =>
   typeof v === 'string' && codePoints(v) >= min && codePoints(v) <= max;
+const utf8 = new TextEncoder();
+/** A string under the text rules: bounded in code points and UTF-8 bytes, no forbidden character. */
+export const isText = (v: unknown, min: number, max: number, maxBytes: number): v is string =>
+  isStr(v, min, max) && !CONTROL_RE.test(v) && utf8.encode(v).length <= maxBytes;
 const isInt = (v: unknown, min: number, max: number): v is number =>
   typeof v === 'number' && Number.isSafeInteger(v) && v >= min && v <= max;
 const matches = (v: unknown, re: RegExp): boolean => typeof v === 'string' && re.test(v);
@@ -174,7 +181,7 @@ function displayNameOk(v: unknown, mode: Mode): boolean {
   if (!isStr(v, 0, L.MAX_NAME_CHARS * 4)) return false;
   const trimmed = v.trim();
   if (mode === 'output' && trimmed !== v) return false;
-  return codePoints(trimmed) >= 1 && codePoints(trimmed) <= L.MAX_NAME_CHARS && !CONTROL_RE.test(trimmed);
+  return isText(trimmed, 1, L.MAX_NAME_CHARS, L.MAX_NAME_BYTES);
 }
 
 function signalDataOk(v: unknown): boolean {
@@ -209,21 +216,21 @@ function scalarOk(kind: ScalarKind, v: unknown, mode: Mode): boolean {
     case 'trueFlag':
       return v === true;
     case 'clientName':
-      return isStr(v, 1, L.MAX_NAME_CHARS) && !CONTROL_RE.test(v);
+      return isText(v, 1, L.MAX_NAME_CHARS, L.MAX_NAME_BYTES);
     case 'fileName':
-      return isStr(v, 1, L.MAX_FILE_NAME_CHARS);
+      return isText(v, 1, L.MAX_FILE_NAME_CHARS, L.MAX_FILE_NAME_BYTES);
     case 'fileSize':
       return isInt(v, 0, L.MAX_FILE_BYTES);
     case 'mime':
-      return isStr(v, 0, L.MAX_MIME_CHARS);
+      return isStr(v, 0, L.MAX_MIME_CHARS) && MIME_RE.test(v);
     case 'path':
-      return isStr(v, 1, L.MAX_PATH_CHARS);
+      return isText(v, 1, L.MAX_PATH_CHARS, L.MAX_PATH_BYTES);
     case 'chunkSize':
       return isInt(v, L.MIN_CHUNK_BYTES, L.MAX_CHUNK_BYTES);
     case 'sha256':
       return matches(v, SHA256_RE);
     case 'reason':
-      return isStr(v, 1, L.MAX_REASON_CHARS);
+      return isText(v, 1, L.MAX_REASON_CHARS, L.MAX_REASON_BYTES);
     case 'iceUrls':
       return iceUrl(v) || (Array.isArray(v) && v.length >= 1 && v.length <= L.MAX_ICE_URLS && v.every(iceUrl));
     case 'iceCredential':

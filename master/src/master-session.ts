@@ -9,7 +9,7 @@ import {
 } from '@ferry/common';
 import * as z from 'zod/mini';
 import { PeerSession, type PeerDeps } from '@ferry/web/session/peer-session';
-import { decideAddFiles, mayRemoveFile } from '@ferry/common/authority';
+import { decideAddFiles, fitAnswer, mayRemoveFile } from '@ferry/common/authority';
 
 const IDENTITY_KEY = 'ferry.master.identity';
 const MAX_TRACKED_ACTIONS = 64;
@@ -53,6 +53,11 @@ export class MasterSession extends PeerSession {
     }
     this.store.update({ entry: 'joined' });
     this.connection.start();
+  }
+
+  /** Turns every pending request away at once (REJECT_ALL_PENDING): against a flood of requests. */
+  rejectAllPending(): void {
+    this.send({ type: 'REJECT_ALL_PENDING' });
   }
 
   approve(publicId: string): void {
@@ -173,7 +178,7 @@ export class MasterSession extends PeerSession {
 
   private answerAddFiles(reqId: string, owner: string, offers: readonly FileOffer[]): void {
     if (owner !== this.room.selfId) this.rememberAnswerForOthers(reqId);
-    const { files, rejected } = decideAddFiles(this.room.files, owner, offers);
+    const { files, rejected } = fitAnswer(reqId, owner, decideAddFiles(this.room.files, owner, offers));
     const answer = { type: 'FILES_ADDED', reqId, owner, files, rejected } as const;
     // Applied here at once so that a second request racing the daemon's echo is checked against
     // this one; the echo then changes nothing.

@@ -2,6 +2,7 @@ import type { ErrorCode, FileInfo, FromDaemon } from '@ferry/common';
 import { CLOSE_CODES } from '@ferry/common';
 import type { DaemonOptions } from './options';
 import type { Peer, Session } from './peers';
+import { ListedBytes } from './listed-bytes';
 import { clientInfo, PeerRegistry } from './peers';
 import { TokenBucket } from './rate-limit';
 import { RelayStore } from './relay-store';
@@ -17,6 +18,8 @@ import { TransferRegistry } from './transfer-registry';
 export class Room {
   readonly peers: PeerRegistry;
   readonly files = new Map<string, FileInfo>();
+  /** Bytes of the listed files as serialized, per owner and in all: the budgets of handlers/files.ts. */
+  readonly listed = new ListedBytes();
   readonly transfers = new TransferRegistry();
   readonly relay: RelayStore;
 
@@ -37,6 +40,7 @@ export class Room {
       const owner = this.peers.get(file.owner);
       if (!owner) continue;
       this.files.set(file.id, file);
+      this.listed.put(file);
       owner.fileIds.add(file.id);
     }
     for (const peer of this.peers.all()) this.startGrace(peer);
@@ -107,6 +111,7 @@ export class Room {
     this.store.putFiles(files);
     for (const file of files) {
       this.files.set(file.id, file);
+      this.listed.put(file);
       owner.fileIds.add(file.id);
     }
   }
@@ -133,6 +138,7 @@ export class Room {
   private dropFile(file: FileInfo, reqId?: string): void {
     const fileId = file.id;
     this.files.delete(fileId);
+    this.listed.remove(fileId);
     this.peers.get(file.owner)?.fileIds.delete(fileId);
     for (const t of this.transfers.where((t) => t.fileId === fileId)) this.endTransfer(t.transferId, null);
     this.broadcastApproved(

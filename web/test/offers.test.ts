@@ -48,8 +48,22 @@ describe('prepareOffers', () => {
   it('refuses locally what no message could carry', () => {
     const { batches, refused, blobs } = prepareOffers([{ file: fakeFile('x'.repeat(300), 1) }], sequentialIds());
     expect(batches).toEqual([]);
-    expect(refused.map((r) => r.reason)).toEqual(['the name is too long']);
+    expect(refused.map((r) => r.reason)).toEqual(['name is longer than 255 characters']);
     expect(blobs.size).toBe(0);
+  });
+
+  it("refuses locally a name the wire's text rules refuse, and leaves out a type it would not carry", () => {
+    const odd = fakeFile('ok.txt', 1, 'text/plain; charset=utf-8');
+    const { batches, refused } = prepareOffers(
+      [{ file: fakeFile('a\ud800.txt', 1) }, { file: fakeFile('b\u200b.txt', 1) }, { file: odd }],
+      sequentialIds(),
+    );
+    expect(refused.map((r) => r.reason)).toEqual([
+      'name has a broken character (a lone surrogate)',
+      'name has invisible formatting characters',
+    ]);
+    expect(batches.flat()).toHaveLength(1);
+    expect(batches[0]?.[0]?.mime).toBeUndefined();
   });
 });
 

@@ -1,4 +1,12 @@
-import { fileOfferProblem, type FileInfo, type FileOffer, type Rejection } from '@ferry/common';
+import {
+  fileOfferProblem,
+  limits,
+  listedFileBytes,
+  utf8ByteCount,
+  type FileInfo,
+  type FileOffer,
+  type Rejection,
+} from '@ferry/common';
 
 /*
  * The host is the authority on the file list. These are its decisions, as pure functions of the
@@ -16,6 +24,7 @@ export const REASONS = {
   idReused: 'this id is already used for a different file',
   duplicate: 'the same file is already shared',
   duplicateInRequest: 'the same file is twice in this request',
+  answerTooLarge: 'too many long names in one request; share this file again',
 } as const;
 
 const sameFileKey = (f: Pick<FileInfo, 'owner' | 'path' | 'name' | 'size'>) =>
@@ -81,6 +90,30 @@ export function decideAddFiles(
     byKey.set(key, offer.id);
     byId.set(offer.id, file);
     files.push(file);
+  }
+  return { files, rejected };
+}
+
+/**
+ * Keeps the FILES_ADDED answer to `reqId` within one frame to the daemon (MAX_FRAME_BYTES): a
+ * larger one would make the daemon close the host's socket. A daemon that follows the protocol
+ * never forwards a request whose answer could grow past it, and the apps batch by the same
+ * measure; this holds even if one did: the files that do not fit are rejected, to be offered
+ * again, never sent in an oversized frame. The sender treats the first answer as final, so the
+ * answer is not split into several frames.
+ */
+export function fitAnswer(reqId: string, owner: string, decision: AddFilesDecision): AddFilesDecision {
+  const frameBytes = (d: AddFilesDecision) =>
+    utf8ByteCount(JSON.stringify({ type: 'FILES_ADDED', reqId, owner, files: d.files, rejected: d.rejected }));
+  let bytes = frameBytes(decision);
+  if (bytes <= limits.MAX_FRAME_BYTES) return decision;
+  const files = [...decision.files];
+  const rejected = [...decision.rejected];
+  while (bytes > limits.MAX_FRAME_BYTES && files.length > 0) {
+    const dropped = files.pop() as FileInfo;
+    const rejection = { id: dropped.id, reason: REASONS.answerTooLarge };
+    rejected.push(rejection);
+    bytes += utf8ByteCount(JSON.stringify(rejection)) - listedFileBytes(dropped);
   }
   return { files, rejected };
 }

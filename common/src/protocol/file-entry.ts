@@ -1,17 +1,17 @@
 import { MAX_PATH_DEPTH } from './limits';
-import type { FileOffer } from './shapes';
-
-// C0, DEL and C1: every code point of Unicode category Cc.
-import { UNSAFE_NAME_CHARS as CONTROL_CHARS } from './shapes';
+import { FILE_NAME_BOUNDS, PATH_BOUNDS, type FileOffer } from './shapes';
+import { mimeProblem, textProblem } from './text';
 
 /**
- * Why a file name cannot be shared as is, or null when it can. A name is one path segment: no
- * separators, no `.`/`..`, no control characters. Anything else (including `<img onerror>`) is
- * a legal name that the apps render as text.
+ * Why a file name cannot be shared as is, or null when it can. A name is one path segment that
+ * obeys the text rules (text.ts: no controls, format characters, lone surrogates or line
+ * separators; bounded in characters and bytes): no separators, no `.`/`..`. Anything else
+ * (including `<img onerror>`) is a legal name that the apps render as text.
  */
 export function fileNameProblem(name: string): string | null {
   if (name.trim().length === 0) return 'name is blank';
-  if (CONTROL_CHARS.test(name)) return 'name has control characters';
+  const textIssue = textProblem(name, 'name', FILE_NAME_BOUNDS);
+  if (textIssue) return textIssue;
   if (name.includes('/') || name.includes('\\')) return 'name contains a path separator';
   if (name === '.' || name === '..') return 'name is a relative path';
   return null;
@@ -22,7 +22,9 @@ export function fileNameProblem(name: string): string | null {
  * '/'-separated and including the file's own name (as a browser's webkitRelativePath gives it).
  */
 export function filePathProblem(path: string): string | null {
-  if (CONTROL_CHARS.test(path)) return 'path has control characters';
+  // An empty path is told as its empty segment, below.
+  const textIssue = textProblem(path, 'path', { ...PATH_BOUNDS, minCodePoints: 0 });
+  if (textIssue) return textIssue;
   if (path.includes('\\')) return 'path uses backslashes';
   if (path.startsWith('/')) return 'path is absolute';
   if (/^[A-Za-z]:/.test(path)) return 'path has a drive letter';
@@ -35,9 +37,16 @@ export function filePathProblem(path: string): string | null {
   return null;
 }
 
-/** The master's semantic check of one offered file; the schema already bounded every field. */
+/**
+ * The master's check of one offered file: the same text rules as the schema (so a daemon of
+ * another version cannot slip a name past the host), then what only the host decides.
+ */
 export function fileOfferProblem(file: FileOffer): string | null {
-  return fileNameProblem(file.name) ?? (file.path === undefined ? null : filePathProblem(file.path));
+  return (
+    fileNameProblem(file.name) ??
+    (file.path === undefined ? null : filePathProblem(file.path)) ??
+    (file.mime === undefined ? null : mimeProblem(file.mime))
+  );
 }
 
 /** The folder a file sits in, from its path ('' when it is not in a folder). */

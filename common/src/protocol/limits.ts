@@ -15,12 +15,23 @@ export const MAX_ID_CHARS = 64;
 export const MAX_REQ_ID_CHARS = 64;
 export const MAX_PRIVATE_ID_CHARS = 256;
 export const MAX_TOKEN_CHARS = 256;
+/*
+ * Text is bounded in code points (what a person counts) and in UTF-8 bytes (what frames and
+ * budgets count); see text.ts for the characters it may hold.
+ */
 export const MAX_NAME_CHARS = 64;
+export const MAX_NAME_BYTES = 256;
 export const MAX_FILE_NAME_CHARS = 255;
+/** 255 UTF-16 units (the longest name macOS or Windows allows) are at most 765 bytes. */
+export const MAX_FILE_NAME_BYTES = 765;
 export const MAX_PATH_CHARS = 1024;
+/** Linux's PATH_MAX. */
+export const MAX_PATH_BYTES = 4096;
 export const MAX_PATH_DEPTH = 32;
+/** `type/subtype`, ASCII: characters are bytes. */
 export const MAX_MIME_CHARS = 255;
 export const MAX_REASON_CHARS = 200;
+export const MAX_REASON_BYTES = 600;
 export const MAX_ERROR_MESSAGE_CHARS = 500;
 /** A serialized SIGNAL payload (an SDP with its candidates is a few KiB). */
 export const MAX_SIGNAL_CHARS = 64 * 1024;
@@ -30,6 +41,14 @@ export const MAX_FILES_PER_PEER = 10_000;
 export const MAX_FILES_IN_ROOM = 100_000;
 export const MAX_PEERS_IN_ROOM = 20_000;
 export const MAX_PENDING_PEERS = 200;
+/**
+ * Listed-file metadata, in bytes as the room serializes it: the UTF-8 JSON of each FileInfo, owner
+ * included. A typical entry is 350 bytes (a long path and an office mime type about 520), so an
+ * honest 10,000-file folder takes 3.5 to 5.2 MB of a peer's 8 MiB. The room's total keeps the
+ * whole state (files and clients) well inside one MAX_FROM_DAEMON_FRAME_CHARS frame, whoever lists.
+ */
+export const MAX_LISTED_BYTES_PER_PEER = 8 * 1024 * 1024;
+export const MAX_LISTED_BYTES_IN_ROOM = 48 * 1024 * 1024;
 /**
  * WebSocket upgrades not yet followed by a register, held at once: per remote address (behind a
  * reverse proxy everyone shares the proxy's) and in total. Past either the upgrade is refused

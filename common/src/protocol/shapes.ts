@@ -1,22 +1,52 @@
 import { en } from 'zod/locales';
 import * as z from 'zod/mini';
 import * as L from './limits';
+import { FORBIDDEN_TEXT_CHARS, mimeProblem, textProblem, type TextBounds } from './text';
 
 // zod/mini carries no messages (every issue reads "Invalid input"). Full zod installed English on
 // import; doing the same here keeps the daemon's BAD_MESSAGE texts and the CLI's errors saying
 // what was wrong, for 3 KB instead of every locale.
 z.config(en());
 
-// C0, DEL and C1: every code point of Unicode category Cc.
 /**
- * Characters no name may hold: C0/C1 controls, and the bidirectional overrides and isolates that
- * make a name read as something else ("gnp.exe" shown as "exe.png").
+ * Characters no name may hold (text.ts): controls, format characters such as the bidirectional
+ * overrides that make "gnp.exe" show as "exe.png", lone surrogates, line and paragraph separators.
  */
-// eslint-disable-next-line no-control-regex
-export const UNSAFE_NAME_CHARS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
-const CONTROL_CHARS = UNSAFE_NAME_CHARS;
+export const UNSAFE_NAME_CHARS = FORBIDDEN_TEXT_CHARS;
 
-const noControlChars = (s: string): boolean => !CONTROL_CHARS.test(s);
+/** A string obeying the text rules of text.ts; the issue names what is wrong. */
+const text = (what: string, bounds: TextBounds) =>
+  z.string().check(
+    z.superRefine((value: string, ctx) => {
+      const problem = textProblem(value, what, bounds);
+      if (problem !== null) ctx.issues.push({ code: 'custom', message: problem, input: value });
+    }),
+  );
+
+export const NAME_BOUNDS: TextBounds = {
+  minCodePoints: 1,
+  maxCodePoints: L.MAX_NAME_CHARS,
+  maxBytes: L.MAX_NAME_BYTES,
+};
+export const FILE_NAME_BOUNDS: TextBounds = {
+  minCodePoints: 1,
+  maxCodePoints: L.MAX_FILE_NAME_CHARS,
+  maxBytes: L.MAX_FILE_NAME_BYTES,
+};
+export const PATH_BOUNDS: TextBounds = {
+  minCodePoints: 1,
+  maxCodePoints: L.MAX_PATH_CHARS,
+  maxBytes: L.MAX_PATH_BYTES,
+};
+const REASON_BOUNDS: TextBounds = { minCodePoints: 1, maxCodePoints: L.MAX_REASON_CHARS, maxBytes: L.MAX_REASON_BYTES };
+
+const MimeType = z.string().check(
+  z.maxLength(L.MAX_MIME_CHARS),
+  z.superRefine((value: string, ctx) => {
+    const problem = mimeProblem(value);
+    if (problem !== null) ctx.issues.push({ code: 'custom', message: problem, input: value });
+  }),
+);
 
 /** Ids chosen by peers or by the daemon: URL- and filename-safe, bounded. UUIDs fit. */
 export const Id = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected an id of 1-64 characters [A-Za-z0-9_-]'));
@@ -26,19 +56,13 @@ export const ReqId = z
 export const PrivateId = z.string().check(z.minLength(1), z.maxLength(L.MAX_PRIVATE_ID_CHARS));
 export const Token = z.string().check(z.minLength(1), z.maxLength(L.MAX_TOKEN_CHARS));
 
-/** A display name: trimmed, 1-64 characters, no control characters. Rendered as text, always. */
+/** A display name: trimmed, 1-64 characters, the text rules of text.ts. Rendered as text, always. */
 export const DisplayName = z.pipe(
   z.pipe(
     z.string().check(z.maxLength(L.MAX_NAME_CHARS * 4)),
     z.transform((s: string) => s.trim()),
   ),
-  z
-    .string()
-    .check(
-      z.minLength(1, 'name is empty'),
-      z.maxLength(L.MAX_NAME_CHARS),
-      z.refine(noControlChars, 'name has control characters'),
-    ),
+  text('name', NAME_BOUNDS),
 );
 
 export const ChunkIndex = z.int().check(z.gte(0), z.lte(Number.MAX_SAFE_INTEGER));
@@ -53,17 +77,18 @@ export type RelayBusyReason = z.infer<typeof RelayBusyReason>;
 export const RetryAfterMs = z.int().check(z.gte(0), z.lte(3_600_000));
 
 /**
- * A file as a peer offers it (FileInfo without `owner`). The schema bounds every field; whether a
- * name or path is safe to show and save is the master's call (see file-entry.ts), so one odd name
- * is rejected with a reason instead of failing the whole batch.
+ * A file as a peer offers it (FileInfo without `owner`). The schema bounds every field and holds
+ * its text to the rules of text.ts (a batch with a broken name is BAD_MESSAGE as a whole; the apps
+ * check each file first). Whether a well-formed name or path is safe to save (separators, `..`,
+ * depth) is the master's call (see file-entry.ts), one file at a time, with a reason.
  */
 export const FileOffer = z.object({
   id: Id,
-  name: z.string().check(z.minLength(1), z.maxLength(L.MAX_FILE_NAME_CHARS)),
+  name: text('name', FILE_NAME_BOUNDS),
   size: z.int().check(z.gte(0), z.lte(L.MAX_FILE_BYTES)),
-  mime: z.optional(z.string().check(z.maxLength(L.MAX_MIME_CHARS))),
+  mime: z.optional(MimeType),
   lastModified: z.optional(z.int().check(z.gte(0), z.lte(Number.MAX_SAFE_INTEGER))),
-  path: z.optional(z.string().check(z.minLength(1), z.maxLength(L.MAX_PATH_CHARS))),
+  path: z.optional(text('path', PATH_BOUNDS)),
   chunkSize: z.int().check(z.gte(L.MIN_CHUNK_BYTES), z.lte(L.MAX_CHUNK_BYTES)),
   sha256: z.optional(Sha256Hex),
 });
@@ -77,9 +102,7 @@ export type ClientStatus = z.infer<typeof ClientStatus>;
 
 export const ClientInfo = z.object({
   publicId: Id,
-  name: z
-    .string()
-    .check(z.minLength(1), z.maxLength(L.MAX_NAME_CHARS), z.refine(noControlChars, 'name has control characters')),
+  name: text('name', NAME_BOUNDS),
   status: ClientStatus,
   online: z.boolean(),
   isMaster: z.optional(z.literal(true)),
@@ -88,7 +111,7 @@ export type ClientInfo = z.infer<typeof ClientInfo>;
 
 export const Rejection = z.object({
   id: Id,
-  reason: z.string().check(z.minLength(1), z.maxLength(L.MAX_REASON_CHARS)),
+  reason: text('reason', REASON_BOUNDS),
 });
 export type Rejection = z.infer<typeof Rejection>;
 

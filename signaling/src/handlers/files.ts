@@ -1,7 +1,25 @@
-import type { FileInfo, Rejection, ToDaemonOf } from '@ferry/common';
-import { limits } from '@ferry/common';
+import type { FileInfo, FileOffer, Rejection, ToDaemonOf } from '@ferry/common';
+import { limits, listedFileBytes, worstFilesAddedBytes } from '@ferry/common';
 import type { Peer } from '../peers';
+import type { Room } from '../room';
 import type { MessageContext } from './message-context';
+
+const MIB = 1024 * 1024;
+
+/**
+ * Listed bytes of `owner` and of the room once `files` are listed (a listed id of the same owner
+ * is replaced, not added; an id repeated in the request counts once).
+ */
+function listedAfter(room: Room, owner: string, files: readonly FileOffer[]): { owner: number; room: number } {
+  const seen = new Map<string, number>();
+  for (const offer of files) seen.set(offer.id, listedFileBytes({ ...offer, owner }));
+  let delta = 0;
+  for (const [id, bytes] of seen) {
+    const current = room.files.get(id);
+    delta += bytes - (current?.owner === owner ? room.listed.fileBytes(id) : 0);
+  }
+  return { owner: room.listed.of(owner) + delta, room: room.listed.total + delta };
+}
 
 export function handleAddFiles(ctx: MessageContext, peer: Peer, msg: ToDaemonOf<'ADD_FILES'>): void {
   const { room } = ctx;
@@ -13,6 +31,24 @@ export function handleAddFiles(ctx: MessageContext, peer: Peer, msg: ToDaemonOf<
   }
   if (room.files.size + newCount > limits.MAX_FILES_IN_ROOM) {
     return ctx.refuse('LIMIT_EXCEEDED', `the room holds at most ${limits.MAX_FILES_IN_ROOM} files`);
+  }
+  // The master answers with `owner` added to every file: a request just under the frame limit
+  // would make that answer one the daemon must refuse by closing the master's socket.
+  if (worstFilesAddedBytes(msg.reqId, peer.publicId, msg.files) > limits.MAX_FRAME_BYTES) {
+    return ctx.refuse('LIMIT_EXCEEDED', 'the answer to this request would not fit in one message; send fewer files');
+  }
+  const after = listedAfter(room, peer.publicId, msg.files);
+  if (after.owner > limits.MAX_LISTED_BYTES_PER_PEER) {
+    return ctx.refuse(
+      'LIMIT_EXCEEDED',
+      `one person's shared list holds at most ${limits.MAX_LISTED_BYTES_PER_PEER / MIB} MiB of names and paths`,
+    );
+  }
+  if (after.room > limits.MAX_LISTED_BYTES_IN_ROOM) {
+    return ctx.refuse(
+      'LIMIT_EXCEEDED',
+      `the room's file list holds at most ${limits.MAX_LISTED_BYTES_IN_ROOM / MIB} MiB of names and paths`,
+    );
   }
   room.send(master, { type: 'ADD_FILES', reqId: msg.reqId, owner: peer.publicId, files: msg.files });
 }
@@ -27,19 +63,30 @@ export function handleFilesAdded(ctx: MessageContext, msg: ToDaemonOf<'FILES_ADD
   const listed = new Map<string, FileInfo>();
   let ownerCount = owner.fileIds.size;
   let roomCount = room.files.size;
+  // The budgets hold here too: the master's own files come this way without an ADD_FILES.
+  let ownerBytes = room.listed.of(owner.publicId);
+  let roomBytes = room.listed.total;
   for (const offered of msg.files) {
     // The owner is the message's, whatever a file claims; an id held by someone else stays theirs.
     const file: FileInfo = { ...offered, owner: owner.publicId };
     const current = listed.get(file.id) ?? room.files.get(file.id);
+    const grows = listedFileBytes(file) - (current ? listedFileBytes(current) : 0);
     if (current && current.owner !== owner.publicId) {
       rejected.push({ id: file.id, reason: 'a file with this id is already shared by someone else' });
     } else if (!current && (ownerCount >= limits.MAX_FILES_PER_PEER || roomCount >= limits.MAX_FILES_IN_ROOM)) {
       rejected.push({ id: file.id, reason: 'file limit reached' });
+    } else if (
+      ownerBytes + grows > limits.MAX_LISTED_BYTES_PER_PEER ||
+      roomBytes + grows > limits.MAX_LISTED_BYTES_IN_ROOM
+    ) {
+      rejected.push({ id: file.id, reason: 'file list budget reached' });
     } else {
       if (!current) {
         ownerCount++;
         roomCount++;
       }
+      ownerBytes += grows;
+      roomBytes += grows;
       listed.set(file.id, file);
       accepted.push(file);
     }

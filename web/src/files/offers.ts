@@ -1,4 +1,4 @@
-import { FileOffer, limits } from '@ferry/common';
+import { batchOffers, fileOfferProblem, FileOffer, limits, MIME_TYPE } from '@ferry/common';
 import type { RejectedFile } from './outbox-machine';
 
 /** A file the person picked or dropped, with its place inside a shared folder if any. */
@@ -9,7 +9,7 @@ export interface PickedFile {
 }
 
 export interface PreparedOffers {
-  /** Batches of at most MAX_FILES_PER_MESSAGE offers, one ADD_FILES each. */
+  /** Batches of at most MAX_FILES_PER_MESSAGE offers whose answer fits a frame, one ADD_FILES each. */
   batches: FileOffer[][];
   /** Files no message could carry (a name past the protocol's bounds, say), with the reason. */
   refused: RejectedFile[];
@@ -18,11 +18,10 @@ export interface PreparedOffers {
 }
 
 function describeSchemaProblem(offer: FileOffer): string {
-  if (offer.name.length > limits.MAX_FILE_NAME_CHARS) return 'the name is too long';
   if (offer.name.length === 0) return 'the file has no name';
-  if (offer.path !== undefined && offer.path.length > limits.MAX_PATH_CHARS) return 'the folder path is too long';
   if (offer.size > limits.MAX_FILE_BYTES) return 'the file is too large';
-  return 'the file cannot be shared';
+  // The wire's text rules, in the words the host would use.
+  return fileOfferProblem(offer) ?? 'the file cannot be shared';
 }
 
 /**
@@ -39,7 +38,8 @@ export function prepareOffers(picked: readonly PickedFile[], newId: () => string
       name: file.name,
       size: file.size,
       chunkSize: limits.DEFAULT_CHUNK_BYTES,
-      ...(file.type ? { mime: file.type.slice(0, limits.MAX_MIME_CHARS) } : {}),
+      // A type the wire would not carry (parameters, odd characters) is left out, not the file.
+      ...(MIME_TYPE.test(file.type) ? { mime: file.type } : {}),
       ...(Number.isSafeInteger(file.lastModified) && file.lastModified >= 0 ? { lastModified: file.lastModified } : {}),
       ...(path ? { path } : {}),
     };
@@ -50,11 +50,7 @@ export function prepareOffers(picked: readonly PickedFile[], newId: () => string
       refused.push({ offer, reason: describeSchemaProblem(offer) });
     }
   }
-  const batches: FileOffer[][] = [];
-  for (let i = 0; i < valid.length; i += limits.MAX_FILES_PER_MESSAGE) {
-    batches.push(valid.slice(i, i + limits.MAX_FILES_PER_MESSAGE));
-  }
-  return { batches, refused, blobs };
+  return { batches: batchOffers(valid), refused, blobs };
 }
 
 /** A picked file's folder path: the browser's webkitRelativePath for folder pickers, else none. */

@@ -1,4 +1,4 @@
-import { limits, type FileOffer } from '@ferry/common';
+import { batchOffers, limits, type FileOffer } from '@ferry/common';
 import type { CreateHasher } from '@ferry/common/transfer';
 import type { Cancel, Clock } from '@ferry/common/transfer';
 import { hashBlob, type SliceableBlob } from './file-hash';
@@ -142,6 +142,7 @@ export class FilePreparer {
   private flush(): void {
     this.batchTimer?.();
     this.batchTimer = null;
-    while (this.ready.length > 0) this.hooks.onReady(this.ready.splice(0, limits.MAX_FILES_PER_MESSAGE));
+    // Cut where the host's answer would pass one frame, too (long paths): see batchOffers.
+    for (const batch of batchOffers(this.ready.splice(0))) this.hooks.onReady(batch);
   }
 }

@@ -235,19 +235,24 @@ const relayHoarding: Abuse = {
   },
 };
 
-/** ADD_FILES of plain files padded to just under the 1 MiB frame limit (the owner stamp grows it). */
+/**
+ * ADD_FILES of well-formed files (at most 256, each field within its bounds, three-byte UTF-8 so
+ * few files carry many bytes) padded to just under the 1 MiB frame limit, as in finding 2: the
+ * owner stamp on each file in the master's answer would take that answer over the limit.
+ */
 function nearLimitAddFiles(): string {
-  const files = Array.from({ length: 800 }, () => ({
+  const segment = '\u4e2d'.repeat(127);
+  const files = Array.from({ length: 256 }, () => ({
     id: randomUUID(),
-    name: 'n'.repeat(200),
+    name: '\u4e2d'.repeat(255),
     size: 1,
     chunkSize: 1,
-    mime: 'application/octet-stream',
-    path: `${'p'.repeat(120)}/`.repeat(8) + 'f',
+    mime: `application/${'x'.repeat(200)}`,
+    path: `${segment}/`.repeat(7) + segment,
   }));
   const frame = { type: 'ADD_FILES', reqId: randomUUID(), files };
   let text = JSON.stringify(frame);
-  while (text.length > 1_046_073 && files.length > 1) {
+  while (Buffer.byteLength(text) > 1_046_073 && files.length > 1) {
     files.pop();
     text = JSON.stringify(frame);
   }

@@ -34,6 +34,7 @@ export const ALL_ERROR_CODES = [
   'NO_SUCH_TRANSFER',
   'ALREADY_REGISTERED',
   'LIMIT_EXCEEDED',
+  'NAME_TAKEN',
 ] as const;
 
 export type ScalarKind =

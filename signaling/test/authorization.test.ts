@@ -120,7 +120,7 @@ const actors: Array<[string, (s: Setting) => Promise<Actor>]> = [
   [
     'holding a publicId presented as its privateId',
     async (s) => {
-      const forger = await registerClient(s.daemon, 'alice', { privateId: s.alice.publicId });
+      const forger = await registerClient(s.daemon, 'forger', { privateId: s.alice.publicId });
       expect(forger.ack.status).toBe('pending');
       expect(forger.publicId).not.toBe(s.alice.publicId);
       await s.master.peer.next('NEW_CLIENT_REGISTERED');
@@ -344,7 +344,7 @@ describe('an approved peer that is not party to a thing', () => {
 describe('forged identities', () => {
   it('a publicId presented as privateId makes a new pending identity, takes nothing over', async () => {
     const s = await setting();
-    const fake = await registerClient(s.daemon, 'alice', { privateId: s.alice.publicId });
+    const fake = await registerClient(s.daemon, 'forger', { privateId: s.alice.publicId });
     expect(fake.ack.status).toBe('pending');
     expect(fake.publicId).not.toBe(s.alice.publicId);
     expect(s.alice.peer.isOpen).toBe(true);

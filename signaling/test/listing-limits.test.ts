@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { limits, listedFileBytes, type FileOffer } from '@ferry/common';
-import { closeAll, offer, room, share } from './helpers';
+import { closeAll, offer, Peer, room, share } from './helpers';
 
 /*
  * Issue 11, findings 1 and 2: what one approved guest may make the room list and the host answer.
@@ -117,5 +117,29 @@ describe('text rules at the daemon (findings 1 and 12)', () => {
     const refusal = await mallory.peer.next('ERROR', { where: (m) => m.reqId === 'odd' });
     expect(refusal.code).toBe('BAD_MESSAGE');
     await master.peer.expectNo('ADD_FILES');
+  });
+});
+
+describe('display names that read as someone else (finding 12)', () => {
+  it.each([
+    ['the host', 'Host'],
+    ['"(you)"', 'alice (you)'],
+    ['a copy of a member', 'ＡＬＩＣＥ'],
+  ])('refuses a guest called %s with NAME_TAKEN, and the master hears nothing', async (_label, name) => {
+    const { daemon, master } = await room(['Alice']);
+    const guest = await Peer.connect(daemon, 'impostor');
+    guest.send({ type: 'CLIENT_REGISTER', name, reqId: 'join' });
+    const refusal = await guest.next('ERROR', { where: (m) => m.reqId === 'join' });
+    expect(refusal.code).toBe('NAME_TAKEN');
+    await master.peer.expectNo('NEW_CLIENT_REGISTERED');
+  });
+
+  it('refuses zero-width and line-separator characters in a name as BAD_MESSAGE', async () => {
+    const { daemon } = await room([]);
+    const guest = await Peer.connect(daemon, 'impostor');
+    guest.send({ type: 'CLIENT_REGISTER', name: 'Ali\u200bce', reqId: 'zw' });
+    expect((await guest.next('ERROR', { where: (m) => m.reqId === 'zw' })).code).toBe('BAD_MESSAGE');
+    guest.send({ type: 'CLIENT_REGISTER', name: 'Alice\u2028Host', reqId: 'ls' });
+    expect((await guest.next('ERROR', { where: (m) => m.reqId === 'ls' })).code).toBe('BAD_MESSAGE');
   });
 });

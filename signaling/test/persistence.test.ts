@@ -155,7 +155,7 @@ describe('a restarted daemon finds the room as it was', () => {
     const master = await registerMaster(first);
     const alice = await approvedClient(first, master, 'alice');
     const second = await restart(first, dataDir);
-    const stranger = await registerClient(second, 'alice', { privateId: alice.publicId });
+    const stranger = await registerClient(second, 'stranger', { privateId: alice.publicId });
     expect(stranger.ack.status).toBe('pending');
     expect(stranger.publicId).not.toBe(alice.publicId);
   });

@@ -79,7 +79,7 @@ export class ClientSession extends PeerSession {
 
   protected onRegisterRefused(code: ErrorCode, message: string): void {
     this.connection.stop('refused');
-    if (code === 'BAD_MESSAGE') {
+    if (code === 'BAD_MESSAGE' || code === 'NAME_TAKEN') {
       this.store.update({
         entry: 'join',
         problem: { kind: 'refused', message: `That name cannot be used: ${message}` },

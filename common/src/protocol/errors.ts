@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   'NO_SUCH_TRANSFER',
   'ALREADY_REGISTERED',
   'LIMIT_EXCEEDED',
+  'NAME_TAKEN',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -3,7 +3,9 @@ import { CLOSE_CODES } from '@ferry/common';
 import type { Peer } from '../peers';
 import { clientInfo } from '../peers';
 import { secretMatches, secretDigest } from '../secrets';
+import type { Room } from '../room';
 import type { MessageContext } from './message-context';
+import { guestNameProblem } from '@ferry/common/authority';
 
 const DEFAULT_MASTER_NAME = 'Host';
 
@@ -66,6 +68,8 @@ export function handleClientRegister(ctx: MessageContext, msg: ToDaemonOf<'CLIEN
   if (room.peers.size >= room.options.maxPeers) {
     return ctx.refuse('LIMIT_EXCEEDED', 'the room is full');
   }
+  const nameProblem = guestNameProblem(msg.name, namesOf(room));
+  if (nameProblem) return ctx.refuse('NAME_TAKEN', nameProblem);
   const { peer, privateId } = room.peers.create({
     name: msg.name,
     status: 'pending',
@@ -76,6 +80,11 @@ export function handleClientRegister(ctx: MessageContext, msg: ToDaemonOf<'CLIEN
   sendClientAck(ctx, peer, privateId);
   room.sendToMaster({ type: 'NEW_CLIENT_REGISTERED', client: clientInfo(peer) });
   room.options.logger.info(`client ${peer.publicId.slice(0, 8)} registered`);
+}
+
+/** Every identity's name, the master's included: a new guest may copy none (display-name.ts). */
+function* namesOf(room: Room): Generator<string> {
+  for (const peer of room.peers.all()) yield peer.name;
 }
 
 function sendClientAck(ctx: MessageContext, peer: Peer, privateId: string): void {

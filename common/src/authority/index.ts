@@ -1,0 +1,2 @@
+export * from './display-name';
+export * from './file-list';

@@ -6,7 +6,7 @@ import { pump } from '@ferry/node-peer/test/support/pump';
 import { speedFigure, type Figure } from './report';
 
 const MIB = 1024 * 1024;
-const TOKEN = 'bench-token';
+const TOKEN = 'bench-token-0123456789abcdef';
 
 /** Speed, and the CPU the whole process (every thread, native ones included) spent per MiB. */
 interface Run {

@@ -6,7 +6,7 @@ import { FerryPeer } from '@ferry/node-peer/ferry-peer';
 import type { Figure } from './report';
 
 const MIB = 1024 * 1024;
-const TOKEN = 'bench-token';
+const TOKEN = 'bench-token-0123456789abcdef';
 
 function rssBytes(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));

@@ -11,7 +11,7 @@ import { cleanupWebrtc } from '../src/wrtc';
  */
 
 const CHUNK = 64 * 1024;
-const TOKEN = 'node-transfer-token';
+const TOKEN = 'node-transfer-token-0123456789';
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 let daemon: Daemon | null = null;

@@ -3,7 +3,7 @@ import { homedir, hostname, networkInterfaces } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderUnicodeCompact } from 'uqr';
-import { IceServers, limits } from '@ferry/common';
+import { IceServers } from '@ferry/common';
 import { startDaemon } from './daemon';
 import type { DaemonOptions, Logger } from './options';
 import { certificateHosts, selfSignedCertificate } from './self-signed';
@@ -14,17 +14,23 @@ const USAGE = `Usage: ferry [options]
 
   --host HOST            address to listen on (default 0.0.0.0: the whole LAN)
   --port PORT            port, 0 for any free one (default 8787)
-  --master-token TOKEN   the host's secret (default: $FERRY_MASTER_TOKEN, else the room's
-                         stored one, else a random one that is then kept)
+  --master-token TOKEN   the host's secret, at least 22 characters (default:
+                         $FERRY_MASTER_TOKEN, else the room's stored one, else a random one
+                         that is then kept)
+  --weak-token-ok        accept a --master-token shorter than 22 characters (guessable)
   --data-dir DIR         keep the room (people, approvals, files, master) in DIR/ferry.sqlite
                          (default: the user's data folder, ferry/rooms/port-PORT; with --port 0
                          the room is kept in memory only)
   --p2p on|off           off sends every transfer through the HTTP relay (default on)
   --relay-ttl SECONDS    relay chunks not fetched by then are deleted (default 60)
   --relay-quota MIB      bytes the relay may hold at once (default 128)
-  --register-rate N      limits by address, off by default (0; many people may share one
-                         address): N registrations per second from one address, burst 3N, and
-                         at most 32 sockets from one address not yet registered
+  --register-rate N      limit registrations by address, off by default (0; many people may
+                         share one address): N per second from one address, burst 3N. (Always
+                         on: at most 64 sockets per address not yet registered, and waits
+                         after 5 wrong master tokens from one address.)
+  --allow-host NAME      also serve requests whose Host is NAME (e.g. a reverse proxy's public
+                         name; repeatable; '*' allows any). Always served: this machine's
+                         addresses and name, localhost
   --grace SECONDS        how long an offline peer's files stay listed (default 300)
   --ice-servers JSON     STUN/TURN servers for WebRTC, e.g. '[{"urls":"stun:stun.example.org"}]'
   --tls-cert FILE        serve HTTPS/WSS with this certificate (PEM) ...
@@ -37,22 +43,19 @@ const USAGE = `Usage: ferry [options]
 
 class UsageError extends Error {}
 
-/** `--register-rate`: limits by remote address, off at 0 (the default). */
+/**
+ * `--register-rate`: registrations by remote address, off at 0 (the default). The caps on
+ * unregistered sockets are not its business: they are on whatever it says (no honest tab nears them).
+ */
 function registerRate(perSecond: number): Partial<DaemonOptions> {
   if (perSecond === 0) {
-    // The total cap on unregistered sockets stays: it bounds the daemon, not one address.
-    return {
-      registerRatePerSecond: Number.POSITIVE_INFINITY,
-      registerBurst: Number.POSITIVE_INFINITY,
-      maxUnregisteredPerAddress: Number.POSITIVE_INFINITY,
-    };
+    return { registerRatePerSecond: Number.POSITIVE_INFINITY, registerBurst: Number.POSITIVE_INFINITY };
   }
-  return {
-    registerRatePerSecond: perSecond,
-    registerBurst: perSecond * 3,
-    maxUnregisteredPerAddress: limits.MAX_UNREGISTERED_SOCKETS_PER_ADDRESS,
-  };
+  return { registerRatePerSecond: perSecond, registerBurst: perSecond * 3 };
 }
+
+/** A master token shorter than this (about 128 bits of base64) can be guessed; refused without --weak-token-ok. */
+export const MIN_MASTER_TOKEN_CHARS = 22;
 
 const VALUE_OPTIONS = new Set([
   '--host',
@@ -68,6 +71,7 @@ const VALUE_OPTIONS = new Set([
   '--tls',
   '--data-dir',
   '--register-rate',
+  '--allow-host',
 ]);
 
 /**
@@ -118,6 +122,8 @@ export function parseCli(
       tls: { type: 'string' },
       'data-dir': { type: 'string' },
       'register-rate': { type: 'string' },
+      'allow-host': { type: 'string', multiple: true },
+      'weak-token-ok': { type: 'boolean' },
       'no-qr': { type: 'boolean' },
       help: { type: 'boolean' },
     },
@@ -129,6 +135,17 @@ export function parseCli(
   if (givenToken !== undefined && (givenToken.length < 1 || givenToken.length > 256)) {
     throw new UsageError('--master-token must be 1 to 256 characters');
   }
+  if (givenToken !== undefined && givenToken.length < MIN_MASTER_TOKEN_CHARS && !values['weak-token-ok']) {
+    const source = values['master-token'] === undefined ? 'FERRY_MASTER_TOKEN' : '--master-token';
+    throw new UsageError(
+      `${source} is ${givenToken.length} characters: anyone could guess it and run the room. ` +
+        `Use at least ${MIN_MASTER_TOKEN_CHARS} random characters (or leave it out for a random one), ` +
+        'or pass --weak-token-ok to accept it anyway',
+    );
+  }
+  const allowedHosts = values['allow-host'] ?? [];
+  if (allowedHosts.some((name) => name === '' || /[\s/]/.test(name)))
+    throw new UsageError('--allow-host takes a host name or address, e.g. ferry.example.org');
   let iceServers: DaemonOptions['iceServers'] = [];
   if (values['ice-servers'] !== undefined) {
     let raw: unknown;
@@ -173,6 +190,7 @@ export function parseCli(
       relayQuotaBytes: numberOption(values['relay-quota'], 'relay-quota', 128, 1, 65_536) * 1024 * 1024,
       ...registerRate(numberOption(values['register-rate'], 'register-rate', 0, 0, 1_000_000)),
       gracePeriodMs: numberOption(values.grace, 'grace', 300, 0, 86_400 * 7) * 1000,
+      allowedHosts,
       iceServers,
       tls,
     },

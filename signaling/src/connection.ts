@@ -3,7 +3,9 @@ import type { RawData, WebSocket } from 'ws';
 import { CLOSE_CODES, parseToDaemon } from '@ferry/common';
 import { dispatch } from './dispatch';
 import type { Session } from './peers';
-import type { KeyedBuckets, TokenBucket } from './rate-limit';
+import type { TokenBucket } from './rate-limit';
+import type { RegisterGate } from './register-gate';
+import { checkRegister } from './register-gate';
 import type { Room } from './room';
 
 /** Bytes or a string, the frame goes out as text (a broadcast hands the same encoded bytes to every socket). */
@@ -30,11 +32,8 @@ export class ConnectionGroup {
   }
 }
 
-/** Registrations are limited per remote address: a flood of new identities from one machine is refused. */
-export interface RegistrationLimit {
-  readonly perAddress: KeyedBuckets;
-  /** The socket's remote address (behind a reverse proxy, every peer shares the proxy's). */
-  readonly address: string;
+/** What limits this socket's register (register-gate.ts), and what to do once it registered. */
+export interface RegistrationLimit extends RegisterGate {
   /** Frees the socket's place among the unregistered ones (unregistered-sockets.ts); may be called again. */
   readonly onRegistered?: () => void;
 }
@@ -148,20 +147,16 @@ export class Connection implements Session {
       }
       const message = parsed.message;
       const isRegistering = message.type === 'CLIENT_REGISTER' || message.type === 'MASTER_APP_REGISTER';
-      if (
-        isRegistering &&
-        !this.peer &&
-        this.registrationLimit &&
-        !this.registrationLimit.perAddress.take(this.registrationLimit.address)
-      ) {
-        this.room.error(
-          this,
-          'RATE_LIMITED',
-          'too many registrations from your address; wait a moment and reconnect',
-          message.reqId,
-        );
-        this.close(CLOSE_CODES.policyViolation, 'too many registrations');
-        return;
+      if (isRegistering && !this.peer && this.registrationLimit) {
+        const refusal = checkRegister(this.registrationLimit, this.room, message);
+        if (refusal) {
+          this.room.error(this, refusal.code, refusal.text, message.reqId);
+          this.close(
+            CLOSE_CODES.policyViolation,
+            refusal.code === 'BAD_TOKEN' ? 'bad master token' : 'too many registrations',
+          );
+          return;
+        }
       }
       dispatch(this.room, this, message);
       if (isRegistering && this.peer) this.registrationLimit?.onRegistered?.();

@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
 import { CLOSE_CODES, limits } from '@ferry/common';
 import { Connection, ConnectionGroup } from './connection';
+import { HostAllowList } from './host-allow-list';
+import { MasterTokenGuard } from './master-token-guard';
 import { KeyedBuckets } from './rate-limit';
 import { sendError, sendJson } from './http-util';
 import type { DaemonOptions } from './options';
@@ -55,10 +57,20 @@ export async function startDaemon(partial: Partial<DaemonOptions> = {}): Promise
   const connectionGroup = new ConnectionGroup();
   const registrationsPerAddress = new KeyedBuckets(options.registerRatePerSecond, options.registerBurst, options.now);
   const unregistered = new UnregisteredSockets(options.maxUnregisteredPerAddress, options.maxUnregistered);
+  const resumesPerIdentity = new KeyedBuckets(options.resumeRatePerSecond, options.resumeBurst, options.now);
+  const masterTokens = new MasterTokenGuard(
+    options.masterTokenFreeFailures,
+    options.masterTokenMaxDelayMs,
+    options.now,
+  );
+  const hosts = new HostAllowList(options.host, options.allowedHosts, options.now);
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const pathname = pathOf(req);
     const method = req.method ?? 'GET';
+    if (!hosts.allows(req.headers.host)) {
+      return sendError(res, 421, 'this daemon does not serve that host name (see --allow-host)', true);
+    }
     if (pathname === '/healthz' && (method === 'GET' || method === 'HEAD')) {
       return sendJson(res, 200, health(room));
     }
@@ -74,22 +86,25 @@ export async function startDaemon(partial: Partial<DaemonOptions> = {}): Promise
     sendError(res, 404, 'not found', method !== 'GET' && method !== 'HEAD');
   };
 
+  // Bounded headers and request times protect against slow or flooding clients: a header section
+  // over MAX_HEADER_BYTES gets 431; headers past the 64th are ignored (not refused).
   const server: Server = options.tls
-    ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, onRequest)
-    : createHttpServer(onRequest);
-  // Bounded headers and request times protect against slow or flooding clients.
+    ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key, maxHeaderSize: MAX_HEADER_BYTES }, onRequest)
+    : createHttpServer({ maxHeaderSize: MAX_HEADER_BYTES }, onRequest);
   server.maxHeadersCount = 64;
   server.headersTimeout = 10_000;
   server.requestTimeout = 60_000;
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.MAX_FRAME_BYTES, perMessageDeflate: false });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (!hosts.allows(req.headers.host)) return refuseUpgrade(socket, '421 Misdirected Request');
     if (pathOf(req) !== '/ws' || !sameOrigin(req)) return refuseUpgrade(socket, '403 Forbidden');
     // The socket is gone already: nothing to serve, and its 'close' may have passed.
     if (socket.destroyed) return;
     // The same address as the registration rate's (behind a reverse proxy: the proxy's, for all).
-    const address = req.socket.remoteAddress ?? '';
-    const admission = unregistered.admit(address);
+    const address = addressKey(req.socket.remoteAddress ?? '');
+    // A newcomer may take this socket's slot while it is still unregistered (see UnregisteredSockets).
+    const admission = unregistered.admit(address, () => socket.destroy());
     if (!admission.isAdmitted) {
       // 429 like the relay's rate limit when the address is over its own share; 503 when the
       // daemon as a whole is full, which is no fault of this client.
@@ -109,7 +124,13 @@ export async function startDaemon(partial: Partial<DaemonOptions> = {}): Promise
     // here; registering frees the slot earlier. The release is idempotent.
     socket.once('close', admission.release);
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const registration = { perAddress: registrationsPerAddress, address, onRegistered: admission.release };
+      const registration = {
+        perAddress: registrationsPerAddress,
+        resumesPerIdentity,
+        masterTokens,
+        address,
+        onRegistered: admission.release,
+      };
       const connection = new Connection(ws, room, connectionGroup, registration, socket);
       connections.add(connection);
       ws.on('close', () => connections.delete(connection));
@@ -183,6 +204,24 @@ export async function startDaemon(partial: Partial<DaemonOptions> = {}): Promise
     },
     close,
   };
+}
+
+/** Header section bytes a request may carry (Node's own default, set here so it is a stated limit). */
+export const MAX_HEADER_BYTES = 16 * 1024;
+
+/**
+ * The key limits by address count under: the address itself, but for IPv6 its /64 (one home or
+ * one machine routinely holds a whole /64, so its single addresses are free for the taking).
+ */
+export function addressKey(remoteAddress: string): string {
+  if (!remoteAddress.includes(':') || remoteAddress.startsWith('::ffff:')) return remoteAddress;
+  if (remoteAddress === '::1') return remoteAddress;
+  const [head = ''] = remoteAddress.split('%');
+  const halves = head.split('::');
+  const left = (halves[0] ?? '').split(':').filter((g) => g !== '');
+  const right = halves.length > 1 ? (halves[1] ?? '').split(':').filter((g) => g !== '') : [];
+  const groups = [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
+  return `${groups.slice(0, 4).join(':')}::/64`;
 }
 
 function pathOf(req: IncomingMessage): string {

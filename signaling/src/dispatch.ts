@@ -8,6 +8,7 @@ import {
   handleDisApprove,
   handleLeave,
   handleMasterRegister,
+  handleRejectAllPending,
 } from './handlers/registration';
 import { handleSignal } from './handlers/signal';
 import type { Peer, Session } from './peers';
@@ -43,6 +44,7 @@ export const ACCESS: { readonly [T in ToDaemon['type']]: AccessRule } = {
   SIGNAL: { who: 'approved' },
   CANCEL_TRANSFER: { who: 'approved' },
   LEAVE: { who: 'not-master', forbidden: 'the master cannot leave its own room' },
+  REJECT_ALL_PENDING: { who: 'master', forbidden: 'only the master approves or removes people' },
 };
 
 export interface Refusal {
@@ -109,6 +111,8 @@ export function dispatch(room: Room, session: Session, message: ToDaemon): void 
       return handleCancelTransfer(ctx, peer, message);
     case 'LEAVE':
       return handleLeave(ctx, peer);
+    case 'REJECT_ALL_PENDING':
+      return handleRejectAllPending(ctx, peer);
     default: {
       const unreachable: never = message;
       return unreachable;

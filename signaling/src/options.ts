@@ -41,9 +41,24 @@ export interface DaemonOptions {
   /** Registrations (CLIENT_REGISTER / MASTER_APP_REGISTER) per remote address: sustained rate and burst. */
   registerRatePerSecond: number;
   registerBurst: number;
-  /** Sockets not registered yet, held at once from one remote address (Infinity: no cap) and in total. */
+  /**
+   * Sockets not registered yet, held at once from one remote address and in total. On by default
+   * (an honest tab registers within milliseconds, so even a crowd behind one NAT holds few).
+   */
   maxUnregisteredPerAddress: number;
   maxUnregistered: number;
+  /** Resumes (a register presenting a privateId) per identity: sustained rate and burst. */
+  resumeRatePerSecond: number;
+  resumeBurst: number;
+  /** Failed master-token attempts one address may make before its next attempts must wait. */
+  masterTokenFreeFailures: number;
+  /** The longest wait imposed on an address after failed master-token attempts. */
+  masterTokenMaxDelayMs: number;
+  /**
+   * Host names (or addresses) requests may carry in their Host header besides the daemon's own
+   * (its addresses, loopback, the machine's name): against DNS rebinding. '*' allows any.
+   */
+  allowedHosts: string[];
   /** Relay upload bytes per peer: sustained rate and burst (PUT answers 429 with Retry-After above it). */
   relayBytesPerSecond: number;
   relayBurstBytes: number;
@@ -83,17 +98,24 @@ export function withDefaults(partial: Partial<DaemonOptions>, defaultWebRoot: st
     gracePeriodMs: 5 * 60_000,
     transferIdleMs: 10 * 60_000,
     heartbeatMs: 30_000,
-    registerTimeoutMs: 30_000,
+    registerTimeoutMs: 10_000,
     maxPending: limits.MAX_PENDING_PEERS,
     maxPeers: limits.MAX_PEERS_IN_ROOM,
     rateMessagesPerSecond: limits.RATE_MESSAGES_PER_SECOND,
     rateBurst: limits.RATE_BURST_MESSAGES,
-    // Limits by remote address are the host's choice (`--register-rate N`): many honest people
-    // may share one address (a NAT, a reverse proxy), and the protocol applies none by default.
+    // Limits on registered peers by remote address are the host's choice (`--register-rate N`):
+    // many honest people may share one address (a NAT, a reverse proxy). The two on by default
+    // (unregistered sockets, failed master tokens) are ones no honest peer comes near.
     registerRatePerSecond: Number.POSITIVE_INFINITY,
     registerBurst: Number.POSITIVE_INFINITY,
-    maxUnregisteredPerAddress: Number.POSITIVE_INFINITY,
+    maxUnregisteredPerAddress: limits.MAX_UNREGISTERED_SOCKETS_PER_ADDRESS,
     maxUnregistered: limits.MAX_UNREGISTERED_SOCKETS,
+    // An honest reconnect after a blip is one resume; a burst of 10 covers a flapping network.
+    resumeRatePerSecond: 1,
+    resumeBurst: 10,
+    masterTokenFreeFailures: 5,
+    masterTokenMaxDelayMs: 60_000,
+    allowedHosts: [],
     relayBytesPerSecond: 64 * 1024 * 1024,
     relayBurstBytes: 256 * 1024 * 1024,
     relayFaults: null,

@@ -43,7 +43,8 @@ export async function selfSignedCertificate(
   }
   const made = await makeCertificate(hosts, now);
   if (dir !== null) {
-    mkdirSync(dir, { recursive: true });
+    // Made here before the store opens it: private like the store makes it (the key lives here too).
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
     // The key first and private: a crash between the two writes leaves no certificate without its key.
     writeFileSync(join(dir, KEY_FILE), made.key, { mode: 0o600 });
     chmodSync(join(dir, KEY_FILE), 0o600);

@@ -36,6 +36,7 @@ const EXPECTED: Record<ToDaemon['type'], Row> = {
   SIGNAL: [UNREGISTERED, 'NOT_APPROVED', 'NOT_APPROVED', OK, OK],
   CANCEL_TRANSFER: [UNREGISTERED, 'NOT_APPROVED', 'NOT_APPROVED', OK, OK],
   LEAVE: [UNREGISTERED, OK, OK, OK, 'FORBIDDEN'],
+  REJECT_ALL_PENDING: [UNREGISTERED, 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', OK],
 };
 
 describe('access rules: who may send each type', () => {

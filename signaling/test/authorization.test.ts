@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ErrorCode } from '@ferry/common';
+import { CLOSE_CODES, type ErrorCode } from '@ferry/common';
 import {
   closeAll,
   disApprove,
@@ -131,11 +131,15 @@ const actors: Array<[string, (s: Setting) => Promise<Actor>]> = [
   [
     'guessing the master token',
     async (s) => {
-      const guesser = await Peer.connect(s.daemon, 'guesser');
+      // A wrong token closes its socket (issue 11, finding 9): each guess takes a new one.
       for (const guess of ['', 'master', TOKEN.slice(0, -1), `${TOKEN}x`, TOKEN.toUpperCase(), s.master.privateId]) {
-        guesser.send({ type: 'MASTER_APP_REGISTER', token: guess, reqId: 'guess' });
-        expect(['BAD_TOKEN', 'BAD_MESSAGE']).toContain((await guesser.next('ERROR')).code);
+        const one = await Peer.connect(s.daemon, 'guess');
+        one.send({ type: 'MASTER_APP_REGISTER', token: guess, reqId: 'guess' });
+        const { code } = await one.next('ERROR');
+        expect(['BAD_TOKEN', 'BAD_MESSAGE']).toContain(code);
+        if (code === 'BAD_TOKEN') expect((await one.closed).code).toBe(CLOSE_CODES.policyViolation);
       }
+      const guesser = await Peer.connect(s.daemon, 'guesser');
       expect(s.master.peer.isOpen).toBe(true);
       return { peer: guesser, privateId: TOKEN, roomCodes: ['NOT_REGISTERED'], masterCodes: ['NOT_REGISTERED'] };
     },

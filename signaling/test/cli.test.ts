@@ -27,16 +27,16 @@ const ARGS = ['--port', '0', '--p2p', 'off', '--host', '127.0.0.1'];
 
 describe('ferry command line', () => {
   it('prints where it listens and both links; serves the protocol; exits 0 on SIGTERM', async () => {
-    const cli = new CliProcess([...ARGS, '--master-token', 'T0ken-from-cli']);
+    const cli = new CliProcess([...ARGS, '--master-token', 'T0ken-from-cli-0123456789']);
     const { url, masterLink, joinLink } = await cli.started();
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(url).not.toMatch(/:0$/);
-    expect(masterLink.hash).toBe('#token=T0ken-from-cli');
+    expect(masterLink.hash).toBe('#token=T0ken-from-cli-0123456789');
     expect(masterLink.pathname + masterLink.search).not.toContain('T0ken');
     expect(joinLink.href).not.toContain('T0ken');
     const health = await fetch(`${url}/healthz`);
     expect(health.status).toBe(200);
-    const master = await registerMaster({ url }, { token: 'T0ken-from-cli' });
+    const master = await registerMaster({ url }, { token: 'T0ken-from-cli-0123456789' });
     // The master's invite card shows the same join link the daemon printed.
     expect(master.ack.joinUrl).toBe(joinLink.href);
     const alice = await registerClient({ url }, 'alice');
@@ -50,9 +50,9 @@ describe('ferry command line', () => {
   });
 
   it('exits 0 on SIGINT with peers connected', async () => {
-    const cli = new CliProcess([...ARGS, '--master-token', 'sigint-token']);
+    const cli = new CliProcess([...ARGS, '--master-token', 'sigint-token-0123456789abc']);
     const { url } = await cli.started();
-    const master = await registerMaster({ url }, { token: 'sigint-token' });
+    const master = await registerMaster({ url }, { token: 'sigint-token-0123456789abc' });
     expect(await cli.exit('SIGINT')).toEqual({ code: 0, signal: null });
     expect(master.peer.isOpen).toBe(false);
   });
@@ -79,7 +79,7 @@ describe('ferry command line', () => {
     const cli = new CliProcess([
       ...ARGS,
       '--master-token',
-      'tls-token',
+      'tls-token-0123456789abcdef',
       '--tls-cert',
       join(fixtures, 'tls-cert.pem'),
       '--tls-key',
@@ -90,13 +90,13 @@ describe('ferry command line', () => {
     expect(masterLink.protocol).toBe('https:');
     const ca = readFileSync(join(fixtures, 'tls-cert.pem'));
     const peer = await Peer.connect({ url }, 'master', { ca });
-    const master = await registerMaster({ url }, { token: 'tls-token', peer });
+    const master = await registerMaster({ url }, { token: 'tls-token-0123456789abcdef', peer });
     expect(master.ack.clients).toHaveLength(1);
     expect((await cli.exit('SIGTERM')).code).toBe(0);
   });
 
   it('--tls self-signed serves a certificate for its address, and prints its fingerprint', async () => {
-    const cli = new CliProcess([...ARGS, '--master-token', 'tls-token', '--tls', 'self-signed']);
+    const cli = new CliProcess([...ARGS, '--master-token', 'tls-token-0123456789abcdef', '--tls', 'self-signed']);
     const { url, masterLink } = await cli.started();
     expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     expect(masterLink.protocol).toBe('https:');
@@ -115,14 +115,20 @@ describe('ferry command line', () => {
     const pem = new X509Certificate(served).toString();
     expect(new X509Certificate(served).fingerprint256).toBe(printed);
     const peer = await Peer.connect({ url }, 'master', { ca: pem });
-    const master = await registerMaster({ url }, { token: 'tls-token', peer });
+    const master = await registerMaster({ url }, { token: 'tls-token-0123456789abcdef', peer });
     expect(master.ack.clients).toHaveLength(1);
     expect((await cli.exit('SIGTERM')).code).toBe(0);
   });
 
   it('passes --ice-servers to the peers', async () => {
     const iceServers = [{ urls: 'stun:stun.example.org:3478' }];
-    const cli = new CliProcess([...ARGS, '--master-token', 'ice', '--ice-servers', JSON.stringify(iceServers)]);
+    const cli = new CliProcess([
+      ...ARGS,
+      '--master-token',
+      'ice-token-0123456789abcdef',
+      '--ice-servers',
+      JSON.stringify(iceServers),
+    ]);
     const { url } = await cli.started();
     const alice = await registerClient({ url }, 'alice');
     expect(alice.ack).toMatchObject({ iceServers, p2p: false });
@@ -145,10 +151,10 @@ describe('ferry command line', () => {
   });
 
   it('takes the master token from FERRY_MASTER_TOKEN', async () => {
-    const cli = new CliProcess(ARGS, { env: { FERRY_MASTER_TOKEN: 'from-the-env' } });
+    const cli = new CliProcess(ARGS, { env: { FERRY_MASTER_TOKEN: 'from-the-env-0123456789abcdef' } });
     const { url, masterLink } = await cli.started();
-    expect(masterLink.hash).toBe('#token=from-the-env');
-    await registerMaster({ url }, { token: 'from-the-env' });
+    expect(masterLink.hash).toBe('#token=from-the-env-0123456789abcdef');
+    await registerMaster({ url }, { token: 'from-the-env-0123456789abcdef' });
     expect((await cli.exit('SIGTERM')).code).toBe(0);
   });
 });
@@ -156,9 +162,10 @@ describe('ferry command line', () => {
 describe('ferry command line: option values', () => {
   it('takes a master token that starts with a dash', async () => {
     const { parseCli } = await import('../src/cli');
-    const parsed = parseCli(['--master-token', '-abc', '--port', '0'], {});
+    const token = '-abc0123456789abcdefghij';
+    const parsed = parseCli(['--master-token', token, '--port', '0'], {});
     expect(parsed).not.toBe('help');
-    if (parsed !== 'help') expect(parsed.options.masterToken).toBe('-abc');
+    if (parsed !== 'help') expect(parsed.options.masterToken).toBe(token);
   });
 });
 
@@ -224,17 +231,17 @@ describe('ferry command line: the room database (--data-dir)', () => {
 
   it('refuses a second daemon on the same --data-dir with exit code 2; the first keeps serving', async () => {
     const dataDir = tempDir();
-    const first = new CliProcess([...ARGS, '--data-dir', dataDir, '--master-token', 'lock-token']);
+    const first = new CliProcess([...ARGS, '--data-dir', dataDir, '--master-token', 'lock-token-0123456789abcde']);
     const { url } = await first.started();
-    const second = new CliProcess([...ARGS, '--data-dir', dataDir, '--master-token', 'lock-token']);
+    const second = new CliProcess([...ARGS, '--data-dir', dataDir, '--master-token', 'lock-token-0123456789abcde']);
     expect((await second.exited).code).toBe(2);
     expect(second.output).toMatch(/another Ferry daemon is already using/);
     expect(second.output).toContain(dataDir);
     expect(second.output).not.toMatch(/listening on/);
-    await registerMaster({ url }, { token: 'lock-token' });
+    await registerMaster({ url }, { token: 'lock-token-0123456789abcde' });
     // kill -9 leaves no stale lock: the OS lets it go with the process.
     await first.kill9();
-    const third = new CliProcess([...ARGS, '--data-dir', dataDir, '--master-token', 'lock-token']);
+    const third = new CliProcess([...ARGS, '--data-dir', dataDir, '--master-token', 'lock-token-0123456789abcde']);
     await third.started();
     expect((await third.exit('SIGTERM')).code).toBe(0);
   });

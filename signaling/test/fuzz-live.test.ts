@@ -137,12 +137,14 @@ const ROLES: Role[] = ['unregistered', 'pending', 'approved'];
 
 /**
  * Frames a hostile socket may legitimately use to change its own standing are left out: an
- * unregistered socket registering, a registered one leaving. Everything else must change nothing.
+ * unregistered socket registering (or closed for a wrong master token), a registered one leaving. Everything else must change nothing.
  */
 function changesOwnStanding(role: Role, text: string): boolean {
   const parsed = parseToDaemon(text);
   if (!parsed.ok) return false;
-  if (role === 'unregistered') return parsed.message.type === 'CLIENT_REGISTER';
+  // A wrong master token closes the socket (issue 11, finding 9): that too is the socket's own standing.
+  if (role === 'unregistered')
+    return parsed.message.type === 'CLIENT_REGISTER' || parsed.message.type === 'MASTER_APP_REGISTER';
   return parsed.message.type === 'LEAVE';
 }
 

@@ -171,13 +171,18 @@ describe('a restarted daemon finds the room as it was', () => {
     expect(second.room.options.masterToken).toBe(made);
     await registerMaster(second, { token: made });
     await second.close();
-    const third = await startDaemon({ host: '127.0.0.1', port: 0, dataDir, masterToken: 'given-token' });
+    const third = await startDaemon({
+      host: '127.0.0.1',
+      port: 0,
+      dataDir,
+      masterToken: 'given-token-0123456789abcdef',
+    });
     const refused = await Peer.connect(third);
     refused.send({ type: 'MASTER_APP_REGISTER', token: made });
     expect((await refused.next('ERROR')).code).toBe('BAD_TOKEN');
     await third.close();
     const fourth = await startTestDaemon({ dataDir, masterToken: '' });
-    expect(fourth.room.options.masterToken).toBe('given-token');
+    expect(fourth.room.options.masterToken).toBe('given-token-0123456789abcdef');
   });
 
   it('without a data folder the room lives in memory: a new daemon starts empty', async () => {

@@ -71,27 +71,39 @@ async function expectUnregistered(daemon: Daemon, count: number): Promise<void> 
 describe('the unregistered-socket counter', () => {
   it('refuses past either cap (the address first), and a release is counted once', () => {
     const sockets = new UnregisteredSockets(2, 3);
-    const a1 = sockets.admit('a');
-    const a2 = sockets.admit('a');
+    const evicted: string[] = [];
+    const a1 = sockets.admit('a', () => evicted.push('a1'));
+    const a2 = sockets.admit('a', () => evicted.push('a2'));
     expect(sockets.admit('a')).toEqual({ isAdmitted: false, reason: 'address-full' });
-    const b1 = sockets.admit('b');
-    expect(sockets.admit('c')).toEqual({ isAdmitted: false, reason: 'daemon-full' });
-    expect(sockets.admit('a')).toEqual({ isAdmitted: false, reason: 'address-full' });
-    if (!a1.isAdmitted || !a2.isAdmitted || !b1.isAdmitted) throw new Error('not admitted');
-    a1.release();
-    a1.release();
-    expect(sockets.size).toBe(2);
+    const b1 = sockets.admit('b', () => evicted.push('b1'));
+    // Full: a newcomer takes the oldest slot of the address holding the most ('a', 2 > 1).
+    const c1 = sockets.admit('c', () => evicted.push('c1'));
+    expect(c1.isAdmitted).toBe(true);
+    expect(evicted).toEqual(['a1']);
     expect(sockets.countOf('a')).toBe(1);
+    // Now every address holds 1: no one holds more than a newcomer would, so the daemon is full.
+    expect(sockets.admit('d')).toEqual({ isAdmitted: false, reason: 'daemon-full' });
+    if (!a1.isAdmitted || !a2.isAdmitted || !b1.isAdmitted || !c1.isAdmitted) throw new Error('not admitted');
+    // The evicted socket's own close releases it again: nothing more is freed.
+    a1.release();
+    a1.release();
+    expect(sockets.size).toBe(3);
     a2.release();
+    expect(sockets.size).toBe(2);
+    expect(sockets.countOf('a')).toBe(0);
     b1.release();
+    c1.release();
     expect(sockets.size).toBe(0);
     // Nothing is kept for an address once its sockets are gone.
     expect(sockets.addresses).toBe(0);
   });
 
-  it('limits by address are off unless the host sets --register-rate N; the total cap always holds', async () => {
+  it('the per-address cap is on by default (64), whatever --register-rate says; the total cap always holds', async () => {
     const defaults = withDefaults({}, '/nowhere');
-    expect(defaults.maxUnregisteredPerAddress).toBe(Number.POSITIVE_INFINITY);
+    expect(defaults.maxUnregisteredPerAddress).toBe(64);
+    expect(defaults.registerTimeoutMs).toBe(10_000);
+    // Registered peers are not limited by address unless the host asks.
+    expect(defaults.registerRatePerSecond).toBe(Number.POSITIVE_INFINITY);
     expect(defaults.maxUnregistered).toBe(1024);
     const { parseCli } = await import('../src/cli');
     const options = (argv: string[]) => {
@@ -99,9 +111,10 @@ describe('the unregistered-socket counter', () => {
       if (parsed === 'help') throw new Error('help');
       return parsed.options;
     };
-    expect(options([]).maxUnregisteredPerAddress).toBe(Number.POSITIVE_INFINITY);
-    expect(options(['--register-rate', '0']).maxUnregisteredPerAddress).toBe(Number.POSITIVE_INFINITY);
-    expect(options(['--register-rate', '20']).maxUnregisteredPerAddress).toBe(PER_ADDRESS);
+    // The CLI leaves both caps to the defaults: --register-rate is about registrations only.
+    expect(options([]).maxUnregisteredPerAddress).toBeUndefined();
+    expect(options(['--register-rate', '0']).maxUnregisteredPerAddress).toBeUndefined();
+    expect(options(['--register-rate', '20'])).toMatchObject({ registerRatePerSecond: 20, registerBurst: 60 });
     expect(options(['--register-rate', '20']).maxUnregistered).toBeUndefined();
   });
 });
@@ -195,21 +208,24 @@ describe('unregistered sockets per remote address', () => {
 });
 
 describe('unregistered sockets in total', () => {
-  it('past the total cap every address is refused with 503 until a socket registers or leaves', async () => {
+  it('past the total cap a newcomer takes the oldest slot of the fullest address; 503 once all hold as few', async () => {
     const daemon = await startTestDaemon({ maxUnregistered: 12 });
-    const held = [
-      ...(await openIdle(daemon, 4, '127.0.0.2')),
-      ...(await openIdle(daemon, 4, '127.0.0.3')),
-      ...(await openIdle(daemon, 4, '127.0.0.4')),
-    ];
+    const crowd = await openIdle(daemon, 6, '127.0.0.9');
+    const held: Peer[] = [];
+    for (let i = 2; i <= 7; i++) held.push(...(await openIdle(daemon, 1, `127.0.0.${i}`)));
     expect(daemon.unregisteredSockets).toBe(12);
+    // The crowded address pays, oldest first, until it holds no more than anyone else.
+    for (let i = 0; i < 5; i++) expect(isPeer(await upgrade(daemon, `127.0.0.${20 + i}`))).toBe(true);
+    expect((await crowd[0]?.closed)?.code).toBe(1006);
+    await expectUnregistered(daemon, 12);
+    expect(crowd.slice(5).every((peer) => peer.isOpen)).toBe(true);
     const refused = await upgrade(daemon, '127.0.0.5');
     expect(refused).toEqual({
       status: 503,
       retryAfter: '1',
       error: expect.stringMatching(/not registered/) as unknown,
     });
-    expect(await upgrade(daemon, '127.0.0.2')).toMatchObject({ status: 503 });
+    expect(await upgrade(daemon, '127.0.0.30')).toMatchObject({ status: 503 });
     // One registers: a slot opens for anyone.
     await registerClient(daemon, 'one', { peer: held[0] });
     expect(isPeer(await upgrade(daemon, '127.0.0.5'))).toBe(true);

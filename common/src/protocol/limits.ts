@@ -53,9 +53,10 @@ export const MAX_LISTED_BYTES_IN_ROOM = 48 * 1024 * 1024;
  * WebSocket upgrades not yet followed by a register, held at once: per remote address (behind a
  * reverse proxy everyone shares the proxy's) and in total. Past either the upgrade is refused
  * before the handshake (429 for the address, 503 for the daemon). An honest tab registers one
- * round trip after its upgrade, so even a room of tabs behind one NAT joining at once holds few.
+ * round trip after its upgrade, so even a room of tabs behind one NAT joining at once holds few:
+ * the per-address cap is on by default.
  */
-export const MAX_UNREGISTERED_SOCKETS_PER_ADDRESS = 32;
+export const MAX_UNREGISTERED_SOCKETS_PER_ADDRESS = 64;
 export const MAX_UNREGISTERED_SOCKETS = 1024;
 
 /** 2^50 bytes (1 PiB): larger than any file, small enough that chunk arithmetic stays exact. */

@@ -75,6 +75,8 @@ export const SignalTo = req('SIGNAL', { to: Id, data: SignalData });
 export const CancelTransfer = req('CANCEL_TRANSFER', { transferId: Id });
 /** Ferry addition: forget this identity now (its files go, its transfers end). */
 export const Leave = req('LEAVE', {});
+/** Ferry addition (master only): turn away every pending request at once, as DIS_APPROVE_CLIENT each. */
+export const RejectAllPending = req('REJECT_ALL_PENDING', {});
 
 export const ToDaemon = z.discriminatedUnion('type', [
   MasterAppRegister,
@@ -89,6 +91,7 @@ export const ToDaemon = z.discriminatedUnion('type', [
   SignalTo,
   CancelTransfer,
   Leave,
+  RejectAllPending,
 ]);
 export type ToDaemon = z.infer<typeof ToDaemon>;
 

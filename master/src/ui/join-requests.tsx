@@ -5,10 +5,12 @@ interface Props {
   pending: readonly ClientInfo[];
   onApprove: (publicId: string) => void;
   onReject: (publicId: string) => void;
+  /** Turns every request away at once (a flood of them must not take one click each). */
+  onRejectAll: () => void;
 }
 
-/** People asking to join, each with Approve and Reject. */
-export function JoinRequests({ pending, onApprove, onReject }: Props) {
+/** People asking to join, each with Approve and Reject; with two or more, Reject all. */
+export function JoinRequests({ pending, onApprove, onReject, onRejectAll }: Props) {
   return (
     <section class="card" aria-labelledby="requests-title">
       <h2 id="requests-title">
@@ -52,6 +54,18 @@ export function JoinRequests({ pending, onApprove, onReject }: Props) {
           ))}
         </ul>
       )}
+      {pending.length > 1 ? (
+        <p class="person-actions">
+          <button
+            type="button"
+            class="button button-small"
+            aria-label={`Reject all ${pending.length} join requests`}
+            onClick={onRejectAll}
+          >
+            Reject all
+          </button>
+        </p>
+      ) : null}
     </section>
   );
 }

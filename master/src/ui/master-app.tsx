@@ -96,6 +96,7 @@ export function MasterApp({ session, joinLink, copy }: Props) {
               pending={people.filter((p) => p.status === 'pending')}
               onApprove={(id) => session.approve(id)}
               onReject={(id) => session.disapprove(id)}
+              onRejectAll={() => session.rejectAllPending()}
             />
           </>
         }

@@ -62,6 +62,9 @@ export function handleClientRegister(ctx: MessageContext, msg: ToDaemonOf<'CLIEN
     if (known.status === 'approved') room.roomStateFor(known);
     return;
   }
+  // Requests whose socket went away (ghosts) are forgotten first, before anyone is refused.
+  if (room.peers.countWithStatus('pending') >= room.options.maxPending) forgetOneOfflinePending(room);
+  if (room.peers.size >= room.options.maxPeers) forgetOneOfflinePending(room);
   if (room.peers.countWithStatus('pending') >= room.options.maxPending) {
     return ctx.refuse('LIMIT_EXCEEDED', 'too many people are waiting to join; try again later');
   }
@@ -80,6 +83,25 @@ export function handleClientRegister(ctx: MessageContext, msg: ToDaemonOf<'CLIEN
   sendClientAck(ctx, peer, privateId);
   room.sendToMaster({ type: 'NEW_CLIENT_REGISTERED', client: clientInfo(peer) });
   room.options.logger.info(`client ${peer.publicId.slice(0, 8)} registered`);
+}
+
+/** Every identity's name, the master's included: a new guest may copy none (display-name.ts). */
+function* namesOf(room: Room): Generator<string> {
+  for (const peer of room.peers.all()) yield peer.name;
+}
+
+/**
+ * A pending request whose socket closed holds its place for the grace period, so a guest whose
+ * network blinks keeps its place in line. When the line is full, the oldest such one goes at once
+ * (the master hears CLIENT_LEFT): people who left cannot keep those still here out.
+ */
+function forgetOneOfflinePending(room: Room): void {
+  for (const peer of room.peers.all()) {
+    if (peer.status !== 'pending' || peer.session || peer.isMaster) continue;
+    room.peers.remove(peer);
+    room.sendToMaster({ type: 'CLIENT_LEFT', publicId: peer.publicId });
+    return;
+  }
 }
 
 /** Every identity's name, the master's included: a new guest may copy none (display-name.ts). */
@@ -144,6 +166,19 @@ export function handleDisApprove(ctx: MessageContext, by: Peer, msg: ToDaemonOf<
     room.endTransfersOf(target);
     room.removeFilesOf(target);
   }
+}
+
+/** Every pending request turned away at once, each exactly as DIS_APPROVE_CLIENT would. */
+export function handleRejectAllPending(ctx: MessageContext, by: Peer): void {
+  const { room } = ctx;
+  const pending = [...room.peers.all()].filter((p) => p.status === 'pending' && !p.isMaster);
+  for (const target of pending) {
+    room.peers.setStatus(target, 'rejected');
+    const announcement = { type: 'CLIENT_DIS_APPROVED' as const, publicId: target.publicId };
+    room.send(by, announcement);
+    room.send(target, announcement);
+  }
+  room.options.logger.info(`master turned away ${pending.length} pending request(s)`);
 }
 
 export function handleLeave(ctx: MessageContext, peer: Peer): void {

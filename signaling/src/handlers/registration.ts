@@ -104,11 +104,6 @@ function forgetOneOfflinePending(room: Room): void {
   }
 }
 
-/** Every identity's name, the master's included: a new guest may copy none (display-name.ts). */
-function* namesOf(room: Room): Generator<string> {
-  for (const peer of room.peers.all()) yield peer.name;
-}
-
 function sendClientAck(ctx: MessageContext, peer: Peer, privateId: string): void {
   const { room } = ctx;
   room.send(peer, {

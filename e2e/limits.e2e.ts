@@ -66,9 +66,12 @@ test('a full relay (507) shows "the relay is busy" to the owner and on the asker
 
 test('with 200 join requests pending, a new guest reads why on the join form, and gets in once one is answered', async ({
   room,
+  onTestFinished,
 }) => {
   const host = await openMasterTab(room);
-  await registerPendingPeers(room.url, MAX_PENDING, 'Waiting');
+  // 200 people waiting, all still connected (a request whose socket closed would give way).
+  const waiting = await registerPendingPeers(room.url, MAX_PENDING, 'Waiting');
+  onTestFinished(() => waiting.close());
   await waitVisible(master.rejectButton(host.page, `Waiting ${MAX_PENDING}`));
 
   const ana = await room.newPerson('Ana');

@@ -10,8 +10,11 @@ import { waitVisible } from './support/wait.js';
 // `--tls self-signed` is for LAN use: a page reached by a LAN name over plain http is not a
 // secure context (no WebCrypto, no save picker), while the same page over the self-signed https
 // is, once the person accepts the certificate. `ferry-lan.test` stands in for the LAN address: the
-// e2e network has loopback only, and Chrome treats every 127.0.0.1 page as secure already.
+// e2e network has loopback only, and Chrome treats every 127.0.0.1 page as secure already. The
+// daemon serves only its own names and addresses (against DNS rebinding), so the stand-in name is
+// allowed with `--allow-host`, as a host would allow a name of their LAN's DNS.
 const LAN_NAME = 'ferry-lan.test';
+const ALLOW_LAN_NAME = ['--allow-host', LAN_NAME];
 
 const test = base
   // eslint-disable-next-line no-empty-pattern -- vitest reads fixture dependencies from the pattern
@@ -32,7 +35,7 @@ test('a LAN page over plain http is not a secure context, and a download there i
   task,
   onTestFinished,
 }) => {
-  const room = await Room.open(browser, task.name);
+  const room = await Room.open(browser, task.name, { extraArgs: ALLOW_LAN_NAME });
   onTestFinished(() => room.close({ hasFailed: task.result?.state === 'fail' }));
   const base = lanUrl(room);
   const host = await room.openMaster();
@@ -61,7 +64,7 @@ test('with --tls self-signed the LAN page is a secure context, and a P2P downloa
   task,
   onTestFinished,
 }) => {
-  const room = await Room.open(browser, task.name, { extraArgs: ['--tls', 'self-signed'] });
+  const room = await Room.open(browser, task.name, { extraArgs: ['--tls', 'self-signed', ...ALLOW_LAN_NAME] });
   onTestFinished(() => room.close({ hasFailed: task.result?.state === 'fail' }));
   expect(room.url).toMatch(/^https:\/\//);
   expect(room.daemon.log()).toMatch(/fingerprint: [0-9A-F:]{95}/);

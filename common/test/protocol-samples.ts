@@ -96,6 +96,7 @@ export const VALID_FROM_DAEMON: Record<FromDaemon['type'], Frame> = {
   CLIENT_APPROVED: { type: 'CLIENT_APPROVED', client: CLIENT, reqId: 'req-1' },
   CLIENT_DIS_APPROVED: { type: 'CLIENT_DIS_APPROVED', publicId: IDS.alice, reqId: 'req-2' },
   ROOM_STATE: { type: 'ROOM_STATE', clients: [MASTER_CLIENT, CLIENT], files: [INFO], masterOnline: true },
+  ROOM_STATE_PAGE: { type: 'ROOM_STATE_PAGE', clients: [CLIENT], files: [INFO], last: true },
   ADD_FILES: { type: 'ADD_FILES', reqId: 'add:1', owner: IDS.alice, files: [OFFER] },
   FILES_ADDED: { type: 'FILES_ADDED', reqId: 'add:1', owner: IDS.alice, files: [INFO], rejected: [REJECTION] },
   REMOVE_FILE: { type: 'REMOVE_FILE', reqId: 'rm.1', owner: IDS.alice, by: IDS.host, fileId: IDS.file },

@@ -119,7 +119,7 @@ export const TO_DAEMON_SPECS: Record<ToDaemon['type'], ObjectSpec> = {
 export const FROM_DAEMON_SPECS: Record<FromDaemon['type'], ObjectSpec> = {
   MASTER_APP_REGISTER_ACK: spec(
     { publicId: 'id', privateId: 'privateId', clients: 'clients', files: 'roomFiles' },
-    { iceServers: 'iceServers', p2p: 'boolean', reqId: 'reqId' },
+    { iceServers: 'iceServers', p2p: 'boolean', reqId: 'reqId', more: 'trueFlag' },
   ),
   CLIENT_REGISTER_ACK: spec(
     { publicId: 'id', privateId: 'privateId', status: 'status', iceServers: 'iceServers', p2p: 'boolean' },
@@ -128,7 +128,8 @@ export const FROM_DAEMON_SPECS: Record<FromDaemon['type'], ObjectSpec> = {
   NEW_CLIENT_REGISTERED: spec({ client: 'client' }),
   CLIENT_APPROVED: spec({ client: 'client' }, { reqId: 'reqId' }),
   CLIENT_DIS_APPROVED: spec({ publicId: 'id' }, { reqId: 'reqId' }),
-  ROOM_STATE: spec({ clients: 'clients', files: 'roomFiles', masterOnline: 'boolean' }),
+  ROOM_STATE: spec({ clients: 'clients', files: 'roomFiles', masterOnline: 'boolean' }, { more: 'trueFlag' }),
+  ROOM_STATE_PAGE: spec({ last: 'boolean' }, { clients: 'clients', files: 'roomFiles' }),
   ADD_FILES: spec({ reqId: 'reqId', owner: 'id', files: 'offers' }),
   FILES_ADDED: spec({ reqId: 'reqId', owner: 'id', files: 'infos', rejected: 'rejections' }),
   REMOVE_FILE: spec({ reqId: 'reqId', owner: 'id', by: 'id', fileId: 'id' }),

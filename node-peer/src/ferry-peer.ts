@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import SimplePeer from 'simple-peer';
 import WebSocket from 'ws';
 import type { FileInfo, FileOffer, FromDaemon, FromDaemonOf, ToDaemon } from '@ferry/common';
-import { chunkCount, chunkLength, CLOSE_CODES, limits, parseFromDaemon } from '@ferry/common';
+import { chunkCount, chunkLength, CLOSE_CODES, limits, parseFromDaemon, RoomPageAssembler } from '@ferry/common';
 import type { Download } from '@ferry/common/transfer';
 import {
   backoffDelayMs,
@@ -119,10 +119,13 @@ export class FerryPeer {
   }
 
   private listen(ws: WebSocket): void {
+    // A room state sent in pages is handled whole, once its last page is in (PROTOCOL.md §9.11).
+    const pages = new RoomPageAssembler();
     ws.on('message', (data) => {
       if (ws !== this.ws) return;
       const parsed = parseFromDaemon(Buffer.isBuffer(data) ? data.toString('utf8') : '');
-      if (parsed.ok) this.onMessage(parsed.message);
+      if (!parsed.ok) return;
+      for (const message of pages.accept(parsed.message)) this.onMessage(message);
     });
     ws.on('error', () => undefined);
     // The daemon went away (restart, crash, kill -9): come back as the same identity, as a tab

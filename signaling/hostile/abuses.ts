@@ -191,6 +191,13 @@ const signalBurst: Abuse = {
     const targets = [honest.host.publicId, honest.guests[0].publicId];
     const data = { junk: 'x'.repeat(60_000) };
     let sent = 0;
+    // The SIGNAL budgets refuse the burst to its sender (RATE_LIMITED), never to its targets.
+    let refused = 0;
+    const ws = attacker.socket.ws;
+    const countRefusals = (frame: Buffer) => {
+      if (frame.includes('"RATE_LIMITED"')) refused++;
+    };
+    ws.on('message', countRefusals);
     const stop = loop(async () => {
       for (let i = 0; i < 300; i++) {
         for (const to of targets) attacker.send({ type: 'SIGNAL', to, data });
@@ -200,7 +207,8 @@ const signalBurst: Abuse = {
     });
     return Promise.resolve(async () => {
       await stop();
-      return { note: `${sent} SIGNAL frames of 60 KB` };
+      ws.off('message', countRefusals);
+      return { note: `${sent} SIGNAL frames of 60 KB, ${refused} refused to the sender` };
     });
   },
 };

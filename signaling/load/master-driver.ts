@@ -168,7 +168,8 @@ export class MasterDriver {
   private track(message: FromDaemon): void {
     switch (message.type) {
       case 'MASTER_APP_REGISTER_ACK':
-        for (const f of message.files) this.files.set(f.id, f);
+      case 'ROOM_STATE_PAGE':
+        for (const f of message.files ?? []) this.files.set(f.id, f);
         return;
       case 'NEW_CLIENT_REGISTERED':
         if (this.autoApprove) this.approvalQueue.push(message.client.publicId);

@@ -78,6 +78,11 @@ export function applyToView(view: RoomView, message: FromDaemon, interner: FileI
       for (const file of message.files) view.files.set(file.id, interner.key(file));
       if (message.type === 'ROOM_STATE') setMasterOnline(view, message.masterOnline);
       return;
+    case 'ROOM_STATE_PAGE':
+      // The rest of a paged snapshot, read from the live room: entries add to or replace others.
+      for (const client of message.clients ?? []) setPeer(view, client);
+      for (const file of message.files ?? []) view.files.set(file.id, interner.key(file));
+      return;
     case 'NEW_CLIENT_REGISTERED':
     case 'CLIENT_APPROVED':
       return setPeer(view, message.client);

@@ -210,6 +210,7 @@ export class SimClient {
     const head = data.toString('latin1', 0, HEAD_BYTES);
     const type = /^\{"type":"([A-Z_]+)"/.exec(head)?.[1];
     if (type === 'ROOM_STATE') return this.onRoomState(data);
+    if (type === 'ROOM_STATE_PAGE') return this.onRoomStatePage(data);
     if (type === 'FILES_ADDED') {
       const reqId = /^\{"type":"FILES_ADDED","reqId":"([^"]+)"/.exec(head)?.[1];
       if (reqId?.startsWith(MARKER_PREFIX)) this.onMarker(reqId);
@@ -228,7 +229,6 @@ export class SimClient {
   }
 
   private onRoomState(data: Buffer): void {
-    this.timing.roomStateAt = wallClockMs();
     this.timing.roomStateChars = data.length;
     if (this.ctx.trackViews) {
       const { head, filePairs } = this.ctx.decoder.decodeRoomState(data.toString('utf8'));
@@ -237,6 +237,21 @@ export class SimClient {
       for (const [id, key] of filePairs) view.files.set(id, key);
       this.view = view;
     }
+    // A paged state (PROTOCOL.md §9.11) is in once its last page is.
+    if (data.subarray(-13).toString('latin1') === ',"more":true}') return;
+    this.roomStateDone();
+  }
+
+  private onRoomStatePage(data: Buffer): void {
+    this.timing.roomStateChars += data.length;
+    const message = this.ctx.decoder.decode(data.toString('utf8'));
+    if (message.type !== 'ROOM_STATE_PAGE') return;
+    if (this.view) applyToView(this.view, message, this.ctx.interner);
+    if (message.last) this.roomStateDone();
+  }
+
+  private roomStateDone(): void {
+    this.timing.roomStateAt = wallClockMs();
     this.phase = 'approved';
     this.reconnectAttempts = 0;
     this.done();

@@ -1,6 +1,7 @@
 import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
 import { CLOSE_CODES, parseToDaemon } from '@ferry/common';
+import { BulkLane } from './bulk-lane';
 import { dispatch } from './dispatch';
 import type { Session } from './peers';
 import type { TokenBucket } from './rate-limit';
@@ -10,6 +11,11 @@ import type { Room } from './room';
 
 /** Bytes or a string, the frame goes out as text (a broadcast hands the same encoded bytes to every socket). */
 const TEXT_FRAME = { binary: false } as const;
+
+/** Bulk (room pages, relayed SIGNALs) leaves only while less than this waits unsent on the socket. */
+export const BULK_LOW_WATER_BYTES = 512 * 1024;
+/** Relayed frames waiting for one socket at once; past it the sender is refused (RATE_LIMITED). */
+export const BULK_QUEUE_BYTES = 1024 * 1024;
 
 /**
  * What one daemon's connections share: their session ids, and the connections corked in this
@@ -50,6 +56,7 @@ export class Connection implements Session {
   private isShuttingDown = false;
   private readonly bucket: TokenBucket;
   private readonly registerTimer: ReturnType<typeof setTimeout>;
+  private readonly bulk: BulkLane;
 
   constructor(
     private readonly socket: WebSocket,
@@ -61,6 +68,27 @@ export class Connection implements Session {
   ) {
     this.id = group.newSessionId();
     this.bucket = room.newBucket();
+    this.bulk = new BulkLane(
+      {
+        get bufferedAmount() {
+          return socket.bufferedAmount;
+        },
+        send: (frame, onSent) => {
+          if (socket.readyState !== socket.OPEN) return onSent(new Error('closed'));
+          this.corkUntilEndOfTick();
+          socket.send(frame, TEXT_FRAME, onSent);
+        },
+      },
+      {
+        lowWaterBytes: BULK_LOW_WATER_BYTES,
+        maxQueuedBytes: BULK_QUEUE_BYTES,
+        stallMs: room.options.bulkStallMs,
+        onStall: (unsentBytes) => {
+          room.options.logger.warn(`dropping session ${this.id}: stopped reading (${unsentBytes} bytes unsent)`);
+          socket.terminate();
+        },
+      },
+    );
     socket.on('message', (data, isBinary) => this.onMessage(data, isBinary));
     socket.on('pong', () => {
       this.isAlive = true;
@@ -75,8 +103,9 @@ export class Connection implements Session {
 
   sendText(frame: string | Buffer): void {
     if (this.socket.readyState !== this.socket.OPEN) return;
-    // A reader that lets this much pile up is too slow or not reading: drop it rather than
-    // buffer without bound.
+    // Control frames go straight out; bulk waiting in the lane is at most BULK_LOW_WATER_BYTES
+    // plus a page of this, so a backlog past the bound is control traffic the reader does not
+    // take in: it is too slow or not reading. Drop it rather than buffer without bound.
     if (this.socket.bufferedAmount > this.room.options.maxBufferedBytes) {
       this.room.options.logger.warn(`dropping session ${this.id}: ${this.socket.bufferedAmount} bytes unsent`);
       this.socket.terminate();
@@ -84,6 +113,24 @@ export class Connection implements Session {
     }
     this.corkUntilEndOfTick();
     this.socket.send(frame, TEXT_FRAME);
+  }
+
+  /**
+   * A room state in pages (room-pages.ts): its first frame now, in order with the control frames
+   * around it (what follows may change what it lists), the rest as the socket drains (bulk-lane.ts).
+   */
+  sendRoomState(frames: Iterator<string>): void {
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    const head = frames.next();
+    if (head.done) return;
+    this.sendText(head.value);
+    this.bulk.sendPages(frames);
+  }
+
+  /** A relayed frame (SIGNAL) through the bulk lane; false when this socket's lane is full. */
+  sendRelayed(frame: string | Buffer): boolean {
+    if (this.socket.readyState !== this.socket.OPEN) return false;
+    return this.bulk.enqueue(frame);
   }
 
   /**
@@ -178,6 +225,7 @@ export class Connection implements Session {
 
   private onClose(): void {
     clearTimeout(this.registerTimer);
+    this.bulk.close();
     if (this.isShuttingDown) return;
     this.room.detach(this);
   }

@@ -66,6 +66,20 @@ export interface DaemonOptions {
   relayFaults: RelayFaults | null;
   /** A socket whose unsent output passes this is a reader that cannot keep up: it is dropped. */
   maxBufferedBytes: number;
+  /**
+   * A socket with bulk to send (room pages, relayed SIGNALs) none of which leaves for this long
+   * has stopped reading: it is dropped. A slow reader that keeps reading is never cut for bulk.
+   */
+  bulkStallMs: number;
+  /** SIGNAL bytes one peer may send, per second and in a burst (signal-budget.ts). */
+  signalSendBytesPerSecond: number;
+  signalSendBurstBytes: number;
+  /**
+   * SIGNAL bytes one peer may be sent, from everyone together. Larger than one sender's budget,
+   * so that one sender alone can never use up what others need to reach the same peer.
+   */
+  signalReceiveBytesPerSecond: number;
+  signalReceiveBurstBytes: number;
   tls: { cert: string; key: string } | null;
   /** The join link as printed (with the LAN address); sent to the master for its invite card. */
   joinUrl: string | null;
@@ -120,6 +134,13 @@ export function withDefaults(partial: Partial<DaemonOptions>, defaultWebRoot: st
     relayBurstBytes: 256 * 1024 * 1024,
     relayFaults: null,
     maxBufferedBytes: 4 * 1024 * 1024,
+    bulkStallMs: 30_000,
+    // An honest link setup is an offer or answer of a few KiB plus a few candidates (about 8 KiB):
+    // a peer opening links to a hundred others at once stays within the burst.
+    signalSendBytesPerSecond: 64 * 1024,
+    signalSendBurstBytes: 1024 * 1024,
+    signalReceiveBytesPerSecond: 256 * 1024,
+    signalReceiveBurstBytes: 4 * 1024 * 1024,
     tls: null,
     joinUrl: null,
     webRoot: defaultWebRoot,

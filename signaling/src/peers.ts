@@ -12,6 +12,10 @@ export interface Session {
    * and encodes once for every recipient).
    */
   sendText(frame: string | Buffer): void;
+  /** A room state's frames (room-pages.ts), paced by the socket's drain; replaces one still going. */
+  sendRoomState(frames: Iterator<string>): void;
+  /** A frame relayed from another peer (SIGNAL), paced like pages; false when the reader is behind. */
+  sendRelayed(frame: string | Buffer): boolean;
   close(code: number, reason: string): void;
 }
 

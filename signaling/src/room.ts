@@ -1,4 +1,4 @@
-import type { ErrorCode, FileInfo, FromDaemon } from '@ferry/common';
+import type { ClientInfo, ErrorCode, FileInfo, FromDaemon } from '@ferry/common';
 import { CLOSE_CODES } from '@ferry/common';
 import type { DaemonOptions } from './options';
 import type { Peer, Session } from './peers';
@@ -6,6 +6,8 @@ import { ListedBytes } from './listed-bytes';
 import { clientInfo, PeerRegistry } from './peers';
 import { TokenBucket } from './rate-limit';
 import { RelayStore } from './relay-store';
+import { roomStateFrames } from './room-pages';
+import { SignalBudget } from './signal-budget';
 import type { RoomStore } from './store/room-store';
 import { TransferRegistry } from './transfer-registry';
 
@@ -22,6 +24,7 @@ export class Room {
   readonly listed = new ListedBytes();
   readonly transfers = new TransferRegistry();
   readonly relay: RelayStore;
+  readonly signalBudget: SignalBudget;
 
   /**
    * Identities and the file list come back from `store` as they were; every peer starts offline
@@ -33,6 +36,15 @@ export class Room {
     readonly store: RoomStore,
   ) {
     this.relay = new RelayStore(options.relayQuotaBytes, options.relayPeerQuotaBytes, options.relayAskerQuotaBytes);
+    this.signalBudget = new SignalBudget(
+      {
+        sendBytesPerSecond: options.signalSendBytesPerSecond,
+        sendBurstBytes: options.signalSendBurstBytes,
+        receiveBytesPerSecond: options.signalReceiveBytesPerSecond,
+        receiveBurstBytes: options.signalReceiveBurstBytes,
+      },
+      options.now,
+    );
     this.peers = new PeerRegistry(store);
     const stored = store.load();
     for (const peer of stored.peers) this.peers.restore(peer, this.newBucket());
@@ -99,9 +111,19 @@ export class Room {
     else this.sendToMaster(message);
   }
 
+  /** ROOM_STATE in bounded pages (room-pages.ts), read from the live room as the socket drains. */
   roomStateFor(peer: Peer): void {
-    const clients = [...this.peers.all()].filter((p) => p.status === 'approved').map(clientInfo);
-    this.send(peer, { type: 'ROOM_STATE', clients, files: [...this.files.values()], masterOnline: this.masterOnline });
+    peer.session?.sendRoomState(
+      roomStateFrames(
+        (clients, files) => ({ type: 'ROOM_STATE', clients, files, masterOnline: this.masterOnline }),
+        this.approvedClients(),
+        this.files.values(),
+      ),
+    );
+  }
+
+  private *approvedClients(): Generator<ClientInfo, void, undefined> {
+    for (const peer of this.peers.all()) if (peer.status === 'approved') yield clientInfo(peer);
   }
 
   // ---- shared effects -------------------------------------------------------------------------

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
-import { parseFromDaemon, type FileInfo, type FileOffer, type FromDaemon, type FromDaemonOf } from '@ferry/common';
+import {
+  parseFromDaemon,
+  RoomPageAssembler,
+  type FileInfo,
+  type FileOffer,
+  type FromDaemon,
+  type FromDaemonOf,
+} from '@ferry/common';
 import { startDaemon } from '../src/daemon';
 
 /*
@@ -58,6 +65,8 @@ export class Peer {
   readonly closed: Promise<CloseInfo>;
   private readonly queue: FromDaemon[] = [];
   private readonly waiters = new Set<Waiter>();
+  /** Paged room states (PROTOCOL.md §9.11) are handed to tests whole; `frames` keeps the pages. */
+  private readonly pages = new RoomPageAssembler();
 
   constructor(
     readonly ws: WebSocket,
@@ -174,7 +183,10 @@ export class Peer {
       problems.push(`${this.label}: ${parsed.code} ${parsed.error}: ${text.slice(0, 300)}`);
       return;
     }
-    const message = parsed.message;
+    for (const message of this.pages.accept(parsed.message)) this.deliver(message);
+  }
+
+  private deliver(message: FromDaemon): void {
     for (const waiter of this.waiters) {
       if (waiter.where(message)) {
         waiter.resolve(message);

@@ -110,6 +110,8 @@ export const MasterAppRegisterAck = msg('MASTER_APP_REGISTER_ACK', {
   reqId: z.optional(ReqId),
   /** Ferry addition: the join link the daemon printed (its LAN address), for the invite card. */
   joinUrl: z.optional(z.string().check(z.maxLength(512), z.regex(/^https?:\/\//))),
+  /** Ferry addition: the room continues in ROOM_STATE_PAGE frames (room-pages.ts); absent when it fits here. */
+  more: z.optional(z.literal(true)),
 });
 export const ClientRegisterAck = msg('CLIENT_REGISTER_ACK', {
   publicId: Id,
@@ -123,7 +125,22 @@ export const ClientRegisterAck = msg('CLIENT_REGISTER_ACK', {
 export const NewClientRegistered = msg('NEW_CLIENT_REGISTERED', { client: ClientInfo });
 export const ClientApproved = msg('CLIENT_APPROVED', { client: ClientInfo, reqId: z.optional(ReqId) });
 export const ClientDisApproved = msg('CLIENT_DIS_APPROVED', { publicId: Id, reqId: z.optional(ReqId) });
-export const RoomState = msg('ROOM_STATE', { clients, files: roomFiles, masterOnline: z.boolean() });
+export const RoomState = msg('ROOM_STATE', {
+  clients,
+  files: roomFiles,
+  masterOnline: z.boolean(),
+  /** Ferry addition: the room continues in ROOM_STATE_PAGE frames; absent when it fits here. */
+  more: z.optional(z.literal(true)),
+});
+/**
+ * Ferry addition: the next page of the ROOM_STATE or MASTER_APP_REGISTER_ACK that came with
+ * `more: true`; `last: true` ends it. Entries add to (or replace, by id) those already received.
+ */
+export const RoomStatePage = msg('ROOM_STATE_PAGE', {
+  clients: z.optional(clients),
+  files: z.optional(roomFiles),
+  last: z.boolean(),
+});
 export const AddFilesForward = msg('ADD_FILES', {
   reqId: ReqId,
   owner: Id,
@@ -178,6 +195,7 @@ export const FromDaemon = z.discriminatedUnion('type', [
   ClientApproved,
   ClientDisApproved,
   RoomState,
+  RoomStatePage,
   AddFilesForward,
   FilesAdded,
   RemoveFileForward,

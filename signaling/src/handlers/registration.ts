@@ -4,6 +4,7 @@ import type { Peer } from '../peers';
 import { clientInfo } from '../peers';
 import { secretMatches, secretDigest } from '../secrets';
 import type { Room } from '../room';
+import { mapIterable, roomStateFrames } from '../room-pages';
 import type { MessageContext } from './message-context';
 import { guestNameProblem } from '@ferry/common/authority';
 
@@ -37,17 +38,24 @@ export function handleMasterRegister(ctx: MessageContext, msg: ToDaemonOf<'MASTE
     }));
   }
   const { wasOnline } = room.attach(master, session);
-  room.sendTo(session, {
-    type: 'MASTER_APP_REGISTER_ACK',
-    publicId: master.publicId,
-    privateId,
-    clients: [...room.peers.all()].map(clientInfo),
-    files: [...room.files.values()],
-    iceServers: room.options.iceServers,
-    p2p: room.options.p2p,
-    ...(ctx.reqId === undefined ? {} : { reqId: ctx.reqId }),
-    ...(room.options.joinUrl === null ? {} : { joinUrl: room.options.joinUrl }),
-  });
+  // In bounded pages (room-pages.ts): a guest's listing can make the room larger than one frame.
+  session.sendRoomState(
+    roomStateFrames(
+      (clients, files) => ({
+        type: 'MASTER_APP_REGISTER_ACK',
+        publicId: master.publicId,
+        privateId,
+        clients,
+        files,
+        iceServers: room.options.iceServers,
+        p2p: room.options.p2p,
+        ...(ctx.reqId === undefined ? {} : { reqId: ctx.reqId }),
+        ...(room.options.joinUrl === null ? {} : { joinUrl: room.options.joinUrl }),
+      }),
+      mapIterable(room.peers.all(), clientInfo),
+      room.files.values(),
+    ),
+  );
   if (!wasOnline) room.broadcastAll({ type: 'MASTER_CONNECTED' }, master);
   room.options.logger.info(`master ${wasOnline ? 'took over its session' : 'connected'}`);
 }
@@ -85,11 +93,6 @@ export function handleClientRegister(ctx: MessageContext, msg: ToDaemonOf<'CLIEN
   room.options.logger.info(`client ${peer.publicId.slice(0, 8)} registered`);
 }
 
-/** Every identity's name, the master's included: a new guest may copy none (display-name.ts). */
-function* namesOf(room: Room): Generator<string> {
-  for (const peer of room.peers.all()) yield peer.name;
-}
-
 /**
  * A pending request whose socket closed holds its place for the grace period, so a guest whose
  * network blinks keeps its place in line. When the line is full, the oldest such one goes at once
@@ -102,6 +105,11 @@ function forgetOneOfflinePending(room: Room): void {
     room.sendToMaster({ type: 'CLIENT_LEFT', publicId: peer.publicId });
     return;
   }
+}
+
+/** Every identity's name, the master's included: a new guest may copy none (display-name.ts). */
+function* namesOf(room: Room): Generator<string> {
+  for (const peer of room.peers.all()) yield peer.name;
 }
 
 function sendClientAck(ctx: MessageContext, peer: Peer, privateId: string): void {

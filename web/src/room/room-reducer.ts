@@ -145,6 +145,8 @@ export function applyToRoom(room: RoomState, message: FromDaemon): RoomState {
       return room.files.some((f) => f.id === message.fileId)
         ? { ...room, files: room.files.filter((f) => f.id !== message.fileId) }
         : room;
+    // Put together by the session (RoomPageAssembler) before they reach the room.
+    case 'ROOM_STATE_PAGE':
     case 'ADD_FILES':
     case 'REMOVE_FILE':
     case 'UPLOAD_CHUNK_REQUEST':

@@ -1,4 +1,4 @@
-import { parseFromDaemon, type FromDaemon, type ToDaemon } from '@ferry/common';
+import { parseFromDaemon, RoomPageAssembler, type FromDaemon, type ToDaemon } from '@ferry/common';
 import type { Cancel, Clock } from '@ferry/common/transfer';
 import type { Logger, SocketFactory, SocketHandle } from '../platform/types';
 import type { BackoffOptions } from '@ferry/common/transfer';
@@ -36,6 +36,8 @@ export class SignalingConnection {
   private socket: SocketHandle | null = null;
   private socketToken: object | null = null;
   private cancelRetry: Cancel | null = null;
+  /** A room state sent in pages reaches the session whole (PROTOCOL.md §9.11); one per socket. */
+  private readonly pages = new RoomPageAssembler();
 
   constructor(
     private readonly deps: ConnectionDeps,
@@ -115,6 +117,7 @@ export class SignalingConnection {
     this.dropSocket();
     const token = {};
     this.socketToken = token;
+    this.pages.reset();
     const isCurrent = () => this.socketToken === token;
     const socket = this.deps.connect({
       onOpen: () => {
@@ -147,7 +150,7 @@ export class SignalingConnection {
       this.deps.logger.warn(`ignored an invalid frame from the daemon: ${parsed.error}`);
       return;
     }
-    this.hooks.onMessage(parsed.message);
+    for (const message of this.pages.accept(parsed.message)) this.hooks.onMessage(message);
   }
 }
 

@@ -71,7 +71,11 @@ export class Room {
   }
 
   /** Full-page screenshots of the given people (default: everyone with an open tab). */
-  async screenshot(step: string, people: readonly Person[] = this.people): Promise<void> {
+  async screenshot(
+    step: string,
+    people: readonly Person[] = this.people,
+    { fullPage = true }: { fullPage?: boolean } = {},
+  ): Promise<void> {
     this.#shotCount += 1;
     const prefix = `${this.testSlug}-${String(this.#shotCount).padStart(2, '0')}-${slug(step)}`;
     await mkdir(screenshotsDir, { recursive: true });
@@ -79,7 +83,7 @@ export class Room {
       if (!person.hasOpenPage) continue;
       await person.page.screenshot({
         path: join(screenshotsDir, `${prefix}-${slug(person.label)}.png`),
-        fullPage: true,
+        fullPage,
       });
     }
   }

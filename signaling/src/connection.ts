@@ -57,6 +57,8 @@ export class Connection implements Session {
   private readonly bucket: TokenBucket;
   private readonly registerTimer: ReturnType<typeof setTimeout>;
   private readonly bulk: BulkLane;
+  /** When the unsent control frames last went past `maxBufferedBytes` (null: not behind now). */
+  private behindSinceMs: number | null = null;
 
   constructor(
     private readonly socket: WebSocket,
@@ -82,7 +84,7 @@ export class Connection implements Session {
       {
         lowWaterBytes: BULK_LOW_WATER_BYTES,
         maxQueuedBytes: BULK_QUEUE_BYTES,
-        stallMs: room.options.bulkStallMs,
+        stallMs: room.options.readerStallMs,
         onStall: (unsentBytes) => {
           room.options.logger.warn(`dropping session ${this.id}: stopped reading (${unsentBytes} bytes unsent)`);
           socket.terminate();
@@ -103,16 +105,31 @@ export class Connection implements Session {
 
   sendText(frame: string | Buffer): void {
     if (this.socket.readyState !== this.socket.OPEN) return;
-    // Control frames go straight out; bulk waiting in the lane is at most BULK_LOW_WATER_BYTES
-    // plus a page of this, so a backlog past the bound is control traffic the reader does not
-    // take in: it is too slow or not reading. Drop it rather than buffer without bound.
-    if (this.socket.bufferedAmount > this.room.options.maxBufferedBytes) {
-      this.room.options.logger.warn(`dropping session ${this.id}: ${this.socket.bufferedAmount} bytes unsent`);
+    // Control frames go straight out. Bulk waiting in the lane is at most BULK_LOW_WATER_BYTES
+    // plus a page of what is unsent, so a backlog past the bound is control traffic the reader
+    // does not take in: a burst (a large folder listed) it may catch up on, but not one it stays
+    // behind on for good, nor one past the hard bound. Drop those rather than buffer without end.
+    const problem = this.backlogProblem(this.socket.bufferedAmount);
+    if (problem) {
+      this.room.options.logger.warn(`dropping session ${this.id}: ${problem}`);
       this.socket.terminate();
       return;
     }
     this.corkUntilEndOfTick();
     this.socket.send(frame, TEXT_FRAME);
+  }
+
+  private backlogProblem(unsent: number): string | null {
+    const { maxBufferedBytes, maxBacklogBytes, readerStallMs, now } = this.room.options;
+    if (unsent > maxBacklogBytes) return `${unsent} bytes unsent`;
+    if (unsent <= maxBufferedBytes) {
+      this.behindSinceMs = null;
+      return null;
+    }
+    const nowMs = now();
+    this.behindSinceMs ??= nowMs;
+    const behindMs = nowMs - this.behindSinceMs;
+    return behindMs > readerStallMs ? `${unsent} bytes unsent, behind for ${behindMs} ms` : null;
   }
 
   /**

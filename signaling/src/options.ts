@@ -64,13 +64,21 @@ export interface DaemonOptions {
   relayBurstBytes: number;
   /** Test hook, set only by tests (never by the CLI or the wire): corrupts chosen relay chunks. */
   relayFaults: RelayFaults | null;
-  /** A socket whose unsent output passes this is a reader that cannot keep up: it is dropped. */
-  maxBufferedBytes: number;
   /**
-   * A socket with bulk to send (room pages, relayed SIGNALs) none of which leaves for this long
-   * has stopped reading: it is dropped. A slow reader that keeps reading is never cut for bulk.
+   * Control frames unsent on a socket past which its reader is behind. Behind for `readerStallMs`
+   * on end, it cannot keep up and is dropped; a burst it takes in within that time is no fault.
    */
-  bulkStallMs: number;
+  maxBufferedBytes: number;
+  /** Control frames unsent past which a socket is dropped at once (memory is bounded by this). */
+  maxBacklogBytes: number;
+  /**
+   * How long a reader may stay behind (control) or take nothing (bulk: room pages, relayed
+   * SIGNALs) before it is dropped. A slow reader that keeps reading is never cut for bulk.
+   */
+  readerStallMs: number;
+  /** Listed-file bytes (as the room serializes them) one peer may offer, per second and in a burst. */
+  listingBytesPerSecond: number;
+  listingBurstBytes: number;
   /** SIGNAL bytes one peer may send, per second and in a burst (signal-budget.ts). */
   signalSendBytesPerSecond: number;
   signalSendBurstBytes: number;
@@ -134,7 +142,12 @@ export function withDefaults(partial: Partial<DaemonOptions>, defaultWebRoot: st
     relayBurstBytes: 256 * 1024 * 1024,
     relayFaults: null,
     maxBufferedBytes: 4 * 1024 * 1024,
-    bulkStallMs: 30_000,
+    maxBacklogBytes: 32 * 1024 * 1024,
+    readerStallMs: 30_000,
+    // Two whole listings at once (a peer lists at most 8 MiB), then 1 MiB/s: an honest person
+    // adding a 10,000-file folder (3.5 to 5.2 MB) never meets it.
+    listingBytesPerSecond: 1024 * 1024,
+    listingBurstBytes: 16 * 1024 * 1024,
     // An honest link setup is an offer or answer of a few KiB plus a few candidates (about 8 KiB):
     // a peer opening links to a hundred others at once stays within the burst.
     signalSendBytesPerSecond: 64 * 1024,

@@ -7,6 +7,7 @@ import { clientInfo, PeerRegistry } from './peers';
 import { TokenBucket } from './rate-limit';
 import { RelayStore } from './relay-store';
 import { roomStateFrames } from './room-pages';
+import { PeerBuckets } from './peer-buckets';
 import { SignalBudget } from './signal-budget';
 import type { RoomStore } from './store/room-store';
 import { TransferRegistry } from './transfer-registry';
@@ -25,6 +26,8 @@ export class Room {
   readonly transfers = new TransferRegistry();
   readonly relay: RelayStore;
   readonly signalBudget: SignalBudget;
+  /** Listed-file bytes each peer may offer (ADD_FILES), so no one makes the room's broadcasts a flood. */
+  readonly listingRate: PeerBuckets;
 
   /**
    * Identities and the file list come back from `store` as they were; every peer starts offline
@@ -45,6 +48,7 @@ export class Room {
       },
       options.now,
     );
+    this.listingRate = new PeerBuckets(options.listingBytesPerSecond, options.listingBurstBytes, options.now);
     this.peers = new PeerRegistry(store);
     const stored = store.load();
     for (const peer of stored.peers) this.peers.restore(peer, this.newBucket());

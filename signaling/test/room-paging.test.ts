@@ -142,9 +142,10 @@ describe('fair outbound queues', () => {
     master.peer.send({ type: 'APPROVE_CLIENT', publicId: cleo.publicId });
     // About one broadcast a second... ten times faster, while the state goes out.
     let shared = 0;
+    const sharing: Array<Promise<unknown>> = [];
     const broadcasts = setInterval(() => {
       shared++;
-      void share(master, dee, [offer({ name: `while paging ${shared}.txt` })]);
+      sharing.push(share(master, dee, [offer({ name: `while paging ${shared}.txt` })]));
     }, 100);
     try {
       const state = await peer.next('ROOM_STATE', { timeoutMs: 30_000 });
@@ -152,6 +153,7 @@ describe('fair outbound queues', () => {
     } finally {
       clearInterval(broadcasts);
       restore();
+      await Promise.all(sharing);
     }
     expect(peer.isOpen).toBe(true);
     expect(warnings.filter((w) => w.includes('dropping session'))).toEqual([]);
@@ -164,7 +166,7 @@ describe('fair outbound queues', () => {
   }, 60_000);
 
   it('cuts a reader that stops reading while its pages wait, and says why', async () => {
-    const { daemon, master, warnings } = await largeRoom({ bulkStallMs: 300 });
+    const { daemon, master, warnings } = await largeRoom({ readerStallMs: 300 });
     const peer = await Peer.connect(daemon, 'stopped Cleo');
     const cleo = await registerClient(daemon, 'Cleo', { peer });
     await master.peer.next('NEW_CLIENT_REGISTERED', { where: (m) => m.client.publicId === cleo.publicId });
@@ -178,6 +180,87 @@ describe('fair outbound queues', () => {
     expect(warnings.find((w) => w.includes('stopped reading'))).toMatch(/bytes unsent/);
     await master.peer.next('CLIENT_DISCONNECTED', { where: (m) => m.publicId === cleo.publicId, timeoutMs: 5_000 });
   }, 60_000);
+});
+
+/** Files whose entries are about 1.3 KB: a FILES_ADDED of 256 of them is about 330 KB. */
+function longNamedFiles(count: number, tag: string): FileOffer[] {
+  return Array.from({ length: count }, (_, i) =>
+    offer({
+      name: `${tag} ${i} ${'a long file name '.repeat(14)}.txt`,
+      path: `${'a deep folder of the archive/'.repeat(20)}${tag} ${i}.txt`,
+    }),
+  );
+}
+
+describe('control frames a reader falls behind on', () => {
+  async function pausedReaderRoom(options: Parameters<typeof startTestDaemon>[0]) {
+    const warnings: string[] = [];
+    const daemon = await startTestDaemon({
+      logger: { info: () => undefined, warn: (m) => warnings.push(m) },
+      ...options,
+    });
+    const master = await registerMaster(daemon);
+    const ana = await approvedClient(daemon, master, 'Ana');
+    const cleo = await approvedClient(daemon, master, 'Cleo');
+    const socket = (cleo.peer.ws as unknown as { _socket: Socket })._socket;
+    socket.pause();
+    return { master, ana, cleo, socket, warnings };
+  }
+
+  it('keeps a reader that catches up on a burst (a large folder listed) within the stall time', async () => {
+    const { master, ana, cleo, socket, warnings } = await pausedReaderRoom({
+      maxBufferedBytes: 64 * 1024,
+      readerStallMs: 5_000,
+    });
+    // About 6.6 MB of FILES_ADDED, far past what the kernel and the 64 KiB bound hold.
+    await shareMany(master, ana, longNamedFiles(5_000, 'burst'));
+    socket.resume();
+    await share(master, ana, [offer({ name: 'after the burst.txt' })]);
+    await cleo.peer.next('FILES_ADDED', {
+      where: (m) => m.files.some((f) => f.name === 'after the burst.txt'),
+      timeoutMs: 10_000,
+    });
+    expect(cleo.peer.isOpen).toBe(true);
+    expect(warnings.filter((w) => w.includes('dropping session'))).toEqual([]);
+  }, 60_000);
+
+  it('cuts a reader that stays behind past the stall time, and one past the hard bound at once', async () => {
+    const behind = await pausedReaderRoom({ maxBufferedBytes: 64 * 1024, readerStallMs: 500 });
+    await shareMany(behind.master, behind.ana, longNamedFiles(5_000, 'behind'));
+    // A paused client may not notice the cut until it reads again: the daemon's side tells.
+    const isCut = (warnings: string[]) => warnings.some((w) => w.includes('dropping session'));
+    const deadline = Date.now() + 10_000;
+    for (let i = 0; !isCut(behind.warnings) && Date.now() < deadline; i++) {
+      await share(behind.master, behind.ana, [offer({ name: `still coming ${i}.txt` })]);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(behind.warnings.find((w) => w.includes('dropping session'))).toMatch(/bytes unsent, behind for \d+ ms/);
+    await behind.master.peer.next('CLIENT_DISCONNECTED', { where: (m) => m.publicId === behind.cleo.publicId });
+
+    const flooded = await pausedReaderRoom({ maxBacklogBytes: 1024 * 1024, readerStallMs: 60_000 });
+    for (let i = 0; !isCut(flooded.warnings) && i < 40; i++) {
+      await share(flooded.master, flooded.ana, longNamedFiles(256, `flood ${i}`));
+    }
+    expect(flooded.warnings.find((w) => w.includes('dropping session'))).toMatch(/\d+ bytes unsent$/);
+    await flooded.master.peer.next('CLIENT_DISCONNECTED', { where: (m) => m.publicId === flooded.cleo.publicId });
+  }, 60_000);
+});
+
+describe('what one peer may list per second', () => {
+  it('refuses offers past the listing rate before the master is asked, and lets them through once it refills', async () => {
+    const daemon = await startTestDaemon({ listingBurstBytes: 200 * 1024, listingBytesPerSecond: 100 * 1024 });
+    const master = await registerMaster(daemon);
+    const ana = await approvedClient(daemon, master, 'Ana');
+    // 150 long-named files: about 200 KB of listing each time.
+    await share(master, ana, longNamedFiles(150, 'first'));
+    ana.peer.send({ type: 'ADD_FILES', reqId: 'too-soon', files: longNamedFiles(150, 'second') });
+    const refusal = await ana.peer.next('ERROR', { where: (m) => m.reqId === 'too-soon' });
+    expect(refusal.code).toBe('RATE_LIMITED');
+    await master.peer.expectNo('ADD_FILES', 200, (m) => m.reqId === 'too-soon');
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    const added = await share(master, ana, longNamedFiles(150, 'later'));
+    expect(added).toHaveLength(150);
+  });
 });
 
 describe('SIGNAL budgets', () => {

@@ -10,15 +10,21 @@ const MIB = 1024 * 1024;
  * Listed bytes of `owner` and of the room once `files` are listed (a listed id of the same owner
  * is replaced, not added; an id repeated in the request counts once).
  */
-function listedAfter(room: Room, owner: string, files: readonly FileOffer[]): { owner: number; room: number } {
+function listedAfter(
+  room: Room,
+  owner: string,
+  files: readonly FileOffer[],
+): { owner: number; room: number; offered: number } {
   const seen = new Map<string, number>();
   for (const offer of files) seen.set(offer.id, listedFileBytes({ ...offer, owner }));
   let delta = 0;
+  let offered = 0;
   for (const [id, bytes] of seen) {
     const current = room.files.get(id);
     delta += bytes - (current?.owner === owner ? room.listed.fileBytes(id) : 0);
+    offered += bytes;
   }
-  return { owner: room.listed.of(owner) + delta, room: room.listed.total + delta };
+  return { owner: room.listed.of(owner) + delta, room: room.listed.total + delta, offered };
 }
 
 export function handleAddFiles(ctx: MessageContext, peer: Peer, msg: ToDaemonOf<'ADD_FILES'>): void {
@@ -49,6 +55,11 @@ export function handleAddFiles(ctx: MessageContext, peer: Peer, msg: ToDaemonOf<
       'LIMIT_EXCEEDED',
       `the room's file list holds at most ${limits.MAX_LISTED_BYTES_IN_ROOM / MIB} MiB of names and paths`,
     );
+  }
+  // Every listed byte is broadcast to everyone: what one peer may offer per second bounds what
+  // it can make the daemon send (adding and removing the same files in a loop included).
+  if (!room.listingRate.take(peer, after.offered)) {
+    return ctx.refuse('RATE_LIMITED', 'too many files offered at once; Ferry tries again in a moment');
   }
   room.send(master, { type: 'ADD_FILES', reqId: msg.reqId, owner: peer.publicId, files: msg.files });
 }

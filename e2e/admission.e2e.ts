@@ -58,7 +58,10 @@ test('the host removes an approved guest, who leaves with their files', async ({
   await waitVisible(roomUi.person(cleo.page, 'Ana'));
 
   await master.removePersonButton(host.page, 'Ana').click();
-  await waitVisible(client.notAdmittedHeading(ana.page));
+  // Removed, not "not admitted" (issue 12): she had been let in.
+  await waitVisible(client.removedHeading(ana.page));
+  await waitText(ana.page.getByRole('main'), 'The host removed you from this room');
+  await waitCount(client.notAdmittedHeading(ana.page), 0);
   await waitCount(roomUi.person(host.page, 'Ana'), 0);
   await waitCount(roomUi.person(cleo.page, 'Ana'), 0);
   await waitCount(roomUi.file(cleo.page, 'ana-notes.txt'), 0);
@@ -67,4 +70,7 @@ test('the host removes an approved guest, who leaves with their files', async ({
   await waitForRoom(cleo.page);
   expect(await roomUi.person(cleo.page, 'Cleo').innerText()).toMatch(/\(you\)/);
   await room.screenshot('ana removed');
+  // A reload still says removed: the daemon says only "rejected", this browser remembers more.
+  await ana.reload();
+  await waitVisible(client.removedHeading(ana.page));
 });

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { person, shared } from '@ferry/common/test/builders';
 import { pendingAck, startApp } from './app-harness';
 import { fakeFile, flush, until } from '@ferry/web/test/fakes';
+import { personCode } from '@ferry/web/room/person-code';
 
 afterEach(cleanup);
 
@@ -57,7 +58,12 @@ describe('ClientApp', () => {
     const people = screen.getByRole('heading', { name: 'People' }).parentElement;
     if (!people) throw new Error('no people section');
     const items = within(people).getAllByRole('listitem');
-    expect(items.map((li) => li.textContent)).toEqual(['HostHostonline', 'Ann (you)online', `${XSS_NAME}offline`]);
+    // Each name with its code (person-code.ts), read out as "Ann, code E40C".
+    expect(items.map((li) => li.textContent)).toEqual([
+      `Host, code ${personCode('h')}Hostonline`,
+      `Ann, code ${personCode('me')} (you)online`,
+      `${XSS_NAME}, code ${personCode('b')}offline`,
+    ]);
     // The hostile name is text: no <img> element was created anywhere.
     expect(document.querySelector('img')).toBeNull();
     const fileItem = screen.getByText(XSS_NAME, { selector: '.file-name' }).closest('li');
@@ -89,6 +95,18 @@ describe('ClientApp', () => {
     await flush();
     expect(screen.getByText('Cancelled')).toBeTruthy();
     expect(screen.getByRole<HTMLButtonElement>('button', { name: `Download ${XSS_NAME}` }).disabled).toBe(false);
+  });
+
+  it('keeps the focus on the new download after Download, not on the page body', async () => {
+    const { network } = await joinedAndApproved();
+    const download = screen.getByRole<HTMLButtonElement>('button', { name: `Download ${XSS_NAME}` });
+    download.focus();
+    fireEvent.click(download);
+    await until(() => network.last.sentOfType('REQUEST_CHUNK').length > 0);
+    await until(() => download.disabled);
+    const item = screen.getByRole('progressbar', { name: `${XSS_NAME} progress` }).closest('li');
+    expect(item).not.toBeNull();
+    expect(document.activeElement).toBe(item);
   });
 
   it('shows sending, then rejected with the reason, and lets you remove your own file', async () => {

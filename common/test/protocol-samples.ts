@@ -71,6 +71,7 @@ export const VALID_TO_DAEMON: Record<ToDaemon['type'], Frame> = {
   CANCEL_TRANSFER: { type: 'CANCEL_TRANSFER', transferId: IDS.transfer },
   LEAVE: { type: 'LEAVE' },
   REJECT_ALL_PENDING: { type: 'REJECT_ALL_PENDING' },
+  END_ROOM: { type: 'END_ROOM', reqId: 'end.1' },
 };
 
 export const VALID_FROM_DAEMON: Record<FromDaemon['type'], Frame> = {
@@ -122,6 +123,7 @@ export const VALID_FROM_DAEMON: Record<FromDaemon['type'], Frame> = {
   CHUNK_READY: { type: 'CHUNK_READY', transferId: IDS.transfer, fileId: IDS.file, index: 3, sha256: OFFER['sha256'] },
   TRANSFER_CANCELLED: { type: 'TRANSFER_CANCELLED', transferId: IDS.transfer },
   RELAY_BUSY: { type: 'RELAY_BUSY', transferId: IDS.transfer, fileId: IDS.file, reason: 'rate', retryAfterMs: 1_500 },
+  ROOM_ENDED: { type: 'ROOM_ENDED', reqId: 'end.1' },
   ERROR: { type: 'ERROR', code: 'NO_SUCH_FILE', message: 'no such file', reqId: 'rm.1' },
 };
 

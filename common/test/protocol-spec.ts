@@ -114,6 +114,7 @@ export const TO_DAEMON_SPECS: Record<ToDaemon['type'], ObjectSpec> = {
   CANCEL_TRANSFER: req({ transferId: 'id' }),
   LEAVE: req({}),
   REJECT_ALL_PENDING: req({}),
+  END_ROOM: req({}),
 };
 
 export const FROM_DAEMON_SPECS: Record<FromDaemon['type'], ObjectSpec> = {
@@ -144,6 +145,7 @@ export const FROM_DAEMON_SPECS: Record<FromDaemon['type'], ObjectSpec> = {
   CHUNK_READY: spec({ transferId: 'id', fileId: 'id', index: 'chunkIndex' }, { sha256: 'sha256' }),
   TRANSFER_CANCELLED: spec({ transferId: 'id' }),
   RELAY_BUSY: spec({ transferId: 'id', fileId: 'id', reason: 'relayBusyReason', retryAfterMs: 'retryAfterMs' }),
+  ROOM_ENDED: spec({}, { reqId: 'reqId' }),
   ERROR: spec({ code: 'errorCode', message: 'errorMessage' }, { reqId: 'reqId' }),
 };
 

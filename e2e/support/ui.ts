@@ -9,7 +9,19 @@ export const client = {
   joinButton: (page: Page): Locator => page.getByRole('button', { name: 'Join', exact: true }),
   waitingHeading: (page: Page): Locator => page.getByRole('heading', { name: 'Waiting for the host', exact: true }),
   notAdmittedHeading: (page: Page): Locator => page.getByRole('heading', { name: 'Not admitted', exact: true }),
+  /** Let in, then removed by the host (issue 12): not the same words as "Not admitted". */
+  removedHeading: (page: Page): Locator => page.getByRole('heading', { name: 'Removed from the room', exact: true }),
+  roomEndedHeading: (page: Page): Locator =>
+    page.getByRole('heading', { name: 'The host ended this room', exact: true }),
+  joinAgainButton: (page: Page): Locator => page.getByRole('button', { name: 'Ask to join again', exact: true }),
+  /** "Tell the host your code: 7F3A" on the waiting screen. */
+  ownCode: (page: Page): Locator => page.getByText(/^Tell the host your code:/),
+  leaveRoomButton: (page: Page): Locator => page.getByRole('button', { name: 'Leave room', exact: true }),
+  confirmLeaveButton: (page: Page): Locator => page.getByRole('button', { name: 'Leave the room', exact: true }),
 };
+
+/** A person's code as the apps show it beside their name ("Ana, code 7F3A" read out). */
+export const PERSON_CODE = /\b[0-9A-F]{4}\b/;
 
 export const master = {
   // The app may append a count of waiting people to the heading ("Join requests 2").
@@ -20,7 +32,14 @@ export const master = {
     page.getByRole('button', { name: `Reject ${name}`, exact: true }),
   removePersonButton: (page: Page, name: string): Locator =>
     page.getByRole('button', { name: `Remove ${name}`, exact: true }),
-  joinLink: (page: Page): Locator => page.getByLabel('Join link', { exact: true }),
+  // Named "Join link" followed by the address it shows (axe: label-content-name-mismatch).
+  joinLink: (page: Page): Locator => page.getByRole('link', { name: /^Join link\s/ }),
+  /** A pending request's row: its name and code. */
+  joinRequest: (page: Page, name: string): Locator =>
+    master.joinRequestsHeading(page).locator(LIST).getByRole('listitem').filter({ hasText: name }),
+  endRoomButton: (page: Page): Locator => page.getByRole('button', { name: 'End room', exact: true }),
+  confirmEndRoomButton: (page: Page): Locator =>
+    page.getByRole('button', { name: 'End the room for everyone', exact: true }),
   qrCode: (page: Page): Locator => page.getByRole('img', { name: 'QR code of the join link', exact: true }),
   badTokenAlert: (page: Page): Locator => page.getByRole('alert').filter({ hasText: 'The master token is not valid' }),
 };

@@ -9,6 +9,7 @@ import {
 } from '@ferry/common';
 import * as z from 'zod/mini';
 import { PeerSession, type PeerDeps } from '@ferry/web/session/peer-session';
+import { personLabel } from '@ferry/web/room/person-code';
 import { decideAddFiles, fitAnswer, mayRemoveFile } from '@ferry/common/authority';
 
 const IDENTITY_KEY = 'ferry.master.identity';
@@ -55,6 +56,16 @@ export class MasterSession extends PeerSession {
     this.connection.start();
   }
 
+  /**
+   * Ends the room (END_ROOM): every guest is let out and forgotten with every file, this tab's
+   * included; the host stays, in a fresh room that new requests reach at once.
+   */
+  endRoom(): void {
+    if (!this.send({ type: 'END_ROOM' })) {
+      this.store.update({ peopleNotice: 'Could not end the room: it is out of reach. Try again once it is back.' });
+    }
+  }
+
   /** Turns every pending request away at once (REJECT_ALL_PENDING): against a flood of requests. */
   rejectAllPending(): void {
     this.send({ type: 'REJECT_ALL_PENDING' });
@@ -76,10 +87,9 @@ export class MasterSession extends PeerSession {
   private askAboutPerson(type: 'APPROVE_CLIENT' | 'DIS_APPROVE_CLIENT', publicId: string): void {
     const person = this.room.clients.find((c) => c.publicId === publicId);
     const verb = type === 'APPROVE_CLIENT' ? 'let' : person?.status === 'approved' ? 'remove' : 'turn away';
-    const what =
-      type === 'APPROVE_CLIENT'
-        ? `${verb} ${person?.name ?? 'that person'} in`
-        : `${verb} ${person?.name ?? 'that person'}`;
+    // Named with their code: two people may share a name.
+    const who = person ? personLabel(person.name, person.publicId) : 'that person';
+    const what = type === 'APPROVE_CLIENT' ? `${verb} ${who} in` : `${verb} ${who}`;
     const reqId = this.deps.newId();
     if (!this.send({ type, publicId, reqId })) {
       this.store.update({ peopleNotice: `Could not ${what}: the room is out of reach. Try again once it is back.` });
@@ -143,6 +153,11 @@ export class MasterSession extends PeerSession {
       case 'CLIENT_APPROVED':
       case 'CLIENT_DIS_APPROVED':
         if (message.reqId !== undefined) this.personActions.delete(message.reqId);
+        return;
+      case 'ROOM_ENDED':
+        this.personActions.clear();
+        this.answersForOthers.clear();
+        this.forgetRoomHere();
         return;
       case 'ADD_FILES':
         this.answerAddFiles(message.reqId, message.owner, message.files);

@@ -6,11 +6,16 @@ import { MasterSession } from '../src/master-session';
 import { MasterApp } from '../src/ui/master-app';
 import { person } from '@ferry/common/test/builders';
 import { fakeDeps, flush } from '@ferry/web/test/fakes';
+import { personLabel } from '@ferry/web/room/person-code';
 
 // Issue 5, guarantee 8, on the host's page: a refusal of what the host clicked is told beside the
 // people it was about, naming them.
 
 afterEach(cleanup);
+
+// Notices name people with their code: two people may share a name.
+const CAT = personLabel('Cat', 'cat');
+const ANN = personLabel('Ann', 'ann');
 
 const ack: FromDaemon = {
   type: 'MASTER_APP_REGISTER_ACK',
@@ -37,11 +42,11 @@ async function connectedMaster() {
 
 describe('MasterApp refusals', () => {
   it.each([
-    ['NO_SUCH_PEER', 'no such client', 'Could not let Cat in: no such client'],
+    ['NO_SUCH_PEER', 'no such client', `Could not let ${CAT} in: no such client`],
     [
       'RATE_LIMITED',
       'too many messages; slow down',
-      'Could not let Cat in: too many actions at once; wait a moment and try again',
+      `Could not let ${CAT} in: too many actions at once; wait a moment and try again`,
     ],
   ] as const)('an approval refused with %s is an alert naming the person', async (code, message, shown) => {
     const { network } = await connectedMaster();
@@ -65,7 +70,7 @@ describe('MasterApp refusals', () => {
     const [sent] = network.last.sentOfType('DIS_APPROVE_CLIENT');
     network.last.receive({ type: 'ERROR', code: 'NO_SUCH_PEER', message: 'no such client', reqId: sent?.reqId ?? '' });
     await flush();
-    expect(screen.getByRole('alert').textContent).toContain('Could not remove Ann: no such client');
+    expect(screen.getByRole('alert').textContent).toContain(`Could not remove ${ANN}: no such client`);
   });
 
   it('a click while the room is out of reach is told at once, not lost', async () => {
@@ -75,7 +80,7 @@ describe('MasterApp refusals', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Reject Cat' }));
     await flush();
     expect(screen.getByRole('alert').textContent).toContain(
-      'Could not turn away Cat: the room is out of reach. Try again once it is back.',
+      `Could not turn away ${CAT}: the room is out of reach. Try again once it is back.`,
     );
   });
 

@@ -11,6 +11,7 @@ import {
   handleRejectAllPending,
 } from './handlers/registration';
 import { handleSignal } from './handlers/signal';
+import { handleEndRoom } from './handlers/end-room';
 import type { Peer, Session } from './peers';
 import type { Room } from './room';
 
@@ -45,6 +46,7 @@ export const ACCESS: { readonly [T in ToDaemon['type']]: AccessRule } = {
   CANCEL_TRANSFER: { who: 'approved' },
   LEAVE: { who: 'not-master', forbidden: 'the master cannot leave its own room' },
   REJECT_ALL_PENDING: { who: 'master', forbidden: 'only the master approves or removes people' },
+  END_ROOM: { who: 'master', forbidden: 'only the host can end the room' },
 };
 
 export interface Refusal {
@@ -113,6 +115,8 @@ export function dispatch(room: Room, session: Session, message: ToDaemon): void 
       return handleLeave(ctx, peer);
     case 'REJECT_ALL_PENDING':
       return handleRejectAllPending(ctx, peer);
+    case 'END_ROOM':
+      return handleEndRoom(ctx, peer);
     default: {
       const unreachable: never = message;
       return unreachable;

@@ -1,7 +1,11 @@
 import type { ClientInfo, ClientStatus } from '@ferry/common';
+import { limits } from '@ferry/common';
 import type { TokenBucket } from './rate-limit';
 import { newPublicId, newSecret, secretDigest, secretMatches } from './secrets';
 import type { RoomStore, StoredPeer } from './store/room-store';
+
+/** Ended identities remembered at most: as many as a room can hold. */
+export const MAX_ENDED_IDENTITIES = limits.MAX_PEERS_IN_ROOM;
 
 /** One open WebSocket as the room sees it. */
 export interface Session {
@@ -56,6 +60,12 @@ export class PeerRegistry {
   private readonly byPublicId = new Map<string, Peer>();
   private readonly byDigest = new Map<string, Peer>();
   master: Peer | null = null;
+  /**
+   * Digests of the privateIds of guests forgotten when the host ended the room, oldest first, so
+   * one offline then comes back to "the room ended" rather than as a new join request. In memory
+   * only (a restart forgets it), at most MAX_ENDED_IDENTITIES.
+   */
+  private readonly ended = new Set<string>();
 
   constructor(private readonly store: RoomStore) {}
 
@@ -133,6 +143,33 @@ export class PeerRegistry {
     this.byPublicId.delete(peer.publicId);
     this.byDigest.delete(peer.privateIdDigest.toString('hex'));
     if (this.master === peer) this.master = null;
+  }
+
+  /**
+   * Forgets every identity but the master's, in memory, once the store has (RoomStore.clearRoom);
+   * their privateIds are remembered as ended. Returns the forgotten identities.
+   */
+  forgetGuests(): Peer[] {
+    const guests = [...this.byPublicId.values()].filter((peer) => !peer.isMaster);
+    for (const peer of guests) {
+      if (peer.graceTimer) clearTimeout(peer.graceTimer);
+      peer.graceTimer = null;
+      const digest = peer.privateIdDigest.toString('hex');
+      this.byPublicId.delete(peer.publicId);
+      this.byDigest.delete(digest);
+      this.ended.delete(digest);
+      this.ended.add(digest);
+    }
+    for (const digest of this.ended) {
+      if (this.ended.size <= MAX_ENDED_IDENTITIES) break;
+      this.ended.delete(digest);
+    }
+    return guests;
+  }
+
+  /** Whether `privateId` was a guest's when the host ended the room (and is known no more). */
+  wasEnded(privateId: string): boolean {
+    return this.ended.has(secretDigest(privateId).toString('hex'));
   }
 
   countWithStatus(status: ClientStatus): number {

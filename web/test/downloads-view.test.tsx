@@ -19,6 +19,7 @@ function view(overrides: Partial<DownloadView> = {}): DownloadView {
     id: 'd1',
     kind: 'file',
     name: 'movie.mkv',
+    owner: 'b',
     state: 'downloading',
     error: null,
     bytesDone: 30 * MB,

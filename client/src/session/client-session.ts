@@ -1,8 +1,10 @@
 import {
   DisplayName,
+  Id,
   PrivateId,
   type ErrorCode,
   type FileOffer,
+  type FromDaemon,
   type FromDaemonOf,
   type ToDaemon,
 } from '@ferry/common';
@@ -12,12 +14,19 @@ import { PeerSession, type PeerDeps } from '@ferry/web/session/peer-session';
 
 const IDENTITY_KEY = 'ferry.client.identity';
 
-/** What a guest keeps across reloads: the name it joined with and its secret. Read back with care. */
-const StoredIdentity = z.object({ name: DisplayName, privateId: PrivateId });
+/**
+ * What a guest keeps across reloads: the name it joined with and its secret, and the publicId it
+ * had once the host let it in (so that, after a reload, "rejected" reads as removed, not as
+ * turned away). Read back with care.
+ */
+const StoredIdentity = z.object({ name: DisplayName, privateId: PrivateId, admittedAs: z.optional(Id) });
+type StoredIdentity = z.infer<typeof StoredIdentity>;
 
 /** A guest's tab: joins with a name, waits for the host, then shares like everyone else. */
 export class ClientSession extends PeerSession {
   private privateId: string | undefined;
+  /** The publicId this identity had when it was last in the room, as kept in storage. */
+  private admittedAs: string | undefined;
 
   constructor(deps: PeerDeps) {
     super(deps, 'client');
@@ -29,6 +38,7 @@ export class ClientSession extends PeerSession {
     const stored = StoredIdentity.safeParse(await this.deps.storage.get(IDENTITY_KEY));
     if (stored.success) {
       this.privateId = stored.data.privateId;
+      this.admittedAs = stored.data.admittedAs;
       this.store.update({ entry: 'joined', name: stored.data.name });
       this.connection.start();
     } else {
@@ -52,14 +62,29 @@ export class ClientSession extends PeerSession {
   leave(): void {
     this.send({ type: 'LEAVE' });
     this.connection.stop('left');
+    this.forgetIdentity();
+    this.store.update({ entry: 'join', room: emptyRoom, problem: null });
+  }
+
+  /** After "The host ended this room": back to the join form, the name kept, to ask again. */
+  joinAgain(): void {
+    this.store.update({ entry: 'join', room: emptyRoom, problem: null });
+  }
+
+  private forgetIdentity(): void {
     this.privateId = undefined;
-    this.transfers.leave();
-    for (const request of this.outbox.state.requests) this.dismissRequest(request.reqId);
-    for (const rejected of this.outbox.state.rejected) this.dismissRejected(rejected.offer.id);
-    this.store.update({ entry: 'join', room: emptyRoom, problem: null, notice: null });
+    this.admittedAs = undefined;
+    this.forgetRoomHere();
     this.deps.storage
       .del(IDENTITY_KEY)
       .catch((error: unknown) => this.deps.logger.warn('could not forget the identity', error));
+  }
+
+  /** The host ended the room: the daemon forgot us, and so does this browser. */
+  private roomEnded(): void {
+    this.connection.stop('ended');
+    this.forgetIdentity();
+    this.store.update({ room: emptyRoom, problem: { kind: 'room-ended' } });
   }
 
   protected registerMessage(): ToDaemon {
@@ -72,8 +97,31 @@ export class ClientSession extends PeerSession {
 
   protected onRegistered(ack: FromDaemonOf<'MASTER_APP_REGISTER_ACK' | 'CLIENT_REGISTER_ACK'>): void {
     this.privateId = ack.privateId;
+    if (this.admittedAs !== ack.publicId) this.admittedAs = undefined;
+    // Removed while this tab was away: the daemon says only "rejected"; this browser remembers more.
+    if (this.admittedAs !== undefined && !this.room.selfWasApproved) {
+      this.store.update({ room: { ...this.room, selfWasApproved: true } });
+    }
+    this.keepIdentity();
+  }
+
+  protected override onRoleMessage(message: FromDaemon): void {
+    if (message.type === 'ROOM_ENDED') return this.roomEnded();
+    if (this.room.selfWasApproved && this.room.selfId !== null && this.admittedAs !== this.room.selfId) {
+      this.admittedAs = this.room.selfId;
+      this.keepIdentity();
+    }
+  }
+
+  private keepIdentity(): void {
+    if (this.privateId === undefined) return;
+    const identity: StoredIdentity = {
+      name: this.view.name,
+      privateId: this.privateId,
+      ...(this.admittedAs === undefined ? {} : { admittedAs: this.admittedAs }),
+    };
     this.deps.storage
-      .set(IDENTITY_KEY, { name: this.view.name, privateId: ack.privateId })
+      .set(IDENTITY_KEY, identity)
       .catch((error: unknown) => this.deps.logger.warn('could not keep the identity', error));
   }
 

@@ -6,8 +6,10 @@ import {
   NotAdmittedScreen,
   RefusedScreen,
   ReplacedScreen,
+  RoomEndedScreen,
   WaitingScreen,
 } from '@ferry/web/ui/gate-screens';
+import { ConfirmAction } from '@ferry/web/ui/confirm-action';
 import { JoinScreen } from './join-screen';
 import { Shell } from '@ferry/web/ui/shell';
 import { useView } from '@ferry/web/hooks/use-view';
@@ -40,6 +42,7 @@ export function ClientApp({ session }: { session: ClientSession }) {
         />
       );
     }
+    if (problem?.kind === 'room-ended') return <RoomEndedScreen onJoinAgain={() => session.joinAgain()} />;
     if (connection.kind === 'replaced') return <ReplacedScreen onTakeBack={() => session.takeBack()} />;
     if (problem?.kind === 'refused')
       return <RefusedScreen message={problem.message} onRetry={() => session.takeBack()} />;
@@ -47,9 +50,9 @@ export function ClientApp({ session }: { session: ClientSession }) {
       case null:
         return <ConnectingScreen busy={busy} />;
       case 'pending':
-        return <WaitingScreen name={view.name} onLeave={() => session.leave()} />;
+        return <WaitingScreen name={view.name} selfId={room.selfId} onLeave={() => session.leave()} />;
       case 'rejected':
-        return <NotAdmittedScreen onLeave={() => session.leave()} />;
+        return <NotAdmittedScreen wasRemoved={room.selfWasApproved} onLeave={() => session.leave()} />;
       case 'approved':
         return (
           <RoomLayout
@@ -57,6 +60,15 @@ export function ClientApp({ session }: { session: ClientSession }) {
             actions={session}
             downloads={session.transfers.downloads}
             relayBusy={session.transfers.relayBusy.view}
+            exit={
+              <ConfirmAction
+                label="Leave room"
+                question="Leave this room? Your files stop being shared, your downloads stop, and this browser forgets you: to come back, you ask the host again."
+                confirmLabel="Leave the room"
+                cancelLabel="Stay"
+                onConfirm={() => session.leave()}
+              />
+            }
           />
         );
     }

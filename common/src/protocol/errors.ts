@@ -32,4 +32,6 @@ export const CLOSE_CODES = {
   sessionReplaced: 4001,
   /** The peer left the room on purpose (LEAVE). */
   left: 4002,
+  /** The host ended the room (END_ROOM): this identity is gone, do not reconnect. */
+  roomEnded: 4003,
 } as const;

@@ -77,6 +77,11 @@ export const CancelTransfer = req('CANCEL_TRANSFER', { transferId: Id });
 export const Leave = req('LEAVE', {});
 /** Ferry addition (master only): turn away every pending request at once, as DIS_APPROVE_CLIENT each. */
 export const RejectAllPending = req('REJECT_ALL_PENDING', {});
+/**
+ * Ferry addition (master only): end the room. Every guest is let out and forgotten with every
+ * file; the master stays, and the daemon goes on with a fresh room.
+ */
+export const EndRoom = req('END_ROOM', {});
 
 export const ToDaemon = z.discriminatedUnion('type', [
   MasterAppRegister,
@@ -92,6 +97,7 @@ export const ToDaemon = z.discriminatedUnion('type', [
   CancelTransfer,
   Leave,
   RejectAllPending,
+  EndRoom,
 ]);
 export type ToDaemon = z.infer<typeof ToDaemon>;
 
@@ -182,6 +188,11 @@ export const RelayBusy = msg('RELAY_BUSY', {
   reason: RelayBusyReason,
   retryAfterMs: RetryAfterMs,
 });
+/**
+ * Ferry addition: the host ended the room (END_ROOM). To every other online peer, whose socket
+ * then closes with 4003; to the master with its END_ROOM's reqId, its socket kept.
+ */
+export const RoomEnded = msg('ROOM_ENDED', { reqId: z.optional(ReqId) });
 export const ErrorMessage = msg('ERROR', {
   code: z.enum(ERROR_CODES),
   message: z.string().check(z.maxLength(L.MAX_ERROR_MESSAGE_CHARS)),
@@ -210,6 +221,7 @@ export const FromDaemon = z.discriminatedUnion('type', [
   ChunkReady,
   TransferCancelled,
   RelayBusy,
+  RoomEnded,
   ErrorMessage,
 ]);
 export type FromDaemon = z.infer<typeof FromDaemon>;

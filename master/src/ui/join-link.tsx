@@ -34,7 +34,18 @@ export function JoinLinkCard({ joinLink, copy }: Props) {
           <div class="qr" aria-hidden="true" style={{ width: 160, height: 160 }} />
         )}
         <div class="join-link-text">
-          <a class="join-link" href={joinLink} target="_blank" rel="noopener noreferrer" aria-label="Join link">
+          {/* Named "Join link" and then the address it shows, so what is read contains what is seen. */}
+          <span id="join-link-label" class="field-label">
+            Join link
+          </span>
+          <a
+            id="join-link-address"
+            class="join-link"
+            href={joinLink}
+            target="_blank"
+            rel="noopener noreferrer"
+            aria-labelledby="join-link-label join-link-address"
+          >
             {joinLink}
           </a>
           {copy ? (

@@ -1,5 +1,8 @@
 import type { ClientInfo } from '@ferry/common';
 import { PresenceText } from '@ferry/web/ui/people-list';
+import { PersonName } from '@ferry/web/ui/person-name';
+import { useFocusRescue } from '@ferry/web/hooks/use-focus-rescue';
+import { useRef } from 'preact/hooks';
 
 interface Props {
   pending: readonly ClientInfo[];
@@ -9,11 +12,21 @@ interface Props {
   onRejectAll: () => void;
 }
 
-/** People asking to join, each with Approve and Reject; with two or more, Reject all. */
+/**
+ * People asking to join, each with its code (the host may ask "is your code 7F3A?" first), Approve
+ * and Reject; with two or more, Reject all.
+ */
 export function JoinRequests({ pending, onApprove, onReject, onRejectAll }: Props) {
+  // An answered request leaves the list with its buttons: the focus goes to the next request's
+  // Approve button, or to the heading once none is left.
+  const sectionRef = useRef<HTMLElement>(null);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const rescue = useFocusRescue(
+    () => sectionRef.current?.querySelector<HTMLElement>('.person-actions button') ?? headingRef.current,
+  );
   return (
-    <section class="card" aria-labelledby="requests-title">
-      <h2 id="requests-title">
+    <section ref={sectionRef} class="card" aria-labelledby="requests-title" {...rescue}>
+      <h2 id="requests-title" ref={headingRef} tabIndex={-1}>
         Join requests
         {pending.length > 0 ? (
           <>
@@ -29,7 +42,7 @@ export function JoinRequests({ pending, onApprove, onReject, onRejectAll }: Prop
           {pending.map((person) => (
             <li key={person.publicId} class="person">
               <span class="person-name">
-                <span class="name-text">{person.name}</span>
+                <PersonName name={person.name} publicId={person.publicId} id={`request-${person.publicId}`} />
               </span>
               <PresenceText isOnline={person.online} />
               <span class="person-actions">
@@ -37,6 +50,7 @@ export function JoinRequests({ pending, onApprove, onReject, onRejectAll }: Prop
                   type="button"
                   class="button button-small button-primary"
                   aria-label={`Approve ${person.name}`}
+                  aria-describedby={`request-${person.publicId}`}
                   onClick={() => onApprove(person.publicId)}
                 >
                   Approve
@@ -45,6 +59,7 @@ export function JoinRequests({ pending, onApprove, onReject, onRejectAll }: Prop
                   type="button"
                   class="button button-small"
                   aria-label={`Reject ${person.name}`}
+                  aria-describedby={`request-${person.publicId}`}
                   onClick={() => onReject(person.publicId)}
                 >
                   Reject

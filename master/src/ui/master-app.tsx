@@ -6,6 +6,7 @@ import { ConnectingScreen, ReplacedScreen } from '@ferry/web/ui/gate-screens';
 import { Card, Shell } from '@ferry/web/ui/shell';
 import { useView } from '@ferry/web/hooks/use-view';
 import type { MasterSession } from '../master-session';
+import { ConfirmAction } from '@ferry/web/ui/confirm-action';
 import { JoinLinkCard } from './join-link';
 import { JoinRequests } from './join-requests';
 import { MasterPeople } from './master-people';
@@ -69,6 +70,7 @@ export function MasterApp({ session, joinLink, copy }: Props) {
           </ProblemCard>
         );
       case 'busy':
+      case 'room-ended':
       case undefined:
         break;
     }
@@ -107,6 +109,16 @@ export function MasterApp({ session, joinLink, copy }: Props) {
             selfId={room.selfId}
             onRemove={(id) => session.disapprove(id)}
             onApprove={(id) => session.approve(id)}
+          />
+        }
+        exit={
+          <ConfirmAction
+            label="End room"
+            question="End this room for everyone? Every guest is let out, and all files and approvals are forgotten. Ferry keeps running: the join link then leads to a new, empty room."
+            confirmLabel="End the room for everyone"
+            cancelLabel="Keep the room"
+            onConfirm={() => session.endRoom()}
+            doneText="You ended the room: everyone was let out. New join requests show up above."
           />
         }
       />

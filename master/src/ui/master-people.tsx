@@ -1,5 +1,7 @@
 import type { ClientInfo } from '@ferry/common';
 import { PeopleList } from '@ferry/web/ui/people-list';
+import { useFocusRescue } from '@ferry/web/hooks/use-focus-rescue';
+import { useRef } from 'preact/hooks';
 
 interface Props {
   approved: readonly ClientInfo[];
@@ -11,10 +13,15 @@ interface Props {
 
 /** The people in the room, with Remove; below them, whoever was turned away, with Approve. */
 export function MasterPeople({ approved, rejected, selfId, onRemove, onApprove }: Props) {
+  // Someone removed or let in leaves their list with its button: the focus goes to the heading.
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const rescue = useFocusRescue(() => headingRef.current);
   return (
-    <>
+    <div {...rescue}>
       <section class="card" aria-labelledby="people-title">
-        <h2 id="people-title">People</h2>
+        <h2 id="people-title" ref={headingRef} tabIndex={-1}>
+          People
+        </h2>
         <PeopleList
           people={approved}
           selfId={selfId}
@@ -53,6 +60,6 @@ export function MasterPeople({ approved, rejected, selfId, onRemove, onApprove }
           />
         </section>
       ) : null}
-    </>
+    </div>
   );
 }

@@ -70,6 +70,11 @@ export function handleClientRegister(ctx: MessageContext, msg: ToDaemonOf<'CLIEN
     if (known.status === 'approved') room.roomStateFor(known);
     return;
   }
+  if (msg.privateId !== undefined && room.peers.wasEnded(msg.privateId)) {
+    // Offline when the host ended the room: told so, rather than turned into a new request.
+    room.sendTo(session, { type: 'ROOM_ENDED' });
+    return session.close(CLOSE_CODES.roomEnded, 'the host ended the room');
+  }
   // Requests whose socket went away (ghosts) are forgotten first, before anyone is refused.
   if (room.peers.countWithStatus('pending') >= room.options.maxPending) forgetOneOfflinePending(room);
   if (room.peers.size >= room.options.maxPeers) forgetOneOfflinePending(room);

@@ -33,6 +33,8 @@ export interface RoomStore {
   putFiles(files: readonly FileInfo[]): void;
   deleteFile(fileId: string): void;
   deleteFilesOf(owner: string): void;
+  /** Forgets every identity but the master's and every file, all or none (END_ROOM). */
+  clearRoom(): void;
   /** The master token last used with this room, so a restart prints the same master link. */
   masterToken(): string | null;
   setMasterToken(token: string): void;

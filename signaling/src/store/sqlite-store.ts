@@ -36,6 +36,7 @@ const DIGEST_BYTES = 32;
 export class SqliteRoomStore implements RoomStore {
   private readonly statements;
   private readonly putFilesTx;
+  private readonly clearRoomTx;
 
   private constructor(
     private readonly db: Db,
@@ -63,6 +64,12 @@ export class SqliteRoomStore implements RoomStore {
     this.statements = s;
     this.putFilesTx = db.transaction((files: readonly FileInfo[]) => {
       for (const f of files) s.upsertFile.run(f.id, f.owner, JSON.stringify(f));
+    });
+    const deleteAllFiles = db.prepare('DELETE FROM files');
+    const deleteGuests = db.prepare('DELETE FROM peers WHERE is_master = 0');
+    this.clearRoomTx = db.transaction(() => {
+      deleteAllFiles.run();
+      deleteGuests.run();
     });
   }
 
@@ -143,6 +150,10 @@ export class SqliteRoomStore implements RoomStore {
 
   deleteFilesOf(owner: string): void {
     this.statements.deleteFilesOf.run(owner);
+  }
+
+  clearRoom(): void {
+    this.clearRoomTx();
   }
 
   masterToken(): string | null {

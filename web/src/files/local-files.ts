@@ -21,6 +21,10 @@ export class LocalFiles {
     for (const id of ids) this.blobs.delete(id);
   }
 
+  forgetAll(): void {
+    this.blobs.clear();
+  }
+
   get size(): number {
     return this.blobs.size;
   }

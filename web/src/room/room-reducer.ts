@@ -5,6 +5,12 @@ export interface RoomState {
   selfId: string | null;
   /** Our own approval status; null until the first register ACK. */
   selfStatus: ClientStatus | null;
+  /**
+   * This identity has been in the room: so a 'rejected' status means the host removed us, not that
+   * the host turned our request away. The daemon's ACK does not tell the two apart; a guest that
+   * reloads learns it from what its browser kept (ClientSession).
+   */
+  selfWasApproved: boolean;
   /** People in the room (for the master: everyone it knows, pending and rejected too). */
   clients: readonly ClientInfo[];
   files: readonly FileInfo[];
@@ -14,6 +20,7 @@ export interface RoomState {
 export const emptyRoom: RoomState = {
   selfId: null,
   selfStatus: null,
+  selfWasApproved: false,
   clients: [],
   files: [],
   masterOnline: false,
@@ -79,6 +86,7 @@ export function applyToRoom(room: RoomState, message: FromDaemon): RoomState {
       return {
         selfId: message.publicId,
         selfStatus: 'approved',
+        selfWasApproved: true,
         clients: message.clients,
         files: message.files,
         masterOnline: true,
@@ -88,6 +96,7 @@ export function applyToRoom(room: RoomState, message: FromDaemon): RoomState {
       return {
         selfId: message.publicId,
         selfStatus: message.status,
+        selfWasApproved: isApproved || (room.selfId === message.publicId && room.selfWasApproved),
         // An approved peer gets ROOM_STATE next; keep the old view until then instead of flashing empty.
         clients: isApproved && room.selfId === message.publicId ? room.clients : [],
         files: isApproved && room.selfId === message.publicId ? room.files : [],
@@ -98,6 +107,7 @@ export function applyToRoom(room: RoomState, message: FromDaemon): RoomState {
       return {
         ...room,
         selfStatus: 'approved',
+        selfWasApproved: true,
         clients: message.clients,
         files: message.files,
         masterOnline: message.masterOnline,
@@ -109,6 +119,7 @@ export function applyToRoom(room: RoomState, message: FromDaemon): RoomState {
       return {
         ...room,
         selfStatus: isSelf ? 'approved' : room.selfStatus,
+        selfWasApproved: isSelf || room.selfWasApproved,
         clients: upsertClient(room.clients, message.client),
       };
     }
@@ -145,6 +156,11 @@ export function applyToRoom(room: RoomState, message: FromDaemon): RoomState {
       return room.files.some((f) => f.id === message.fileId)
         ? { ...room, files: room.files.filter((f) => f.id !== message.fileId) }
         : room;
+    case 'ROOM_ENDED': {
+      // The host stays in the fresh room, alone; a guest is out of it.
+      const self = room.clients.find((c) => c.publicId === room.selfId);
+      return self?.isMaster ? { ...room, clients: [self], files: [] } : emptyRoom;
+    }
     // Put together by the session (RoomPageAssembler) before they reach the room.
     case 'ROOM_STATE_PAGE':
     case 'ADD_FILES':

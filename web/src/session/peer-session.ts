@@ -202,6 +202,19 @@ export abstract class PeerSession {
     this.transfers.destroy();
   }
 
+  /**
+   * The room is over for this tab (the guest left, the host ended it): its downloads and their
+   * stored chunks, its shared files and offers not yet answered go.
+   */
+  protected forgetRoomHere(): void {
+    this.transfers.leave();
+    this.localFiles.forgetAll();
+    for (const request of this.outbox.state.requests) this.dismissRequest(request.reqId);
+    for (const rejected of this.outbox.state.rejected) this.dismissRejected(rejected.offer.id);
+    this.removals.clear();
+    this.store.update({ removing: new Set(), needsRepick: new Set(), notice: null, peopleNotice: null });
+  }
+
   protected send(message: ToDaemon): boolean {
     return this.connection.send(message);
   }

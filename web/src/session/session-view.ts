@@ -11,7 +11,9 @@ export type SessionProblem =
   | { kind: 'master-exists' }
   | { kind: 'refused'; message: string }
   /** The daemon turned the register down for now (rate limit); the tab tries again by itself. */
-  | { kind: 'busy'; message: string };
+  | { kind: 'busy'; message: string }
+  /** The host ended the room (ROOM_ENDED): this guest's identity is gone. */
+  | { kind: 'room-ended' };
 
 /** Everything the UI shows, in one immutable value. */
 export interface SessionView {

@@ -20,8 +20,11 @@ export type ConnectionState =
   | { kind: 'replaced' }
   | { kind: 'stopped'; reason: StopReason };
 
-/** Why the app stopped on purpose: the user left, or the daemon refused us in a way retrying cannot fix. */
-export type StopReason = 'left' | 'refused';
+/**
+ * Why the app stopped on purpose: the user left, the daemon refused us in a way retrying cannot
+ * fix, or the host ended the room.
+ */
+export type StopReason = 'left' | 'refused' | 'ended';
 
 export type ConnectionEvent =
   | { type: 'start' }
@@ -58,6 +61,7 @@ const stay = (state: ConnectionState): Transition => ({ state, effects: [] });
 function afterClose(attempt: number, code: number, random: number, backoff: BackoffOptions): Transition {
   if (code === CLOSE_CODES.sessionReplaced) return { state: { kind: 'replaced' }, effects: [] };
   if (code === CLOSE_CODES.left) return { state: { kind: 'stopped', reason: 'left' }, effects: [] };
+  if (code === CLOSE_CODES.roomEnded) return { state: { kind: 'stopped', reason: 'ended' }, effects: [] };
   const delayMs = backoffDelayMs(attempt, backoff, random);
   return {
     state: { kind: 'waiting', attempt: attempt + 1, delayMs },

@@ -21,6 +21,8 @@ export interface DownloadView {
   kind: 'file' | 'folder';
   /** The file's name, or the folder's. */
   name: string;
+  /** The publicId of the person it comes from (the UI shows their name and code). */
+  owner: string;
   state: DownloadState;
   /** Why it failed; failureText makes the sentence. */
   error: TransferError | null;

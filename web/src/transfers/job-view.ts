@@ -73,6 +73,7 @@ export function viewOf(job: Job, isConnected = true, relayBusy: RelayBusyReason 
     id: job.id,
     kind: job.kind,
     name: job.name,
+    owner: job.owner,
     state,
     error: job.error,
     bytesDone: job.phase === 'saved' ? totalBytes : bytesDone,

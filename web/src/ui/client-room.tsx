@@ -8,6 +8,8 @@ import { LiveDownloadsSection } from './downloads-section';
 import { FilesSection, type FileActions } from './files-section';
 import { PeopleList } from './people-list';
 import { RelayBusyStatus } from './relay-busy-status';
+import { useRef } from 'preact/hooks';
+import { useFocusRescue } from '../hooks/use-focus-rescue';
 import { useView } from '../hooks/use-view';
 
 interface Props {
@@ -19,11 +21,17 @@ interface Props {
   /** Shown above the people (the host's join link and requests). */
   aside?: ComponentChildren;
   people?: ComponentChildren;
+  /** Below the people: how to get out (a guest's "Leave room", the host's "End room"). */
+  exit?: ComponentChildren;
 }
 
 /** The room: people beside the downloads and files on wide screens, above them on a phone. */
-export function RoomLayout({ view, actions, downloads, relayBusy, aside, people }: Props) {
+export function RoomLayout({ view, actions, downloads, relayBusy, aside, people, exit }: Props) {
   const busyFileIds = useView(downloads.busy);
+  // A Download button waits (disabled) while its download runs: the focus goes to that download,
+  // the newest of the list, instead of falling to the page body.
+  const filesRef = useRef<HTMLDivElement>(null);
+  const rescue = useFocusRescue(() => filesRef.current?.querySelector<HTMLElement>('.downloads > li:last-child'));
   return (
     <div class="room">
       <div class="room-side">
@@ -38,10 +46,11 @@ export function RoomLayout({ view, actions, downloads, relayBusy, aside, people 
             />
           </section>
         )}
+        {exit ? <div class="card room-exit">{exit}</div> : null}
       </div>
-      <div class="room-files">
+      <div class="room-files" ref={filesRef} {...rescue}>
         {relayBusy ? <RelayBusyStatus store={relayBusy} /> : null}
-        <LiveDownloadsSection store={downloads.view} actions={downloads} />
+        <LiveDownloadsSection store={downloads.view} actions={downloads} people={view.room.clients} />
         <FilesSection view={view} actions={actions} busyFileIds={busyFileIds} />
       </div>
     </div>

@@ -1,6 +1,7 @@
 import type { OwnerGroup } from '../files/file-groups';
 import { countFiles, formatBytes } from '../files/format';
 import { FileRow, type FileRowActions } from './file-row';
+import { PersonName } from './person-name';
 
 export interface FileListActions extends FileRowActions {
   downloadFolder(ownerId: string, folder: string): void;
@@ -64,7 +65,7 @@ export function FileList({ groups, actions, busyFileIds = NONE }: Props) {
         return (
           <section key={group.ownerId} class="owner" aria-label={`Files of ${group.ownerName}`}>
             <h3 class="owner-title">
-              <span class="name-text">{group.ownerName}</span>
+              <PersonName name={group.ownerName} publicId={group.ownerId} />
               {group.isSelf ? <span class="muted"> (you)</span> : null}
               {group.isHost ? <span class="tag">Host</span> : null}
               <span class="owner-meta">

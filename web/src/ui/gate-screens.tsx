@@ -1,3 +1,4 @@
+import { PersonCode } from './person-name';
 import { Card } from './shell';
 
 /** The screens between the join form and the room. */
@@ -18,7 +19,8 @@ export function ConnectingScreen({ busy = null }: { busy?: string | null }) {
   );
 }
 
-export function WaitingScreen({ name, onLeave }: { name: string; onLeave: () => void }) {
+/** `selfId`: our publicId, whose code the host sees beside our request (person-code.ts). */
+export function WaitingScreen({ name, selfId, onLeave }: { name: string; selfId: string | null; onLeave: () => void }) {
   return (
     <Card>
       <h2>Waiting for the host</h2>
@@ -26,6 +28,15 @@ export function WaitingScreen({ name, onLeave }: { name: string; onLeave: () => 
         You asked to join as <strong class="name-text">{name}</strong>. The host sees your request and lets you in; this
         page changes by itself when they do.
       </p>
+      {selfId === null ? null : (
+        <p class="own-code">
+          Tell the host your code: <PersonCode publicId={selfId} />
+          <span class="muted own-code-why">
+            {' '}
+            It shows beside your name on their screen, so they know this request is yours.
+          </span>
+        </p>
+      )}
       <button type="button" class="button" onClick={onLeave}>
         Cancel and leave
       </button>
@@ -33,7 +44,22 @@ export function WaitingScreen({ name, onLeave }: { name: string; onLeave: () => 
   );
 }
 
-export function NotAdmittedScreen({ onLeave }: { onLeave: () => void }) {
+/** Turned away, or (`wasRemoved`) let in and then removed by the host. */
+export function NotAdmittedScreen({ wasRemoved = false, onLeave }: { wasRemoved?: boolean; onLeave: () => void }) {
+  if (wasRemoved) {
+    return (
+      <Card>
+        <h2>Removed from the room</h2>
+        <p>
+          The host removed you from this room. Your files are no longer shared and your downloads stopped. If you think
+          that is a mistake, ask them.
+        </p>
+        <button type="button" class="button" onClick={onLeave}>
+          Leave
+        </button>
+      </Card>
+    );
+  }
   return (
     <Card>
       <h2>Not admitted</h2>
@@ -64,6 +90,21 @@ export function RefusedScreen({ message, onRetry }: { message: string; onRetry: 
       <p role="alert">{message}</p>
       <button type="button" class="button" onClick={onRetry}>
         Try again
+      </button>
+    </Card>
+  );
+}
+
+export function RoomEndedScreen({ onJoinAgain }: { onJoinAgain: () => void }) {
+  return (
+    <Card>
+      <h2>The host ended this room</h2>
+      <p>
+        Everyone was let out, and the files and approvals of the room are gone. This browser forgot your place in it
+        too. If the host keeps Ferry running, you can ask to join again.
+      </p>
+      <button type="button" class="button" onClick={onJoinAgain}>
+        Ask to join again
       </button>
     </Card>
   );

@@ -1,5 +1,6 @@
 import type { ClientInfo } from '@ferry/common';
 import type { ComponentChildren } from 'preact';
+import { PersonName } from './person-name';
 
 interface Props {
   people: readonly ClientInfo[];
@@ -17,7 +18,7 @@ export function PresenceText({ isOnline }: { isOnline: boolean }) {
   );
 }
 
-/** People as a list: names are text, never markup. */
+/** People as a list: names are text, never markup, each with its code (person-name.tsx). */
 export function PeopleList({ people, selfId, actions, emptyText }: Props) {
   if (people.length === 0) return <p class="empty">{emptyText}</p>;
   return (
@@ -25,7 +26,7 @@ export function PeopleList({ people, selfId, actions, emptyText }: Props) {
       {people.map((person) => (
         <li key={person.publicId} class="person">
           <span class="person-name">
-            <span class="name-text">{person.name}</span>
+            <PersonName name={person.name} publicId={person.publicId} />
             {person.publicId === selfId ? <span class="muted"> (you)</span> : null}
             {person.isMaster ? <span class="tag">Host</span> : null}
           </span>

@@ -21,3 +21,24 @@ test('Chromium reaches the daemon: /healthz answers and both apps load', async (
   }
   expect(visitor.pageErrors).toEqual([]);
 });
+
+// Issue 12, bug 5: every tab logged a 404 for /favicon.ico. Each page opens in a fresh context, so
+// nothing is cached and the browser asks for the icon as a first visit does.
+test('each app loads with its icon and nothing failing in the console', async ({ room }) => {
+  for (const [label, path] of [
+    ['guest', '/'],
+    ['host', '/master'],
+  ] as const) {
+    const person = await room.newPerson(label);
+    const page = person.page;
+    const iconAnswered = page.waitForResponse((response) => /\/icon\.svg$/.test(new URL(response.url()).pathname));
+    await page.goto(`${room.url}${path}`);
+    expect((await iconAnswered).status(), path).toBe(200);
+    await page.locator('body :is(h1, h2, p, label, button, main)').first().waitFor({ state: 'visible' });
+    // Where a tool or an older browser looks when it reads no link.
+    expect(await page.evaluate(async () => (await fetch('/favicon.ico')).status)).toBe(200);
+    await room.screenshot(`icon ${label}`, [person]);
+    const failures = person.consoleLines.filter((line) => /^\[(console\.error|pageerror|http \d+)\]/.test(line));
+    expect(failures, path).toEqual([]);
+  }
+});

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyPublicFiles } from '../build/public-files.mjs';
 import type { Daemon } from '../src/daemon';
 import { startTestDaemon } from './helpers';
 
@@ -83,5 +84,64 @@ describe('static files', () => {
     const res = await fetch(`${daemon.url}${path}`);
     expect(res.status).toBe(404);
     expect(await res.text()).not.toContain('not for the web');
+  });
+});
+
+/** The `<link>` tags of a page, each as its attributes. */
+function linksOf(html: string): Array<Record<string, string>> {
+  return [...html.matchAll(/<link\s([^>]*)>/g)].map(([, attributes = '']) =>
+    Object.fromEntries(
+      [...attributes.matchAll(/([a-z-]+)="([^"]*)"/g)].map(([, name = '', value = '']) => [name, value]),
+    ),
+  );
+}
+
+const PAGES = [
+  ['client', '/'],
+  ['master', '/master'],
+] as const;
+
+describe("the apps' icons, as the build lays them out", () => {
+  let served: Daemon;
+  let builtRoot: string;
+
+  beforeAll(async () => {
+    builtRoot = await mkdtemp(join(tmpdir(), 'ferry-web-public-'));
+    for (const [app] of PAGES) {
+      await mkdir(join(builtRoot, app));
+      await copyPublicFiles(app, join(builtRoot, app));
+    }
+    served = await startTestDaemon({ webRoot: builtRoot });
+  });
+
+  afterAll(async () => {
+    await served.close();
+    await rm(builtRoot, { recursive: true, force: true });
+  });
+
+  it('/favicon.ico is an icon, with the security headers', async () => {
+    const res = await fetch(`${served.url}/favicon.ico`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/x-icon');
+    expect(res.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
+    const bytes = Buffer.from(await res.arrayBuffer());
+    // An ICO header: reserved 0, type 1 (icon), then at least one image.
+    expect(bytes.readUInt16LE(0)).toBe(0);
+    expect(bytes.readUInt16LE(2)).toBe(1);
+    expect(bytes.readUInt16LE(4)).toBeGreaterThan(0);
+  });
+
+  it.each(PAGES)('every icon the %s page links to answers 200 with its type', async (app, path) => {
+    const html = await (await fetch(`${served.url}${path}`)).text();
+    const icons = linksOf(html).filter((link) => link['rel'] === 'icon');
+    expect(icons.map((icon) => icon['href'])).toEqual(expect.arrayContaining(['/favicon.ico', `/${app}/icon.svg`]));
+    for (const icon of icons) {
+      const res = await fetch(`${served.url}${icon['href'] ?? ''}`);
+      expect(res.status, icon['href']).toBe(200);
+      const type = icon['type'] ?? 'image/x-icon';
+      expect(res.headers.get('content-type'), icon['href']).toBe(type);
+      if (type === 'image/svg+xml')
+        expect(await res.text()).toMatch(/^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    }
   });
 });

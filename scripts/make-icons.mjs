@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Draws the apps' bitmap icon from web/public/icon.svg, the one drawing: favicon.ico (16, 32 and
-// 48 px) for browsers and tools that ask for /favicon.ico. Run it after changing the SVG and commit
-// what it writes; the build only copies these files. It renders with the same Chromium as the e2e
-// suite, so the bitmaps look exactly like the SVG in a browser.
+// Draws the apps' bitmap icons from web/public/icon.svg, the one drawing: icon-192.png and
+// icon-512.png for the web app manifests (Chromium wants both sizes to offer an install) and
+// favicon.ico (16, 32 and 48 px) for browsers and tools that ask for /favicon.ico. Run it after
+// changing the SVG and commit what it writes; the build only copies these files. It renders with
+// the same Chromium as the e2e suite, so the bitmaps look exactly like the SVG in a browser.
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,10 +48,11 @@ try {
     // Transparent outside the rounded square.
     return page.screenshot({ omitBackground: true });
   };
+  for (const size of [192, 512]) await writeFile(join(publicDir, `icon-${size}.png`), await render(size));
   const small = [];
   for (const size of [16, 32, 48]) small.push({ size, png: await render(size) });
   await writeFile(join(publicDir, 'favicon.ico'), icoOf(small));
 } finally {
   await browser.close();
 }
-console.log(`wrote favicon.ico in ${publicDir}`);
+console.log(`wrote icon-192.png, icon-512.png and favicon.ico in ${publicDir}`);

@@ -144,4 +144,35 @@ describe("the apps' icons, as the build lays them out", () => {
         expect(await res.text()).toMatch(/^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
     }
   });
+
+  it.each(PAGES)(
+    'the %s page links a web app manifest, served as one, whose icons are what it says',
+    async (app, path) => {
+      const html = await (await fetch(`${served.url}${path}`)).text();
+      const manifestLink = linksOf(html).find((link) => link['rel'] === 'manifest');
+      expect(manifestLink?.['href']).toBe(`/${app}/manifest.webmanifest`);
+      const res = await fetch(`${served.url}${manifestLink?.['href'] ?? ''}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('application/manifest+json');
+      const manifest = (await res.json()) as { icons: Array<{ src: string; sizes: string; type: string }> };
+      // Each app installs as itself: its own id, start page and scope, in a window of its own.
+      expect(manifest).toMatchObject({ id: path, start_url: path, scope: path, display: 'standalone' });
+      expect(manifest.icons.map((icon) => `${icon.sizes} ${icon.type}`).sort()).toEqual([
+        '192x192 image/png',
+        '512x512 image/png',
+        'any image/svg+xml',
+      ]);
+      for (const icon of manifest.icons) {
+        const iconRes = await fetch(`${served.url}${icon.src}`);
+        expect(iconRes.status, icon.src).toBe(200);
+        expect(iconRes.headers.get('content-type'), icon.src).toBe(icon.type);
+        const bytes = Buffer.from(await iconRes.arrayBuffer());
+        if (icon.type === 'image/png') {
+          // A PNG's IHDR: its width and height are the 4-byte numbers at 16 and 20.
+          expect(bytes.subarray(1, 4).toString('latin1'), icon.src).toBe('PNG');
+          expect(`${bytes.readUInt32BE(16)}x${bytes.readUInt32BE(20)}`, icon.src).toBe(icon.sizes);
+        }
+      }
+    },
+  );
 });

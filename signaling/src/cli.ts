@@ -23,7 +23,7 @@ const USAGE = `Usage: ferry [options]
                          the room is kept in memory only)
   --p2p on|off           off sends every transfer through the HTTP relay (default on)
   --relay-ttl SECONDS    relay chunks not fetched by then are deleted (default 60)
-  --relay-quota MIB      bytes the relay may hold at once (default 128)
+  --relay-quota MIB      MiB the relay may hold at once (default 128)
   --register-rate N      limit registrations by address, off by default (0; many people may
                          share one address): N per second from one address, burst 3N. (Always
                          on: at most 64 sockets per address not yet registered, and waits

@@ -21,7 +21,7 @@ declare global {
 }
 
 async function pageAt(context: BrowserContext, server: BareServer): Promise<Page> {
-  // Chrome lists network interfaces for ICE only after a media permission (see TESTING.md).
+  // Chrome lists network interfaces for ICE only after a media permission (see docs/TESTING.md).
   await context.grantPermissions(['camera', 'microphone'], { origin: server.url });
   const page = await context.newPage();
   await page.goto(`${server.url}/`);

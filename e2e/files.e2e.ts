@@ -32,6 +32,8 @@ test('files and a folder a guest adds appear for everyone', async ({ room }) => 
 
   for (const person of [ana, host, cleo]) {
     for (const fileName of ['notes.txt', 'budget.csv', 'readme.md', 'map.txt']) await waitListed(person, fileName);
+    // 2,048 bytes are 2 KiB (issue 12, bug 6: binary sizes were labelled "KB").
+    await waitText(roomUi.file(person.page, 'notes.txt'), /\b2 KiB\b/);
     // The folder and its subfolder are shown as folders, by name.
     await waitVisible(person.page.getByText(/\btrip\b/).first());
     await waitVisible(person.page.getByText(/\bday1\b/).first());

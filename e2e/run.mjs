@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The e2e entry (`npm run test:e2e`). As root on Linux it first re-executes itself inside a
 // loopback-only network namespace, so no ICE or mDNS packet of the tests ever leaves the machine
-// (see TESTING.md); then it runs vitest with e2e/vitest.config.ts and exits with vitest's code.
+// (see docs/TESTING.md); then it runs vitest with e2e/vitest.config.ts and exits with vitest's code.
 // Extra arguments go to vitest (e.g. `node e2e/run.mjs room-files` to run one file).
 import { spawn } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';

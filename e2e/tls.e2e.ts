@@ -1,5 +1,8 @@
+import { createHash, X509Certificate } from 'node:crypto';
+import { connect as connectTls } from 'node:tls';
 import { expect, test as base } from 'vitest';
 import { launchChromium } from './support/browser.js';
+import { installabilityErrors } from './support/install.js';
 import { Room } from './support/room.js';
 import { approve, joinAndWait } from './support/scenes.js';
 import { MIB, randomFile } from './support/source-files.js';
@@ -23,6 +26,19 @@ const test = base
     onCleanup(() => browser.close());
     return browser;
   });
+
+/** The base64 SHA-256 of the public key the daemon at `url` serves, as Chromium's SPKI flags take it. */
+async function servedSpki(url: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  const raw = await new Promise<Buffer>((resolve, reject) => {
+    const socket = connectTls({ host: hostname, port: Number(port), rejectUnauthorized: false }, () => {
+      resolve(socket.getPeerCertificate().raw);
+      socket.end();
+    }).on('error', reject);
+  });
+  const key = new X509Certificate(raw).publicKey.export({ type: 'spki', format: 'der' });
+  return createHash('sha256').update(key).digest('base64');
+}
 
 function lanUrl(room: Room): string {
   const url = new URL(room.url);
@@ -49,6 +65,8 @@ test('a LAN page over plain http is not a secure context, and a download there i
       false,
       'undefined',
     ]);
+  // Nor can it be installed: browsers install secure pages only (the docs say so).
+  expect(await installabilityErrors(ana.page)).toContain('not-from-secure-origin');
 
   const source = await randomFile(room, 'over-http.bin', 3 * MIB + 123);
   await roomUi.addFilesInput(ana.page).setInputFiles(source.path);
@@ -91,4 +109,39 @@ test('with --tls self-signed the LAN page is a secure context, and a P2P downloa
   await expectRoute(cleo, source.name, 'via P2P');
   await expectSavedAs(saved, source);
   await room.screenshot('saved over tls');
+});
+
+// "Installable": browsers offer to install secure pages only. A certificate clicked through after a
+// warning makes the page a secure context but not an installable one; once the device trusts it,
+// both apps are installable on the LAN too (README, "Install it").
+test('with --tls self-signed both apps install once the device trusts the certificate, not when it is clicked through', async ({
+  browser,
+  task,
+  onTestFinished,
+}) => {
+  const room = await Room.open(browser, task.name, { extraArgs: ['--tls', 'self-signed', ...ALLOW_LAN_NAME] });
+  onTestFinished(() => room.close({ hasFailed: task.result?.state === 'fail' }));
+  room.contextOptions = { ignoreHTTPSErrors: true };
+  const base = lanUrl(room);
+  const visitor = await room.newPerson('visitor', base);
+  for (const path of ['/', '/master']) {
+    await visitor.page.goto(`${base}${path}`);
+    expect(await visitor.page.evaluate(() => window.isSecureContext), path).toBe(true);
+    expect(await installabilityErrors(visitor.page), path).toEqual(['not-from-secure-origin']);
+  }
+
+  // A device that trusts the certificate: this Chromium is told to trust exactly the daemon's key.
+  const trusting = await launchChromium([
+    `--host-resolver-rules=MAP ${LAN_NAME} 127.0.0.1`,
+    `--ignore-certificate-errors-spki-list=${await servedSpki(room.url)}`,
+  ]);
+  try {
+    const page = await (await trusting.newContext()).newPage();
+    for (const path of ['/', '/master']) {
+      await page.goto(`${base}${path}`);
+      expect(await installabilityErrors(page), path).toEqual([]);
+    }
+  } finally {
+    await trusting.close();
+  }
 });

@@ -3,10 +3,11 @@
 // esbuild: one fast bundler for both, no dev server needed. `--if-missing` skips the build when
 // every output already exists (npm start on a built tree starts at once).
 import { build } from 'esbuild';
-import { cp, mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildDaemon, daemonOutfile } from '@ferry/signaling/build/build-daemon.mjs';
+import { copyPublicFiles } from '@ferry/signaling/build/public-files.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -47,9 +48,7 @@ export async function buildAll({ quiet = false } = {}) {
       define: { 'process.env.NODE_ENV': '"production"' },
       logLevel: quiet ? 'error' : 'warning',
     });
-    for (const entry of await readdir(join(appDir, 'public'))) {
-      await cp(join(appDir, 'public', entry), join(out, entry), { recursive: true });
-    }
+    await copyPublicFiles(app, out);
   }
   if (!quiet) console.log(`built dist/ in ${Date.now() - started} ms`);
 }

@@ -67,9 +67,9 @@ describe('ClientApp', () => {
     // The hostile name is text: no <img> element was created anywhere.
     expect(document.querySelector('img')).toBeNull();
     const fileItem = screen.getByText(XSS_NAME, { selector: '.file-name' }).closest('li');
-    expect(fileItem?.textContent).toContain('2 KB');
+    expect(fileItem?.textContent).toContain('2 KiB');
     expect(screen.getByText('holiday')).toBeTruthy();
-    expect(screen.getByText('a.jpg').closest('li')?.textContent).toContain('3 MB');
+    expect(screen.getByText('a.jpg').closest('li')?.textContent).toContain('3 MiB');
     // Not ours: no Remove button.
     expect(screen.queryByRole('button', { name: `Remove ${XSS_NAME}` })).toBeNull();
     expect(session.view.room.files).toHaveLength(2);

@@ -4,7 +4,7 @@ import { chromium, type Browser } from 'playwright-core';
 // Debian's chromium package; playwright's own browser download does not work on these machines.
 export const CHROMIUM_PATH = process.env.FERRY_CHROMIUM ?? '/usr/bin/chromium';
 
-/** Flags headless Chromium needs on these machines (../shared/TESTING.md). */
+/** Flags headless Chromium needs on these machines (docs/TESTING.md). */
 export const CHROMIUM_ARGS: readonly string[] = [
   '--no-sandbox',
   '--disable-gpu',

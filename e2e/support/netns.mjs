@@ -1,6 +1,6 @@
 // Runs an entry script inside a loopback-only network namespace when that is possible and wanted:
 // as root on Linux, not yet isolated. Then no ICE or mDNS packet of a browser ever leaves the
-// machine (see TESTING.md). The e2e suite and the benchmark both start this way.
+// machine (see docs/TESTING.md). The e2e suite and the benchmark both start this way.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';

@@ -29,7 +29,7 @@ export class Person {
   }
 
   static async create(label: string, context: BrowserContext, baseUrl: string): Promise<Person> {
-    // Chrome lists network interfaces for ICE only after a media permission (see TESTING.md). It
+    // Chrome lists network interfaces for ICE only after a media permission (see docs/TESTING.md). It
     // refuses that permission to insecure origins (a LAN name over plain http), as it would a person.
     if (isSecureOrigin(baseUrl)) await context.grantPermissions(['camera', 'microphone'], { origin: baseUrl });
     const person = new Person(label, context, baseUrl);

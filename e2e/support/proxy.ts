@@ -3,7 +3,7 @@ import { createConnection, createServer, type AddressInfo, type Socket } from 'n
 
 /**
  * A TCP proxy in front of the daemon, to cut one person's network without touching the others:
- * Playwright's context.setOffline() does not cut WebSockets (TESTING.md). While it is down, open
+ * Playwright's context.setOffline() does not cut WebSockets (docs/TESTING.md). While it is down, open
  * connections are reset and new ones are refused with a reset too.
  */
 export interface CuttableLink {

@@ -68,8 +68,8 @@ export const room = {
   reconnectingBanner: (page: Page): Locator => page.getByRole('status').filter({ hasText: 'Reconnecting' }),
 };
 
-/** Sizes as a person reads them: "512 B", "2 KB", "1.5 MB" (KiB/MiB spellings accepted). */
-export const SIZE_TEXT = /\b\d+(?:[.,]\d+)?\s?(?:B|bytes|KB|kB|KiB|MB|MiB|GB|GiB)\b/;
+/** Sizes as a person reads them: "512 B", "2 KiB", "1.5 MiB" (powers of 1024, named so: never "KB"). */
+export const SIZE_TEXT = /\b\d+(?:\.\d)?\s(?:B|KiB|MiB|GiB|TiB)\b/;
 
 /** Downloads (issue 4): the buttons on others' files and the "Downloads" list of the asker. */
 export const downloads = {

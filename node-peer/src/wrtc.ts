@@ -8,7 +8,7 @@ import type { Options } from 'simple-peer';
 
 /**
  * WebRTC for simple-peer in Node (its `wrtc` option): node-datachannel's polyfill, adjusted where
- * simple-peer or libdatachannel need it (see /work/shared/TESTING.md and the comments below).
+ * simple-peer or libdatachannel need it (see docs/TESTING.md and the comments below).
  */
 
 /** node-datachannel reads `bindAddress` from the config (the polyfill passes it through untyped). */

@@ -7,6 +7,7 @@ import { IceServers } from '@ferry/common';
 import { startDaemon } from './daemon';
 import type { DaemonOptions, Logger } from './options';
 import { certificateHosts, selfSignedCertificate } from './self-signed';
+import { startErrorMessage } from './start-errors';
 import type { System } from './store/data-dir';
 import { defaultDataDir } from './store/data-dir';
 
@@ -23,7 +24,7 @@ const USAGE = `Usage: ferry [options]
                          the room is kept in memory only)
   --p2p on|off           off sends every transfer through the HTTP relay (default on)
   --relay-ttl SECONDS    relay chunks not fetched by then are deleted (default 60)
-  --relay-quota MIB      bytes the relay may hold at once (default 128)
+  --relay-quota MIB      MiB the relay may hold at once (default 128)
   --register-rate N      limit registrations by address, off by default (0; many people may
                          share one address): N per second from one address, burst 3N. (Always
                          on: at most 64 sockets per address not yet registered, and waits
@@ -103,7 +104,15 @@ export function parseCli(
   argv: string[],
   env: NodeJS.ProcessEnv,
   system: Omit<System, 'env'> = { platform: process.platform, homedir: homedir() },
-): { options: Partial<DaemonOptions>; qr: boolean; isSelfSigned: boolean; tokenGiven: boolean } | 'help' {
+):
+  | {
+      options: Partial<DaemonOptions>;
+      qr: boolean;
+      isSelfSigned: boolean;
+      tokenGiven: boolean;
+      isDataDirGiven: boolean;
+    }
+  | 'help' {
   const { values } = parseArgs({
     args: joinOptionValues(argv),
     strict: true,
@@ -197,6 +206,7 @@ export function parseCli(
     qr: !values['no-qr'],
     isSelfSigned,
     tokenGiven: givenToken !== undefined,
+    isDataDirGiven: values['data-dir'] !== undefined,
   };
 }
 
@@ -244,7 +254,13 @@ export async function main(argv: string[]): Promise<void> {
     daemon = await startDaemon({ ...options, logger: consoleLogger });
   } catch (error) {
     // A locked or unreadable room, a port in use: one clear line, not a stack trace.
-    console.error(`ferry: cannot start: ${(error as Error).message}`);
+    const context = {
+      host: options.host ?? '0.0.0.0',
+      port: options.port ?? 8787,
+      dataDir: options.dataDir ?? null,
+      isDataDirGiven: parsed.isDataDirGiven,
+    };
+    console.error(`ferry: cannot start: ${startErrorMessage(error, context)}`);
     process.exit(2);
   }
   // Before anything is printed: whoever reads the links may signal at once, and must get a clean exit.

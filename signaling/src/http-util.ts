@@ -24,7 +24,7 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Resource-Policy': 'same-origin',
   // camera and microphone stay allowed: Chrome lists local network interfaces for WebRTC only
-  // once a page may use them (see ../shared/TESTING.md).
+  // once a page may use them (see docs/TESTING.md).
   'Permissions-Policy': 'geolocation=(), payment=(), usb=()',
 };
 

@@ -32,6 +32,8 @@ interface Asset {
 function assetPath(pathname: string): { app: 'client' | 'master'; file: string } | null {
   if (pathname === '/' || pathname === '/index.html') return { app: 'client', file: 'index.html' };
   if (pathname === '/master' || pathname === '/master/') return { app: 'master', file: 'index.html' };
+  // Where browsers and tools look for a site's icon when a page names none (both apps carry it).
+  if (pathname === '/favicon.ico') return { app: 'client', file: 'favicon.ico' };
   const match = /^\/(client|master)\/([^/]+)$/.exec(pathname);
   if (!match) return null;
   const [, app, file = ''] = match;

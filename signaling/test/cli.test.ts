@@ -1,9 +1,12 @@
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as connectTls } from 'node:tls';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startErrorMessage } from '../src/start-errors';
+import { StoreError } from '../src/store/room-store';
 import { closeAll, Peer, registerClient, registerMaster } from './helpers';
 import {
   BUILD_TIMEOUT_MS,
@@ -244,5 +247,76 @@ describe('ferry command line: the room database (--data-dir)', () => {
     const third = new CliProcess([...ARGS, '--data-dir', dataDir, '--master-token', 'lock-token-0123456789abcde']);
     await third.started();
     expect((await third.exit('SIGTERM')).code).toBe(0);
+  });
+});
+
+/** A plain TCP server holding a port on 127.0.0.1: "another program". */
+async function holdPort(): Promise<{ port: number; server: Server }> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return { port: address.port, server };
+}
+
+describe('ferry command line: a port in use (issue 12, bug 10)', () => {
+  const folders: string[] = [];
+  const tempDir = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ferry-cli-port-'));
+    folders.push(dir);
+    return dir;
+  };
+  afterEach(() => {
+    for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('another program on the port: exit 2 naming the port, who may hold it, and --port', async () => {
+    const { port, server } = await holdPort();
+    try {
+      const cli = new CliProcess(['--port', String(port), '--host', '127.0.0.1', '--data-dir', tempDir(), '--no-qr']);
+      expect((await cli.exited).code).toBe(2);
+      expect(cli.output).toContain(`ferry: cannot start: port ${port} on 127.0.0.1 is already in use`);
+      expect(cli.output).toMatch(/another Ferry, or another program/);
+      expect(cli.output).toMatch(/--port N \(--port 0 takes any free one\)/);
+      expect(cli.output).not.toMatch(/EADDRINUSE|listening on|\n\s+at /);
+    } finally {
+      server.close();
+    }
+  });
+
+  it("another Ferry on the port, each with the port's own room: exit 2 saying so; the first keeps serving", async () => {
+    // XDG_DATA_HOME keeps the default room folder (ferry/rooms/port-N) out of the user's own.
+    const env = { XDG_DATA_HOME: tempDir() };
+    const { port, server } = await holdPort();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const first = new CliProcess(['--port', String(port), '--host', '127.0.0.1', '--no-qr'], { env });
+    const { url } = await first.started();
+    const second = new CliProcess(['--port', String(port), '--host', '127.0.0.1', '--no-qr'], { env });
+    expect((await second.exited).code).toBe(2);
+    expect(second.output).toContain(`ferry: cannot start: another Ferry is already running on port ${port}`);
+    expect(second.output).toContain(join(env.XDG_DATA_HOME, 'ferry', 'rooms', `port-${port}`));
+    expect(second.output).toMatch(/--port N/);
+    expect(second.output).not.toMatch(/listening on/);
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    expect((await first.exit('SIGTERM')).code).toBe(0);
+  });
+
+  it('says what to do for each reason the daemon cannot listen', () => {
+    const errno = (code: string) => Object.assign(new Error(`listen ${code}`), { code });
+    const everywhere = { host: '0.0.0.0', port: 8787, dataDir: '/rooms/port-8787', isDataDirGiven: false };
+    expect(startErrorMessage(errno('EADDRINUSE'), everywhere)).toMatch(/^port 8787 is already in use: another Ferry/);
+    expect(startErrorMessage(errno('EACCES'), { ...everywhere, port: 80 })).toMatch(
+      /^not allowed to listen on port 80 .*--port N/,
+    );
+    expect(startErrorMessage(errno('EADDRNOTAVAIL'), { ...everywhere, host: '192.0.2.1' })).toMatch(
+      /^192\.0\.2\.1 is not an address of this machine: .*--host/,
+    );
+    const locked = new StoreError('another Ferry daemon is already using /srv/room; ...', 'locked');
+    expect(startErrorMessage(locked, everywhere)).toMatch(
+      /^another Ferry is already running on port 8787, with this port's room \(\/rooms\/port-8787\)/,
+    );
+    // A folder named with --data-dir: its own message, which names that folder.
+    expect(startErrorMessage(locked, { ...everywhere, isDataDirGiven: true })).toBe(locked.message);
+    expect(startErrorMessage(new Error('something else'), everywhere)).toBe('something else');
   });
 });

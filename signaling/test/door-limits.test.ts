@@ -289,7 +289,7 @@ describe('finding 11: the Host header must name this daemon (DNS rebinding)', ()
 });
 
 describe('finding 14: header limits', () => {
-  it('a request with 20 KB of headers gets 431; headers past the 64th are ignored, not refused', async () => {
+  it('a request with 20 KiB of headers gets 431; headers past the 64th are ignored, not refused', async () => {
     const daemon = await startTestDaemon();
     const big = Array.from({ length: 20 }, (_, i) => `X-Filler-${i}: ${'a'.repeat(1000)}\r\n`).join('');
     expect(await rawStatus(daemon, `GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n${big}Connection: close\r\n\r\n`)).toBe(

@@ -12,7 +12,7 @@ import { TransferError } from '@ferry/common/transfer';
 
 afterEach(cleanup);
 
-const MB = 1024 * 1024;
+const MIB = 1024 * 1024;
 
 function view(overrides: Partial<DownloadView> = {}): DownloadView {
   return {
@@ -22,9 +22,9 @@ function view(overrides: Partial<DownloadView> = {}): DownloadView {
     owner: 'b',
     state: 'downloading',
     error: null,
-    bytesDone: 30 * MB,
-    totalBytes: 120 * MB,
-    bytesPerSecond: 12 * MB,
+    bytesDone: 30 * MIB,
+    totalBytes: 120 * MIB,
+    bytesPerSecond: 12 * MIB,
     secondsLeft: 7.5,
     route: 'p2p',
     ...overrides,
@@ -64,8 +64,8 @@ describe('the Downloads list', () => {
     expect(bar.getAttribute('aria-valuemax')).toBe('100');
     const text = item('movie.mkv').textContent ?? '';
     expect(text).toContain('Downloading');
-    expect(text).toContain('30 MB of 120 MB');
-    expect(text).toContain('12 MB/s');
+    expect(text).toContain('30 MiB of 120 MiB');
+    expect(text).toContain('12 MiB/s');
     expect(text).toContain('8 s left');
     expect(text).toContain('via P2P');
     fireEvent.click(screen.getByRole('button', { name: 'Pause movie.mkv' }));

@@ -44,7 +44,7 @@ export const MAX_PENDING_PEERS = 200;
 /**
  * Listed-file metadata, in bytes as the room serializes it: the UTF-8 JSON of each FileInfo, owner
  * included. A typical entry is 350 bytes (a long path and an office mime type about 520), so an
- * honest 10,000-file folder takes 3.5 to 5.2 MB of a peer's 8 MiB. The room's total keeps the
+ * honest 10,000-file folder takes 3.3 to 5.0 MiB of a peer's 8 MiB. The room's total keeps the
  * whole state (files and clients) well inside one MAX_FROM_DAEMON_FRAME_CHARS frame, whoever lists.
  */
 export const MAX_LISTED_BYTES_PER_PEER = 8 * 1024 * 1024;

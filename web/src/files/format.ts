@@ -1,6 +1,8 @@
-const UNITS = ['KB', 'MB', 'GB', 'TB', 'PB'] as const;
+// Powers of 1024, so named as such (IEC): a 200 MiB file reads "200 MiB", never "200 MB" (which
+// would be 5% smaller). "B" alone below 1 KiB.
+const UNITS = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const;
 
-/** A size people read at a glance: "0 B", "512 B", "1.5 KB", "12 MB", "3.2 GB" (powers of 1024). */
+/** A size people read at a glance: "0 B", "512 B", "1.5 KiB", "12 MiB", "3.2 GiB". */
 export function formatBytes(sizeBytes: number): string {
   if (!Number.isFinite(sizeBytes) || sizeBytes < 1024) return `${Math.max(0, Math.floor(sizeBytes || 0))} B`;
   let value = sizeBytes;
@@ -11,7 +13,7 @@ export function formatBytes(sizeBytes: number): string {
     unit += 1;
   }
   const rounded = value < 10 ? Math.round(value * 10) / 10 : Math.round(value);
-  // 1023.96 KB rounds to 1024: say 1 MB instead.
+  // 1023.96 KiB rounds to 1024: say 1 MiB instead.
   if (rounded >= 1024 && unit < UNITS.length - 1) return `1 ${UNITS[unit + 1]}`;
   return `${rounded} ${UNITS[unit]}`;
 }

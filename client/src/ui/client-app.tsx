@@ -57,6 +57,7 @@ export function ClientApp({ session }: { session: ClientSession }) {
             actions={session}
             downloads={session.transfers.downloads}
             relayBusy={session.transfers.relayBusy.view}
+            uploads={session.transfers.uploads.view}
           />
         );
     }

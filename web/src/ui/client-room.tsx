@@ -9,6 +9,9 @@ import { FilesSection, type FileActions } from './files-section';
 import { PeopleList } from './people-list';
 import { RelayBusyStatus } from './relay-busy-status';
 import { useView } from '../hooks/use-view';
+import type { UploadsView } from '../transfers/uploads-publisher';
+import { UploadsContext } from './file-uploads';
+import { UploadsStatus } from './uploads-status';
 
 interface Props {
   view: SessionView;
@@ -16,13 +19,20 @@ interface Props {
   downloads: DownloadManager;
   /** Whether the relay holds this tab's transfers back (a calm status line above the downloads). */
   relayBusy?: ViewStore<RelayBusyView>;
+  /** Who downloads from this tab: shown on our file rows, with a line asking to keep the tab open. */
+  uploads?: ViewStore<UploadsView>;
   /** Shown above the people (the host's join link and requests). */
   aside?: ComponentChildren;
   people?: ComponentChildren;
 }
 
 /** The room: people beside the downloads and files on wide screens, above them on a phone. */
-export function RoomLayout({ view, actions, downloads, relayBusy, aside, people }: Props) {
+/** Gives the file rows the uploads view as it changes. */
+function LiveUploads({ store, children }: { store: ViewStore<UploadsView>; children: ComponentChildren }) {
+  return <UploadsContext.Provider value={useView(store)}>{children}</UploadsContext.Provider>;
+}
+
+export function RoomLayout({ view, actions, downloads, relayBusy, uploads, aside, people }: Props) {
   const busyFileIds = useView(downloads.busy);
   return (
     <div class="room">
@@ -41,8 +51,15 @@ export function RoomLayout({ view, actions, downloads, relayBusy, aside, people 
       </div>
       <div class="room-files">
         {relayBusy ? <RelayBusyStatus store={relayBusy} /> : null}
+        {uploads ? <UploadsStatus store={uploads} /> : null}
         <LiveDownloadsSection store={downloads.view} actions={downloads} />
-        <FilesSection view={view} actions={actions} busyFileIds={busyFileIds} />
+        {uploads ? (
+          <LiveUploads store={uploads}>
+            <FilesSection view={view} actions={actions} busyFileIds={busyFileIds} />
+          </LiveUploads>
+        ) : (
+          <FilesSection view={view} actions={actions} busyFileIds={busyFileIds} />
+        )}
       </div>
     </div>
   );

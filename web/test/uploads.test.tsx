@@ -131,7 +131,7 @@ describe('what the owner sees', () => {
     expect(screen.getByText('<b>Cleo</b>')).toBeTruthy();
     const bar = screen.getByRole('progressbar', { name: '<b>Cleo</b> downloading progress' });
     expect(bar.getAttribute('aria-valuenow')).toBe('30');
-    expect(screen.getAllByRole('listitem')).toHaveLength(1);
+    expect(screen.getAllByRole('progressbar')).toHaveLength(1);
   });
 
   it('asks to keep the tab open, and has the browser ask before closing, only while someone downloads', () => {

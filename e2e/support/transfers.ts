@@ -233,6 +233,35 @@ export function twoGuests(guests: readonly Person[]): [Person, Person] {
   return [first, second];
 }
 
+declare global {
+  interface Window {
+    ferryE2eDownloadTexts?: string[];
+  }
+}
+
+/**
+ * From the first paint of every page of `context`, notes each new text of any download in the
+ * list, in order: words shown only for a moment (how a download connects) are seen too.
+ */
+export async function watchDownloadTexts(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    const texts: string[] = [];
+    window.ferryE2eDownloadTexts = texts;
+    const scan = (): void => {
+      for (const bar of document.querySelectorAll('[role="progressbar"]')) {
+        const text = bar.closest('li')?.textContent ?? '';
+        if (text !== '' && texts[texts.length - 1] !== text) texts.push(text);
+      }
+    };
+    new MutationObserver(scan).observe(document, { subtree: true, childList: true, characterData: true });
+  });
+}
+
+/** What watchDownloadTexts saw on the current page, in order. */
+export async function downloadTextsSeen(page: Page): Promise<string[]> {
+  return page.evaluate(() => window.ferryE2eDownloadTexts ?? []);
+}
+
 interface ProgressSeen {
   first: number;
   min: number;

@@ -68,6 +68,17 @@ export const room = {
   reconnectingBanner: (page: Page): Locator => page.getByRole('status').filter({ hasText: 'Reconnecting' }),
 };
 
+/** The sharer's side of downloads (issue 12): who fetches each of their files, and the keep-open line. */
+export const uploads = {
+  /** Under one of the sharer's files: the people downloading it. */
+  ofFile: (page: Page, fileName: string): Locator =>
+    room.file(page, fileName).getByRole('group', { name: 'Downloading from you', exact: true }),
+  progress: (page: Page, askerName: string): Locator =>
+    page.getByRole('progressbar', { name: `${askerName} downloading progress`, exact: true }),
+  keepOpenStatus: (page: Page): Locator =>
+    page.getByRole('status').filter({ hasText: 'Keep this tab open while people download' }),
+};
+
 /** Sizes as a person reads them: "512 B", "2 KiB", "1.5 MiB" (powers of 1024, named so: never "KB"). */
 export const SIZE_TEXT = /\b\d+(?:\.\d)?\s(?:B|KiB|MiB|GiB|TiB)\b/;
 

@@ -106,6 +106,18 @@ describe('the Downloads list', () => {
     expect(item('b.bin').textContent).not.toContain('via');
   });
 
+  it('before the first chunk, says a direct connection is tried, then that the relay is used', () => {
+    renderList([
+      view({ id: 'a', name: 'a.bin', bytesDone: 0, route: null, routeHint: 'connecting' }),
+      view({ id: 'b', name: 'b.bin', bytesDone: 0, route: null, routeHint: 'relay' }),
+      view({ id: 'c', name: 'c.bin', route: 'p2p', routeHint: null }),
+    ]);
+    expect(item('a.bin').textContent).toContain('Connecting directly…');
+    expect(item('b.bin').textContent).toContain('Going through the relay');
+    expect(item('c.bin').textContent).toContain('via P2P');
+    expect(item('c.bin').textContent).not.toMatch(/Connecting|Going through/);
+  });
+
   it('lists several downloads, and clears finished ones on demand', () => {
     const spy = renderList([view({ id: 'a', name: 'a.bin', state: 'saved' }), view({ id: 'b', name: 'b.bin' })]);
     expect(screen.getAllByRole('progressbar')).toHaveLength(2);

@@ -43,16 +43,19 @@ describe('resumeDecision', () => {
 });
 
 describe('presenceOf', () => {
-  const room = (isLive: boolean, listed: string[], online: string[]): RoomView => ({
+  const room = (isLive: boolean, listed: string[], online: string[], channels: string[] = []): RoomView => ({
     isLive,
     listed: new Set(listed),
     isOnline: (publicId) => online.includes(publicId),
+    hasChannelTo: (publicId) => channels.includes(publicId),
   });
   it.each([
-    ['this tab is out of the room: everything waits', room(false, [], []), 'owner-offline'],
+    ['this tab is out of the room, no channel to the owner: it waits', room(false, [], []), 'owner-offline'],
+    ['this tab is out of the room, a channel to the owner: it goes on', room(false, [], [], ['ann']), 'owner-online'],
     ['the file left the room', room(true, [], ['ann']), 'file-removed'],
     ['the owner is there', room(true, ['f1'], ['ann']), 'owner-online'],
     ['the owner is away', room(true, ['f1'], []), 'owner-offline'],
+    ['the daemon lists the owner away, a channel to it is open', room(true, ['f1'], [], ['ann']), 'owner-online'],
   ] as const)('%s', (_name, view, expected) => {
     expect(presenceOf(file, view)).toBe(expected);
   });

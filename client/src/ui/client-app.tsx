@@ -69,6 +69,7 @@ export function ClientApp({ session }: { session: ClientSession }) {
                 onConfirm={() => session.leave()}
               />
             }
+            uploads={session.transfers.uploads.view}
           />
         );
     }

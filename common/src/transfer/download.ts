@@ -14,6 +14,11 @@ export type DownloadStatus =
 export interface DownloadPort {
   requestChunks(transferId: string, fileId: string, start: number, end: number): void;
   cancelTransfer(transferId: string): void;
+  /**
+   * Whether a request can reach the owner now, through the daemon or over the data channel; when
+   * not, the download waits for the owner as if it were offline. Absent: always.
+   */
+  canAsk?(): boolean;
 }
 
 /** Where a download's chunks live until the file is saved (IndexedDB in browsers). */
@@ -225,6 +230,18 @@ export class Download {
         }
         return;
       }
+      case 'request-refused': {
+        // The owner will not send these: ask again (the service now routes them through the daemon).
+        const end = index + frame.count;
+        for (const asked of [...this.inFlight.keys()]) {
+          if (asked >= index && asked < end && !this.assemblies.has(asked)) this.inFlight.delete(asked);
+        }
+        if (this.statusValue === 'running') this.fill();
+        return;
+      }
+      case 'chunk-request':
+        // An asker's frame: never one for a download (the service hands it to the uploader).
+        return;
     }
   }
 
@@ -273,6 +290,11 @@ export class Download {
   private fill(): void {
     if (this.statusValue !== 'running') return;
     if (this.inFlight.size > this.windowChunks / 2) return;
+    if (this.deps.port.canAsk?.() === false) {
+      // Neither the daemon nor a channel reaches the owner: wait, as for an owner offline.
+      if (this.nextWanted(0) >= 0) this.ownerOffline();
+      return;
+    }
     let budget = this.windowChunks - this.inFlight.size;
     let cursor = 0;
     const now = this.deps.clock.now();

@@ -8,17 +8,36 @@ import { ID_PATTERN } from './ids';
  *   kind 1 CHUNK_HEADER: u32 chunkLength | 32-byte SHA-256 of the chunk
  *   kind 2 CHUNK_DATA:   u32 offset in the chunk | payload
  *   kind 3 CHUNK_UNAVAILABLE: u8 reason (1 = the owner must pick the file again, 2 = gone)
+ *   kind 4 CHUNK_REQUEST (asker to owner): u32 count of chunks from `index` on
+ *   kind 5 REQUEST_REFUSED (owner to asker): u32 count | u8 reason (1 = not a transfer the daemon
+ *     gave the owner for you, 2 = the owner has been away from the daemon too long)
  * Frames are validated on receipt like every other input; a bad frame is dropped, never trusted.
  */
 
-export const FRAME_KIND = { chunkHeader: 1, chunkData: 2, chunkUnavailable: 3 } as const;
+export const FRAME_KIND = {
+  chunkHeader: 1,
+  chunkData: 2,
+  chunkUnavailable: 3,
+  chunkRequest: 4,
+  requestRefused: 5,
+} as const;
 export const UNAVAILABLE_REASON = { needsRepick: 1, gone: 2 } as const;
 export type UnavailableReason = 'needs-repick' | 'gone';
+export const REFUSAL_REASON = { unknownTransfer: 1, daemonAway: 2 } as const;
+/** Why an owner turned down a request made over the channel: the asker then asks through the daemon. */
+export type RefusalReason = 'unknown-transfer' | 'daemon-away';
 
-export type Frame =
+/** What an owner sends on the channel: the chunks, or why it cannot. */
+export type OwnerFrame =
   | { kind: 'chunk-header'; transferId: string; index: number; length: number; sha256: Uint8Array }
   | { kind: 'chunk-data'; transferId: string; index: number; offset: number; payload: Uint8Array }
-  | { kind: 'chunk-unavailable'; transferId: string; index: number; reason: UnavailableReason };
+  | { kind: 'chunk-unavailable'; transferId: string; index: number; reason: UnavailableReason }
+  | { kind: 'request-refused'; transferId: string; index: number; count: number; reason: RefusalReason };
+
+/** What an asker sends on the channel: chunks `index` to `index + count - 1` of a transfer the owner knows. */
+export type AskerFrame = { kind: 'chunk-request'; transferId: string; index: number; count: number };
+
+export type Frame = OwnerFrame | AskerFrame;
 
 const TWO_32 = 2 ** 32;
 
@@ -112,6 +131,26 @@ export function encodeChunkUnavailable(transferId: string, index: number, reason
   return bytes;
 }
 
+export function encodeChunkRequest(transferId: string, index: number, count: number): Uint8Array {
+  if (!Number.isInteger(count) || count < 1 || count > 0xffffffff) throw new RangeError('bad chunk count');
+  const { view, at, bytes } = writeHead(FRAME_KIND.chunkRequest, transferId, index, 4);
+  view.setUint32(at, count);
+  return bytes;
+}
+
+export function encodeRequestRefused(
+  transferId: string,
+  index: number,
+  count: number,
+  reason: RefusalReason,
+): Uint8Array {
+  if (!Number.isInteger(count) || count < 1 || count > 0xffffffff) throw new RangeError('bad chunk count');
+  const { view, at, bytes } = writeHead(FRAME_KIND.requestRefused, transferId, index, 5);
+  view.setUint32(at, count);
+  bytes[at + 4] = reason === 'unknown-transfer' ? REFUSAL_REASON.unknownTransfer : REFUSAL_REASON.daemonAway;
+  return bytes;
+}
+
 /** Why a frame was dropped. */
 export type FrameErrorCode =
   | 'FRAME_TOO_SHORT'
@@ -123,6 +162,8 @@ export type FrameErrorCode =
   | 'BAD_DATA_FRAME'
   | 'DATA_PAST_CHUNK'
   | 'BAD_UNAVAILABLE_FRAME'
+  | 'BAD_REQUEST_FRAME'
+  | 'BAD_REFUSAL_FRAME'
   | 'UNKNOWN_FRAME_KIND';
 
 export type DecodeResult = { ok: true; frame: Frame } | { ok: false; code: FrameErrorCode };
@@ -172,6 +213,20 @@ export function decodeFrame(bytes: Uint8Array): DecodeResult {
           reason: code === UNAVAILABLE_REASON.needsRepick ? 'needs-repick' : 'gone',
         },
       };
+    }
+    case FRAME_KIND.chunkRequest: {
+      const count = rest === 4 ? view.getUint32(at) : 0;
+      if (count < 1 || !Number.isSafeInteger(index + count)) return { ok: false, code: 'BAD_REQUEST_FRAME' };
+      return { ok: true, frame: { kind: 'chunk-request', transferId, index, count } };
+    }
+    case FRAME_KIND.requestRefused: {
+      const count = rest === 5 ? view.getUint32(at) : 0;
+      const code = bytes[at + 4];
+      if (count < 1 || (code !== REFUSAL_REASON.unknownTransfer && code !== REFUSAL_REASON.daemonAway)) {
+        return { ok: false, code: 'BAD_REFUSAL_FRAME' };
+      }
+      const reason = code === REFUSAL_REASON.unknownTransfer ? 'unknown-transfer' : 'daemon-away';
+      return { ok: true, frame: { kind: 'request-refused', transferId, index, count, reason } };
     }
     default:
       return { ok: false, code: 'UNKNOWN_FRAME_KIND' };

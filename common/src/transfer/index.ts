@@ -1,4 +1,5 @@
 export * from './backoff';
+export * from './channel-requests';
 export * from './chunk-set';
 export * from './clock';
 export * from './download';
@@ -10,3 +11,4 @@ export * from './ports';
 export * from './progress';
 export * from './upload';
 export * from './service';
+export * from './uploads-ledger';

@@ -21,6 +21,8 @@ export interface UploadDeps {
   /** Tells the asker over the daemon that a chunk cannot be read (when there is no channel). */
   notifyUnavailable?(peer: string, transferId: string, index: number, reason: UnavailableReason): void;
   onRoute?(transferId: string, route: Route): void;
+  /** A whole chunk of `transferId` left for `peer` (handed to the channel, or stored on the relay). */
+  onServed?(peer: string, sent: { transferId: string; fileId: string; index: number }, bytes: number): void;
 }
 
 export interface UploadTuning {
@@ -157,6 +159,7 @@ export class Uploader {
     const hash = await this.deps.sha256(bytes);
     if (channel && (await this.sendOverChannel(channel, item, bytes, hash))) {
       this.deps.onRoute?.(item.transferId, 'p2p');
+      if (!this.cancelled.has(item.transferId)) this.deps.onServed?.(peer, item, bytes.length);
       return;
     }
     this.deps.onRoute?.(item.transferId, 'relay');
@@ -167,7 +170,7 @@ export class Uploader {
   private async startRelayPut(peer: string, item: QueuedChunk, bytes: Uint8Array, sha256Hex: string): Promise<void> {
     const puts = this.relayPuts.get(peer) ?? new Set<Promise<void>>();
     this.relayPuts.set(peer, puts);
-    const put = this.sendOverRelay(item, bytes, sha256Hex).finally(() => {
+    const put = this.sendOverRelay(peer, item, bytes, sha256Hex).finally(() => {
       puts.delete(put);
       if (puts.size === 0 && this.relayPuts.get(peer) === puts) this.relayPuts.delete(peer);
     });
@@ -216,7 +219,7 @@ export class Uploader {
     });
   }
 
-  private async sendOverRelay(item: QueuedChunk, bytes: Uint8Array, sha256Hex: string): Promise<void> {
+  private async sendOverRelay(peer: string, item: QueuedChunk, bytes: Uint8Array, sha256Hex: string): Promise<void> {
     for (let attempt = 0; attempt <= this.tuning.relayMaxRetries; attempt++) {
       if (this.cancelled.has(item.transferId) || this.destroyed) return;
       let result: RelayPutResult;
@@ -225,6 +228,7 @@ export class Uploader {
       } catch {
         result = 'retry';
       }
+      if (result === 'ok' && !this.cancelled.has(item.transferId)) this.deps.onServed?.(peer, item, bytes.length);
       if (result !== 'retry') return;
       await sleep(this.deps.clock, backoffDelayMs(attempt, this.tuning.relayRetry));
     }

@@ -36,7 +36,12 @@ export type ChannelErrorCode =
   /** The remote sent more than MAX_EARLY_BYTES before the channel opened. */
   | 'EARLY_FLOOD'
   /** The installed simple-peer no longer has the private fields the adapter reads. */
-  | 'SIMPLE_PEER_CHANGED';
+  | 'SIMPLE_PEER_CHANGED'
+  /**
+   * ICE says no connection can form: no local candidate once gathering completed (no usable
+   * interface, or relay-only with no TURN server), or iceConnectionState `failed`.
+   */
+  | 'ICE_FAILED';
 
 export class ChannelError extends Error {
   override readonly name = 'ChannelError';

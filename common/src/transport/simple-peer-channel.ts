@@ -45,6 +45,13 @@ export interface SimplePeerLinkOptions {
   /** Called with each signal (offer, answer, candidate) for the remote's `signal()`. */
   sendSignal: (data: unknown) => void;
   channelName: string;
+  /**
+   * Fail the link (ICE_FAILED) as soon as ICE gathering completes without one local candidate:
+   * nothing can connect then, and waiting for the connect timeout only delays the relay. Browsers
+   * turn it on. The Node wiring holds its offerer's candidates back until the answer is applied
+   * (node-peer/src/wrtc.ts), so a gathering that completes first would look empty there.
+   */
+  failWithoutCandidates?: boolean;
 }
 
 export interface SimplePeerLink {
@@ -78,6 +85,13 @@ function isSignalData(data: unknown): data is SignalData {
     );
   }
   return type === 'renegotiate' && renegotiate === true;
+}
+
+/** Whether a signal carries at least one ICE candidate (trickled, or inside an SDP). */
+function hasCandidate(data: unknown): boolean {
+  if (typeof data !== 'object' || data === null) return false;
+  const { type, sdp } = data as Record<string, unknown>;
+  return type === 'candidate' || (typeof sdp === 'string' && /^a=candidate:/m.test(sdp));
 }
 
 function asError(thrown: unknown): Error {
@@ -122,7 +136,9 @@ export function createSimplePeerLink(options: SimplePeerLinkOptions): SimplePeer
 
   // A throwing sendSignal (say, a closed socket) would otherwise escape from a WebRTC event
   // listener, which in Node ends the process.
+  let hasLocalCandidate = false;
   const onSignal = (data: unknown): void => {
+    hasLocalCandidate ||= hasCandidate(data);
     try {
       options.sendSignal(data);
     } catch (error) {
@@ -150,6 +166,17 @@ export function createSimplePeerLink(options: SimplePeerLinkOptions): SimplePeer
       messageListeners.emit(bytes);
     }
   };
+  // simple-peer emits this on every ICE connection and gathering state change, before it acts on
+  // them itself (it destroys the peer on `failed`, with an error the engine could not tell apart).
+  const onIceStateChange = (connectionState: unknown, gatheringState: unknown): void => {
+    if (state !== 'connecting') return;
+    if (connectionState === 'failed') {
+      return finish(new ChannelError('ICE_FAILED', 'ICE could not connect (iceConnectionState failed)'));
+    }
+    if (options.failWithoutCandidates && gatheringState === 'complete' && !hasLocalCandidate) {
+      finish(new ChannelError('ICE_FAILED', 'ICE gathering completed without a local candidate'));
+    }
+  };
   const onError = (error: Error): void => {
     lastError = error;
   };
@@ -170,6 +197,7 @@ export function createSimplePeerLink(options: SimplePeerLinkOptions): SimplePeer
     started.on('data', onData);
     started.on('error', onError);
     started.on('close', onPeerClose);
+    started.on('iceStateChange', onIceStateChange);
     const problem = internalsProblem(started, false);
     if (problem) queueMicrotask(() => finish(new ChannelError('SIMPLE_PEER_CHANGED', problem)));
     const held = signalsBeforeLoad;
@@ -202,6 +230,7 @@ export function createSimplePeerLink(options: SimplePeerLinkOptions): SimplePeer
       peer.off('connect', onConnect);
       peer.off('data', onData);
       peer.off('close', onPeerClose);
+      peer.off('iceStateChange', onIceStateChange);
       // `onError` stays: an 'error' emitted with no listener would throw.
       peer.destroy();
       // simple-peer's destroy runs in a microtask; no candidate can re-arm the timer before then.

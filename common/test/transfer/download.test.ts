@@ -7,6 +7,7 @@ import {
   encodeChunkData,
   encodeChunkHeader,
   encodeChunkUnavailable,
+  encodeRequestRefused,
   decodeFrame,
   toHex,
 } from '../../src/transfer/framing';
@@ -294,5 +295,50 @@ describe('Download', () => {
     await vi.waitFor(() => expect(d.status).toBe('failed'));
     expect(d.snapshot().error).toMatchObject({ code });
     if (code === 'FINISH_FAILED') expect(d.snapshot().error?.cause).toBe(thrown);
+  });
+
+  it('when no way reaches the owner, waits without asking, and asks once one does', () => {
+    let canAsk = false;
+    const requests: Array<[number, number]> = [];
+    const d = new Download(
+      fileOf(content),
+      't1',
+      {
+        port: {
+          requestChunks: (_t, _f, s, e) => requests.push([s, e]),
+          cancelTransfer: () => {},
+          canAsk: () => canAsk,
+        },
+        store: {
+          putChunk: () => Promise.resolve(),
+          saveProgress: () => Promise.resolve(),
+          clear: () => Promise.resolve(),
+        },
+        sha256: (b) => Promise.resolve(sha(b)),
+        clock: systemClock,
+        finish: () => Promise.resolve(),
+      },
+      undefined,
+      { windowBytes: 4 * CHUNK },
+    );
+    d.start();
+    expect(d.status).toBe('waiting-owner');
+    expect(requests).toEqual([]);
+    canAsk = true;
+    d.ownerOnline();
+    expect(d.status).toBe('running');
+    expect(requests).toEqual([[0, 4]]);
+  });
+
+  it('asks again for the chunks an owner refused to send, and only those', () => {
+    const h = harness(content);
+    h.download.start();
+    const refusal = decodeFrame(encodeRequestRefused('t1', 1, 2, 'unknown-transfer'));
+    if (!refusal.ok) throw new Error(refusal.code);
+    h.download.receiveFrame(refusal.frame);
+    expect(h.requests).toEqual([
+      [0, 4],
+      [1, 3],
+    ]);
   });
 });

@@ -5,7 +5,9 @@ import {
   decodeFrame,
   encodeChunkData,
   encodeChunkHeader,
+  encodeChunkRequest,
   encodeChunkUnavailable,
+  encodeRequestRefused,
   fromHex,
   toHex,
 } from '../../src/transfer/framing';
@@ -124,5 +126,40 @@ describe('data-channel framing', () => {
   it('hex helpers round-trip and reject junk', () => {
     expect(toHex(fromHex('00ff10'))).toBe('00ff10');
     expect(() => fromHex('zz')).toThrow(RangeError);
+  });
+});
+
+describe('channel requests (issue 12, bug 7)', () => {
+  it('round-trips a chunk request and a refusal', () => {
+    expect(decodeFrame(encodeChunkRequest('t-1', 2 ** 33 + 1, 8))).toEqual({
+      ok: true,
+      frame: { kind: 'chunk-request', transferId: 't-1', index: 2 ** 33 + 1, count: 8 },
+    });
+    expect(decodeFrame(encodeRequestRefused('t-1', 12, 4, 'daemon-away'))).toEqual({
+      ok: true,
+      frame: { kind: 'request-refused', transferId: 't-1', index: 12, count: 4, reason: 'daemon-away' },
+    });
+    expect(decodeFrame(encodeRequestRefused('t-1', 0, 1, 'unknown-transfer'))).toMatchObject({
+      ok: true,
+      frame: { reason: 'unknown-transfer' },
+    });
+  });
+
+  it.each([
+    ['a request for no chunk', [4, 1, 65, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], 'BAD_REQUEST_FRAME'],
+    ['a request with a short body', [4, 1, 65, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1], 'BAD_REQUEST_FRAME'],
+    [
+      'a request past the largest safe index',
+      [4, 1, 65, 0, 0x1f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 2],
+      'BAD_REQUEST_FRAME',
+    ],
+    ['a refusal with an unknown reason', [5, 1, 65, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 9], 'BAD_REFUSAL_FRAME'],
+    ['a refusal of no chunk', [5, 1, 65, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1], 'BAD_REFUSAL_FRAME'],
+  ])('refuses %s', (_name, bytes, code) => {
+    expect(decodeFrame(new Uint8Array(bytes))).toEqual({ ok: false, code });
+  });
+
+  it('will not encode a request for no chunk', () => {
+    expect(() => encodeChunkRequest('t', 0, 0)).toThrow(RangeError);
   });
 });

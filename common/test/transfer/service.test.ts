@@ -5,6 +5,7 @@ import { systemClock } from '../../src/transfer/clock';
 import type { Link } from '../../src/transfer/links';
 import { RequestTable } from '../../src/transfer/request-table';
 import { TransferService } from '../../src/transfer/service';
+import { createMemoryChannelPair } from '../../src/transport/memory-channel';
 
 const file: FileInfo = { id: 'f1', owner: 'ann', name: 'x.bin', size: 8, chunkSize: 4 };
 
@@ -71,5 +72,49 @@ describe('RequestTable', () => {
     table.add('c', 3);
     expect([table.get('a'), table.get('b'), table.get('c')]).toEqual([undefined, 2, 3]);
     expect(table.has(undefined)).toBe(false);
+  });
+});
+
+describe('TransferService: what a download says before its first chunk, and refused SIGNALs', () => {
+  function dialer(isP2pOn: boolean) {
+    const sent: ToDaemon[] = [];
+    const s = new TransferService({
+      send: (message) => sent.push(message),
+      selfId: () => 'ann',
+      p2pEnabled: () => isP2pOn,
+      // A link that never opens; dialing sends its offer, as simple-peer does.
+      createLink: ({ initiator, sendSignal }): Link => {
+        const [mine] = createMemoryChannelPair({ latencyMs: 0, maxMessageBytes: 1024, openDelayMs: 3_600_000 });
+        if (initiator) sendSignal({ type: 'offer', sdp: 'x' });
+        return { channel: mine, signal: () => undefined, destroy: () => mine.close() };
+      },
+      readChunk: () => Promise.resolve('gone'),
+      sha256: () => Promise.resolve(new Uint8Array(32)),
+      clock: systemClock,
+      relayPut: () => Promise.resolve('ok'),
+      relayGet: () => Promise.resolve('missing'),
+      finish: () => Promise.resolve(),
+    });
+    return { s, sent };
+  }
+
+  it('with P2P off, bytes come through the relay', () => {
+    const { s } = dialer(false);
+    expect(s.pathFrom('bob')).toBe('relay');
+    s.destroy();
+  });
+
+  it('a SIGNAL refused for our rate fails the connection at once: the relay it is', async () => {
+    const { s, sent } = dialer(true);
+    const channel = s.links.channelTo('bob');
+    const signal = sent.find((m) => m.type === 'SIGNAL');
+    if (signal?.type !== 'SIGNAL' || signal.reqId === undefined) throw new Error('no SIGNAL with a reqId');
+    expect(Object.keys(signal).indexOf('reqId')).toBeLessThan(Object.keys(signal).indexOf('data'));
+    expect(s.pathFrom('bob')).toBe('connecting');
+    expect(s.isOwnRequest(signal.reqId)).toBe(true);
+    s.handle({ type: 'ERROR', code: 'RATE_LIMITED', message: 'slow down', reqId: signal.reqId });
+    expect(await channel).toBeNull();
+    expect(s.pathFrom('bob')).toBe('relay');
+    s.destroy();
   });
 });

@@ -403,3 +403,56 @@ describe('createSimplePeerLink with simple-peer still loading', () => {
     expect(floodCloses[0]).toMatchObject({ code: 'EARLY_FLOOD' });
   });
 });
+
+describe('createSimplePeerLink: ICE says it cannot connect', () => {
+  const closeErrorOf = (link: ReturnType<typeof makeLink>['link']) => {
+    const errors: Array<Error | undefined> = [];
+    link.channel.onClose((error) => errors.push(error));
+    return errors;
+  };
+
+  it('fails with ICE_FAILED when gathering completes without one local candidate', () => {
+    const { link, peer } = makeLink({ failWithoutCandidates: true });
+    const errors = closeErrorOf(link);
+    peer.emit('signal', { type: 'offer', sdp: 'v=0\r\n' });
+    peer.emit('iceStateChange', 'new', 'gathering');
+    expect(link.channel.state).toBe('connecting');
+    peer.emit('iceStateChange', 'new', 'complete');
+    expect(link.channel.state).toBe('closed');
+    expect(errors).toEqual([expect.objectContaining({ code: 'ICE_FAILED' })]);
+  });
+
+  it.each([
+    [
+      'a trickled candidate',
+      { type: 'candidate', candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 5000 typ host' } },
+    ],
+    ['a candidate inside the SDP', { type: 'offer', sdp: 'v=0\r\na=candidate:1 1 udp 1 127.0.0.1 5000 typ host\r\n' }],
+  ])('keeps connecting after gathering completes with %s', (_name, signal) => {
+    const { link, peer } = makeLink({ failWithoutCandidates: true });
+    peer.emit('signal', signal);
+    peer.emit('iceStateChange', 'checking', 'complete');
+    expect(link.channel.state).toBe('connecting');
+  });
+
+  it('without failWithoutCandidates (the Node wiring holds its candidates back) an empty gathering is no failure', () => {
+    const { link, peer } = makeLink();
+    peer.emit('iceStateChange', 'new', 'complete');
+    expect(link.channel.state).toBe('connecting');
+  });
+
+  it('fails with ICE_FAILED on iceConnectionState failed, whatever the option', () => {
+    const { link, peer } = makeLink();
+    const errors = closeErrorOf(link);
+    peer.emit('iceStateChange', 'failed', 'complete');
+    expect(link.channel.state).toBe('closed');
+    expect(errors).toEqual([expect.objectContaining({ code: 'ICE_FAILED' })]);
+  });
+
+  it('an open link is not closed by a later gathering state', () => {
+    const { link, peer } = makeLink({ failWithoutCandidates: true });
+    peer.emit('connect');
+    peer.emit('iceStateChange', 'connected', 'complete');
+    expect(link.channel.state).toBe('open');
+  });
+});

@@ -83,6 +83,7 @@ export function MasterApp({ session, joinLink, copy }: Props) {
         actions={session}
         downloads={session.transfers.downloads}
         relayBusy={session.transfers.relayBusy.view}
+        uploads={session.transfers.uploads.view}
         aside={
           <>
             <JoinLinkCard joinLink={view.joinUrl ?? joinLink} {...(copy ? { copy } : {})} />

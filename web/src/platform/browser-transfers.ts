@@ -145,6 +145,7 @@ export function browserTransferPlatform(options: BrowserTransferOptions): Transf
         },
         sendSignal,
         channelName: 'ferry',
+        failWithoutCandidates: true,
       }),
     relay: relayClient(options.fetch),
     chunkKv: options.chunkKv,

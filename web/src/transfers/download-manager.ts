@@ -1,5 +1,5 @@
 import type { FileInfo, FromDaemonOf } from '@ferry/common';
-import { TransferError, type Clock, type CreateHasher, type Download } from '@ferry/common/transfer';
+import { TransferError, type Clock, type CreateHasher, type Download, type DownloadPath } from '@ferry/common/transfer';
 import type { Logger } from '../platform/types';
 import type { ViewStore } from '../session/view-store';
 import { newJob, type Job } from './download-job';
@@ -28,6 +28,8 @@ export interface DownloadManagerDeps {
   clock: Clock;
   newId: () => string;
   logger: Logger;
+  /** How the bytes from `owner` will come, for downloads with no chunk yet. */
+  pathFrom?(owner: string): DownloadPath;
   /** Files of a folder download fetched at once. */
   folderConcurrency?: number;
   /** Progress reaches the view at most this often. */
@@ -70,6 +72,7 @@ export class DownloadManager {
       () => this.jobs,
       () => deps.room.isLive(),
       (jobId) => this.relayHeld.reasonOf(jobId),
+      (owner) => deps.pathFrom?.(owner) ?? 'connecting',
     );
   }
 
@@ -81,6 +84,11 @@ export class DownloadManager {
   /** Files with a download under way. */
   get busy(): ViewStore<ReadonlySet<string>> {
     return this.publisher.busy;
+  }
+
+  /** A connection to a peer opened, closed or failed: what downloads with no chunk yet say may change. */
+  linksChanged(): void {
+    this.publisher.now();
   }
 
   /** Reads stored downloads (before connecting), and deletes chunks nothing refers to. */
@@ -120,6 +128,7 @@ export class DownloadManager {
       isLive: room.isLive(),
       listed: new Set(room.files().map((f) => f.id)),
       isOnline: (publicId) => room.isOnline(publicId),
+      hasChannelTo: (publicId) => room.hasChannelTo?.(publicId) ?? false,
     });
     // Our own connection may be what changed: the list says what the downloads wait for.
     this.publisher.now();

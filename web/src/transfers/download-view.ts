@@ -1,5 +1,5 @@
 import type { RelayBusyReason } from '@ferry/common';
-import type { Route, TransferError } from '@ferry/common/transfer';
+import type { DownloadPath, Route, TransferError } from '@ferry/common/transfer';
 import { failureText } from './failure-text';
 
 /** Where a download is, as the person sees it. */
@@ -31,6 +31,11 @@ export interface DownloadView {
   bytesPerSecond: number;
   secondsLeft: number | null;
   route: Route | null;
+  /**
+   * Before the first chunk says the route: whether a direct connection is being tried, or the
+   * bytes will come through the relay (P2P is off or could not connect). Absent or null otherwise.
+   */
+  routeHint?: DownloadPath | null;
   /** The relay refuses the owner's uploads of this download for now (RELAY_BUSY); absent or null when not. */
   relayBusy?: RelayBusyReason | null;
 }
@@ -63,6 +68,14 @@ export function statusText(view: Pick<DownloadView, 'state' | 'error'>): string 
 export function relayBusyText(reason: RelayBusyReason): string {
   const why = reason === 'rate' ? ' (the owner is sending through it as fast as it allows)' : '';
   return `The relay is busy right now${why}, so this download waits a little. Ferry retries by itself; nothing is lost.`;
+}
+
+/** What the download line says of its route: the route itself once a chunk came, else what is tried. */
+export function routeText(view: Pick<DownloadView, 'route' | 'routeHint'>): string | null {
+  if (view.route !== null) return view.route === 'p2p' ? 'via P2P' : 'via relay';
+  if (view.routeHint === 'connecting') return 'Connecting directly…';
+  if (view.routeHint === 'relay') return 'Going through the relay';
+  return null;
 }
 
 export const isFinished = (state: DownloadState) => state === 'saved' || state === 'failed' || state === 'cancelled';

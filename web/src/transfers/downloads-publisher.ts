@@ -1,5 +1,5 @@
 import type { RelayBusyReason } from '@ferry/common';
-import type { Cancel, Clock } from '@ferry/common/transfer';
+import type { Cancel, Clock, DownloadPath } from '@ferry/common/transfer';
 import { ViewStore } from '../session/view-store';
 import type { Job } from './download-job';
 import { isTerminalPhase } from './job-machine';
@@ -24,6 +24,8 @@ export class DownloadsPublisher {
     private readonly isConnected: () => boolean = () => true,
     /** Why the relay holds a job back (RELAY_BUSY), if it does. */
     private readonly relayBusyOf: (jobId: string) => RelayBusyReason | null = () => null,
+    /** How bytes from an owner will come, before the first chunk says. */
+    private readonly pathFrom: (owner: string) => DownloadPath = () => 'connecting',
   ) {}
 
   soon(): void {
@@ -44,7 +46,7 @@ export class DownloadsPublisher {
     const isSameBusy = busy.size === previous.size && [...busy].every((id) => previous.has(id));
     const isConnected = this.isConnected();
     this.view.set({
-      items: jobs.map((job) => viewOf(job, isConnected, this.relayBusyOf(job.id))),
+      items: jobs.map((job) => viewOf(job, isConnected, this.relayBusyOf(job.id), this.pathFrom)),
       busyFileIds: isSameBusy ? previous : busy,
     });
     if (!isSameBusy) this.busy.set(busy);

@@ -77,6 +77,8 @@ export interface RoomPort {
   isOnline(publicId: string): boolean;
   /** Registered and in the room: requests can reach the daemon. */
   isLive(): boolean;
+  /** A data channel to this peer is open (a running download can ask over it without the daemon). */
+  hasChannelTo?(publicId: string): boolean;
 }
 
 /** The room at one moment, as presenceOf reads it. */
@@ -85,13 +87,20 @@ export interface RoomView {
   isLive: boolean;
   listed: ReadonlySet<string>;
   isOnline(publicId: string): boolean;
+  /** A data channel to this peer is open. */
+  hasChannelTo?(publicId: string): boolean;
 }
 
 export type PresenceAction = 'file-removed' | 'owner-online' | 'owner-offline';
 
-/** What a running transfer of `file` should hear: while this tab is not in the room, everything waits. */
+/**
+ * What a running transfer of `file` should hear. While this tab is out of the room (or the daemon
+ * lists the owner offline), only a transfer with an open data channel to its owner goes on: it
+ * asks over the channel (the engine decides whether it may, TransferService); the rest wait.
+ */
 export function presenceOf(file: FileInfo, room: RoomView): PresenceAction {
-  if (!room.isLive) return 'owner-offline';
+  const hasChannel = room.hasChannelTo?.(file.owner) ?? false;
+  if (!room.isLive) return hasChannel ? 'owner-online' : 'owner-offline';
   if (!room.listed.has(file.id)) return 'file-removed';
-  return room.isOnline(file.owner) ? 'owner-online' : 'owner-offline';
+  return room.isOnline(file.owner) || hasChannel ? 'owner-online' : 'owner-offline';
 }

@@ -1,5 +1,5 @@
 import { chunkCount, chunkLength, type FileInfo, type RelayBusyReason } from '@ferry/common';
-import type { DownloadStatus } from '@ferry/common/transfer';
+import type { DownloadPath, DownloadStatus } from '@ferry/common/transfer';
 import type { Job, JobItem } from './download-job';
 import type { DownloadState, DownloadView } from './download-view';
 
@@ -52,8 +52,15 @@ function stateOf(job: Job): DownloadState {
  * for its owner is really waiting for our own connection (the owner may be there all along).
  * `relayBusy`: why the relay holds this download back, if it does; shown only while it is
  * downloading (otherwise its state already says what it waits for).
+ * `pathFrom`: how the owner's bytes will come, said while a download has no chunk yet (a direct
+ * connection being tried, or the relay because it failed), so "0 B" never stands alone.
  */
-export function viewOf(job: Job, isConnected = true, relayBusy: RelayBusyReason | null = null): DownloadView {
+export function viewOf(
+  job: Job,
+  isConnected = true,
+  relayBusy: RelayBusyReason | null = null,
+  pathFrom: (owner: string) => DownloadPath = () => 'connecting',
+): DownloadView {
   const ownState = stateOf(job);
   const state = !isConnected && ownState === 'waiting-owner' ? 'waiting-connection' : ownState;
   let bytesDone = 0;
@@ -81,6 +88,7 @@ export function viewOf(job: Job, isConnected = true, relayBusy: RelayBusyReason 
     bytesPerSecond: isMoving ? bytesPerSecond : 0,
     secondsLeft: isMoving ? (totalBytes - bytesDone) / bytesPerSecond : null,
     route,
+    routeHint: state === 'downloading' && route === null ? pathFrom(job.owner) : null,
     relayBusy: state === 'downloading' ? relayBusy : null,
   };
 }

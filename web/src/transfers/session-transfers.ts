@@ -18,6 +18,7 @@ import { OwnFiles } from './own-files';
 import type { TransferPlatform } from './transfer-platform';
 import { RelayBusyWatch } from './relay-busy';
 import { ChunkStorage, RecordStorage } from './transfer-storage';
+import { UploadsPublisher } from './uploads-publisher';
 
 const RELAY_GET_TRIES = 8;
 /** Well inside the relay's 60 s TTL: the chunk waits there for us meanwhile. */
@@ -60,6 +61,8 @@ export class SessionTransfers {
   readonly ownFiles: OwnFiles;
   /** Whether the relay is holding this tab's transfers back right now (for a calm status line). */
   readonly relayBusy: RelayBusyWatch;
+  /** Who is fetching which of this tab's files, how far and how fast. */
+  readonly uploads: UploadsPublisher;
   private privateId = '';
   private isP2pOn = true;
   private iceServers: readonly IceServer[] = [];
@@ -67,6 +70,10 @@ export class SessionTransfers {
   constructor(private readonly deps: TransfersDeps) {
     const { platform, host } = deps;
     this.relayBusy = new RelayBusyWatch(deps.clock);
+    this.uploads = new UploadsPublisher(deps.clock, () => ({
+      ownFiles: this.ownListed(),
+      clients: host.room().clients,
+    }));
     this.ownFiles = new OwnFiles(deps.localFiles, deps.storage, `ferry.${deps.role}.shared-files`, deps.logger, () =>
       host.onLocalFilesChanged(),
     );
@@ -86,6 +93,12 @@ export class SessionTransfers {
       relayPut: (transferId, index, bytes, sha256) => this.relayPut(transferId, index, bytes, sha256),
       relayGet: (transferId, index) => this.relayGet(transferId, index),
       finish: (download) => this.downloads.finish(download),
+      // The daemon is the judge of an owner it might not list yet; only an open channel to an
+      // owner it lists offline (it reconnects after us, say) is worth asking over instead.
+      daemonReaches: (owner) => host.isLive() && (this.isOnline(owner) || !this.service.links.isOpen(owner)),
+      ownFile: (fileId) => this.ownListed().find((f) => f.id === fileId),
+      onServed: (asker, sent, bytes) => this.uploads.served(asker, sent, bytes),
+      onLinkChange: () => this.downloads.linksChanged(),
     });
     this.downloads = new DownloadManager({
       role: deps.role,
@@ -93,9 +106,11 @@ export class SessionTransfers {
       room: {
         selfId: () => host.room().selfId,
         files: () => host.room().files,
-        isOnline: (publicId) => host.room().clients.some((c) => c.publicId === publicId && c.online),
+        isOnline: (publicId) => this.isOnline(publicId),
         isLive: () => host.isLive(),
+        hasChannelTo: (publicId) => this.service.links.isOpen(publicId),
       },
+      pathFrom: (owner) => this.service.pathFrom(owner),
       chunks: new ChunkStorage(platform.chunkKv),
       records: new RecordStorage(platform.recordKv),
       createHasher: platform.createHasher,
@@ -121,6 +136,10 @@ export class SessionTransfers {
     await this.downloads.load().catch((error: unknown) => this.deps.logger.warn('could not read the downloads', error));
   }
 
+  private isOnline(publicId: string): boolean {
+    return this.deps.host.room().clients.some((c) => c.publicId === publicId && c.online);
+  }
+
   /** Our files the room lists. */
   ownListed(): FileInfo[] {
     const room = this.deps.host.room();
@@ -141,6 +160,8 @@ export class SessionTransfers {
     }
     this.forgetStaleLink(message);
     this.service.handle(message);
+    // Approval changes whether we are in the room without any change of the connection.
+    this.service.daemonConnectionChanged(this.deps.host.isLive());
     const room = this.deps.host.room();
     switch (message.type) {
       case 'ROOM_STATE':
@@ -160,12 +181,19 @@ export class SessionTransfers {
       case 'RELAY_BUSY':
         this.downloads.relayBusy(message);
         return;
+      case 'TRANSFER_CANCELLED':
+        this.uploads.ended(message.transferId);
+        return;
+      case 'CLIENT_DISCONNECTED':
+      case 'CLIENT_LEFT':
+        this.uploads.forgetPeer(message.publicId);
+        return;
       case 'CLIENT_DIS_APPROVED':
         // Removed from the room: nothing can be downloaded or shared any more.
         if (message.publicId === room.selfId) {
           this.preparer.cancelAll();
           this.downloads.cancelAll();
-        }
+        } else this.uploads.forgetPeer(message.publicId);
         return;
       default:
         return;
@@ -195,7 +223,9 @@ export class SessionTransfers {
    */
   connectionChanged(isReplaced: boolean): void {
     if (isReplaced) this.service.links.destroy();
-    if (!this.deps.host.isLive()) this.downloads.followPresence();
+    const isLive = this.deps.host.isLive();
+    this.service.daemonConnectionChanged(isLive);
+    if (!isLive) this.downloads.followPresence();
   }
 
   /** The person left: their downloads, stored chunks and shared files go. */
@@ -234,6 +264,7 @@ export class SessionTransfers {
 
   destroy(): void {
     this.relayBusy.destroy();
+    this.uploads.destroy();
     this.preparer.destroy();
     this.downloads.destroy();
     this.service.destroy();

@@ -11,6 +11,9 @@ import { RelayBusyStatus } from './relay-busy-status';
 import { useRef } from 'preact/hooks';
 import { useFocusRescue } from '../hooks/use-focus-rescue';
 import { useView } from '../hooks/use-view';
+import type { UploadsView } from '../transfers/uploads-publisher';
+import { UploadsContext } from './file-uploads';
+import { UploadsStatus } from './uploads-status';
 
 interface Props {
   view: SessionView;
@@ -18,6 +21,8 @@ interface Props {
   downloads: DownloadManager;
   /** Whether the relay holds this tab's transfers back (a calm status line above the downloads). */
   relayBusy?: ViewStore<RelayBusyView>;
+  /** Who downloads from this tab: shown on our file rows, with a line asking to keep the tab open. */
+  uploads?: ViewStore<UploadsView>;
   /** Shown above the people (the host's join link and requests). */
   aside?: ComponentChildren;
   people?: ComponentChildren;
@@ -26,7 +31,12 @@ interface Props {
 }
 
 /** The room: people beside the downloads and files on wide screens, above them on a phone. */
-export function RoomLayout({ view, actions, downloads, relayBusy, aside, people, exit }: Props) {
+/** Gives the file rows the uploads view as it changes. */
+function LiveUploads({ store, children }: { store: ViewStore<UploadsView>; children: ComponentChildren }) {
+  return <UploadsContext.Provider value={useView(store)}>{children}</UploadsContext.Provider>;
+}
+
+export function RoomLayout({ view, actions, downloads, relayBusy, uploads, aside, people, exit }: Props) {
   const busyFileIds = useView(downloads.busy);
   // A Download button waits (disabled) while its download runs: the focus goes to that download,
   // the newest of the list, instead of falling to the page body.
@@ -50,8 +60,15 @@ export function RoomLayout({ view, actions, downloads, relayBusy, aside, people,
       </div>
       <div class="room-files" ref={filesRef} {...rescue}>
         {relayBusy ? <RelayBusyStatus store={relayBusy} /> : null}
+        {uploads ? <UploadsStatus store={uploads} /> : null}
         <LiveDownloadsSection store={downloads.view} actions={downloads} people={view.room.clients} />
-        <FilesSection view={view} actions={actions} busyFileIds={busyFileIds} />
+        {uploads ? (
+          <LiveUploads store={uploads}>
+            <FilesSection view={view} actions={actions} busyFileIds={busyFileIds} />
+          </LiveUploads>
+        ) : (
+          <FilesSection view={view} actions={actions} busyFileIds={busyFileIds} />
+        )}
       </div>
     </div>
   );

@@ -9,6 +9,7 @@ import {
   isFinished,
   percentDone,
   relayBusyText,
+  routeText,
   statusText,
   type DownloadView,
   type DownloadsView,
@@ -107,7 +108,7 @@ export function DownloadItem({
           `${formatBytes(view.bytesDone)} of ${formatBytes(view.totalBytes)}`,
           isRunning && view.bytesPerSecond > 0 ? `${formatBytes(view.bytesPerSecond)}/s` : null,
           isRunning && view.secondsLeft !== null ? formatTimeLeft(view.secondsLeft) : null,
-          view.route === null ? null : view.route === 'p2p' ? 'via P2P' : 'via relay',
+          routeText(view),
         ]
           .filter((part): part is string => part !== null)
           .join(' · ')}

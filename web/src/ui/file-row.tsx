@@ -1,5 +1,6 @@
 import type { FileEntry } from '../files/file-groups';
 import { fileTypeLabel, formatBytes } from '../files/format';
+import { FileUploads } from './file-uploads';
 
 export interface FileRowActions {
   removeFile(fileId: string): void;
@@ -49,6 +50,7 @@ export function FileRow({ entry, isOwn, isBusy = false, actions }: Props) {
           {formatBytes(file.size)} · {fileTypeLabel(file.name, file.mime)}
         </span>
         <StatusText entry={entry} />
+        {isOwn && entry.kind === 'shared' ? <FileUploads fileId={file.id} /> : null}
       </span>
       <span class="file-actions">
         {entry.kind === 'shared' && !isOwn ? (

@@ -1,8 +1,17 @@
-import type { ErrorCode, FileOffer, FromDaemon, FromDaemonOf, ToDaemon } from '@ferry/common';
+import {
+  batchOffers,
+  type ErrorCode,
+  type FileOffer,
+  type FromDaemon,
+  type FromDaemonOf,
+  type ToDaemon,
+} from '@ferry/common';
+import { recountOffers } from '../files/folder-batches';
 import { LocalFiles } from '../files/local-files';
 import { prepareOffers, type PickedFile } from '../files/offers';
 import { OutboxDriver } from '../files/outbox-driver';
 import type { OutboxOptions } from '../files/outbox-machine';
+import { RemovalQueue, type RemovalPace } from '../files/removal-queue';
 import type { BackoffOptions, Clock } from '@ferry/common/transfer';
 import type { KeyValueStore, Logger, SocketFactory } from '../platform/types';
 import { applyToRoom, type RoomState } from '../room/room-reducer';
@@ -11,6 +20,7 @@ import type { ConnectionState } from '../signaling/connection-machine';
 import type { AppRole } from '../transfers/download-records';
 import { matchRepicks } from '../transfers/repick';
 import type { TransferPlatform } from '../transfers/transfer-platform';
+import { filesInFolder } from '../transfers/folder-zip';
 import { SessionTransfers } from '../transfers/session-transfers';
 import { initialView, type SessionView } from './session-view';
 import { ViewStore } from './view-store';
@@ -28,6 +38,7 @@ export interface PeerDeps {
   transfers: TransferPlatform;
   outbox?: OutboxOptions;
   backoff?: BackoffOptions;
+  removalPace?: RemovalPace;
 }
 
 const BUSY_MESSAGE =
@@ -50,6 +61,10 @@ export abstract class PeerSession {
   readonly transfers: SessionTransfers;
   /** reqId of each removal we asked for, to the file it removes. */
   private readonly removals = new Map<string, string>();
+  /** Removals asked for and not sent yet (a whole folder goes a few files at a time). */
+  private readonly removalQueue: RemovalQueue;
+  /** `batchId:count` of every recount sent (folder-batches.ts), so none is sent twice. */
+  private readonly recountsSent = new Set<string>();
 
   constructor(
     protected readonly deps: PeerDeps,
@@ -67,11 +82,16 @@ export abstract class PeerSession {
       deps.clock,
       {
         send: (reqId, offers) => this.sendOffers(reqId, offers),
-        forget: (fileIds) => this.localFiles.forget(fileIds),
-        onChange: (outbox) => this.store.update({ outbox }),
+        // A recount the host refused names a file that stays listed: its bytes stay too.
+        forget: (fileIds) => this.localFiles.forget(fileIds.filter((id) => !this.isListedAsOurs(id))),
+        onChange: (outbox) => {
+          this.store.update({ outbox });
+          this.recountFolders();
+        },
       },
       deps.outbox,
     );
+    this.removalQueue = new RemovalQueue(deps.clock, (fileId) => this.sendRemovalNow(fileId), deps.removalPace);
     this.transfers = new SessionTransfers({
       platform: deps.transfers,
       role,
@@ -84,7 +104,10 @@ export abstract class PeerSession {
         send: (message) => this.send(message),
         room: () => this.room,
         isLive: () => this.isLive,
-        onPreparing: (preparing) => this.store.update({ preparing }),
+        onPreparing: (preparing) => {
+          this.store.update({ preparing });
+          this.recountFolders();
+        },
         onOffersReady: (offers) => this.outbox.dispatch({ type: 'add', reqId: this.deps.newId(), offers }),
         onUnreadable: (offer, reason) => {
           this.localFiles.forget([offer.id]);
@@ -157,12 +180,69 @@ export abstract class PeerSession {
   }
 
   removeFile(fileId: string): void {
-    const file = this.room.files.find((f) => f.id === fileId);
-    if (!file || file.owner !== this.room.selfId || this.view.removing.has(fileId)) return;
+    this.removeFiles([fileId]);
+  }
+
+  /** Stops sharing every file of ours in `folder` and below. */
+  removeFolder(folder: string): void {
+    const selfId = this.room.selfId;
+    if (selfId !== null) this.removeFiles(filesInFolder(this.room.files, selfId, folder).map((f) => f.id));
+  }
+
+  /** Stops sharing everything: our listed files, and those still being prepared or sent. */
+  stopSharingAll(): void {
+    const unsent = this.transfers.preparer.pendingOffers.map((offer) => offer.id);
+    this.transfers.preparer.cancelAll();
+    this.localFiles.forget(unsent);
+    for (const request of this.outbox.state.requests) this.dismissRequest(request.reqId);
+    this.removeFiles(this.room.files.filter((f) => f.owner === this.room.selfId).map((f) => f.id));
+  }
+
+  /** Our listed files go, paced (RemovalQueue): each shows "Removing…" until the room confirms. */
+  private removeFiles(fileIds: readonly string[]): void {
+    const removing = new Set(this.view.removing);
+    const ours = new Set(this.room.files.filter((f) => f.owner === this.room.selfId).map((f) => f.id));
+    const asked = fileIds.filter((id) => !removing.has(id) && ours.has(id));
+    if (asked.length === 0) return;
+    for (const id of asked) removing.add(id);
+    this.store.update({ removing });
+    this.removalQueue.push(asked);
+  }
+
+  private sendRemovalNow(fileId: string): void {
+    if (!this.isListedAsOurs(fileId)) return;
     const reqId = this.deps.newId();
     this.removals.set(reqId, fileId);
-    this.store.update({ removing: new Set([...this.view.removing, fileId]) });
     this.sendRemoval(reqId, fileId);
+  }
+
+  private isListedAsOurs(fileId: string): boolean {
+    const selfId = this.room.selfId;
+    return selfId !== null && this.room.files.some((f) => f.id === fileId && f.owner === selfId);
+  }
+
+  /**
+   * Lowers the count of our folder batches that will never be whole as counted (files rejected,
+   * unreadable, dismissed or removed), once nothing of them is on the way: the others can then
+   * download the folder as it is. See recountOffers.
+   */
+  private recountFolders(): void {
+    const selfId = this.room.selfId;
+    if (selfId === null || !this.isLive) return;
+    const busy = new Set<string>();
+    const note = (offer: FileOffer | undefined) => {
+      if (offer?.batch) busy.add(offer.batch.id);
+    };
+    for (const offer of this.transfers.preparer.pendingOffers) note(offer);
+    for (const request of this.outbox.state.requests) for (const offer of request.offers) note(offer);
+    if (this.view.removing.size > 0) {
+      for (const file of this.room.files) if (this.view.removing.has(file.id)) note(file);
+    }
+    const offers = recountOffers(this.room.files, selfId, busy, this.recountsSent);
+    if (offers.length === 0) return;
+    for (const offer of offers) if (offer.batch) this.recountsSent.add(`${offer.batch.id}:${offer.batch.count}`);
+    for (const batch of batchOffers(offers))
+      this.outbox.dispatch({ type: 'add', reqId: this.deps.newId(), offers: batch });
   }
 
   retryRequest(reqId: string): void {
@@ -198,6 +278,7 @@ export abstract class PeerSession {
 
   destroy(): void {
     this.connection.stop('left');
+    this.removalQueue.clear();
     this.outbox.destroy();
     this.transfers.destroy();
   }
@@ -250,6 +331,9 @@ export abstract class PeerSession {
     this.syncOutboxLink();
     this.transfers.handle(message);
     this.refreshNeedsRepick();
+    // What the room lists of our folders changed: one of them may need its count lowered.
+    if (['FILES_ADDED', 'FILE_REMOVED', 'ROOM_STATE', 'MASTER_APP_REGISTER_ACK'].includes(message.type))
+      this.recountFolders();
   }
 
   /** Which of our listed files must be picked again (they have no File in this tab). */
@@ -303,9 +387,10 @@ export abstract class PeerSession {
   }
 
   private onConnectionState(connection: ConnectionState): void {
-    if (connection.kind !== 'ready' && this.removals.size > 0) {
+    if (connection.kind !== 'ready' && (this.removals.size > 0 || this.removalQueue.size > 0)) {
       // Unanswered removals are lost with the socket; the next room state says what happened.
       this.removals.clear();
+      this.removalQueue.clear();
       this.store.update({ connection, removing: new Set() });
     } else {
       this.store.update({ connection });

@@ -228,12 +228,12 @@ export abstract class PeerSession {
    */
   private recountFolders(): void {
     const selfId = this.room.selfId;
-    if (selfId === null || !this.isLive) return;
+    // While files are being hashed this would run after each one; once they are done is soon enough.
+    if (selfId === null || !this.isLive || !this.transfers.preparer.isIdle) return;
     const busy = new Set<string>();
     const note = (offer: FileOffer | undefined) => {
       if (offer?.batch) busy.add(offer.batch.id);
     };
-    for (const offer of this.transfers.preparer.pendingOffers) note(offer);
     for (const request of this.outbox.state.requests) for (const offer of request.offers) note(offer);
     if (this.view.removing.size > 0) {
       for (const file of this.room.files) if (this.view.removing.has(file.id)) note(file);

@@ -64,6 +64,11 @@ export class FilePreparer {
     ];
   }
 
+  /** Nothing is being hashed or waiting to be handed on. */
+  get isIdle(): boolean {
+    return this.queue.length === 0 && this.ready.length === 0;
+  }
+
   /** Offers not handed on yet: being hashed, or hashed and waiting to share a message. */
   get pendingOffers(): readonly FileOffer[] {
     return [...this.queue.map((item) => item.offer), ...this.ready];

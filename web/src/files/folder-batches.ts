@@ -92,3 +92,15 @@ export function recountOffers(
   }
   return offers;
 }
+
+/** Batches whose count is not settled: files of them still on their way, or being removed. */
+export function busyBatchIds(
+  onTheWay: Iterable<FileOffer>,
+  files: readonly FileInfo[],
+  removing: ReadonlySet<string>,
+): Set<string> {
+  const busy = new Set<string>();
+  for (const offer of onTheWay) if (offer.batch) busy.add(offer.batch.id);
+  if (removing.size > 0) for (const file of files) if (file.batch && removing.has(file.id)) busy.add(file.batch.id);
+  return busy;
+}

@@ -6,12 +6,12 @@ import {
   type FromDaemonOf,
   type ToDaemon,
 } from '@ferry/common';
-import { recountOffers } from '../files/folder-batches';
+import { busyBatchIds, recountOffers } from '../files/folder-batches';
 import { LocalFiles } from '../files/local-files';
 import { prepareOffers, type PickedFile } from '../files/offers';
 import { OutboxDriver } from '../files/outbox-driver';
 import type { OutboxOptions } from '../files/outbox-machine';
-import { RemovalQueue, type RemovalPace } from '../files/removal-queue';
+import type { RemovalPace } from '../files/removal-queue';
 import type { BackoffOptions, Clock } from '@ferry/common/transfer';
 import type { KeyValueStore, Logger, SocketFactory } from '../platform/types';
 import { applyToRoom, type RoomState } from '../room/room-reducer';
@@ -22,6 +22,7 @@ import { matchRepicks } from '../transfers/repick';
 import type { TransferPlatform } from '../transfers/transfer-platform';
 import { filesInFolder } from '../transfers/folder-zip';
 import { SessionTransfers } from '../transfers/session-transfers';
+import { OwnRemovals } from './own-removals';
 import { initialView, type SessionView } from './session-view';
 import { ViewStore } from './view-store';
 
@@ -59,10 +60,7 @@ export abstract class PeerSession {
   protected readonly connection: SignalingConnection;
   protected readonly outbox: OutboxDriver;
   readonly transfers: SessionTransfers;
-  /** reqId of each removal we asked for, to the file it removes. */
-  private readonly removals = new Map<string, string>();
-  /** Removals asked for and not sent yet (a whole folder goes a few files at a time). */
-  private readonly removalQueue: RemovalQueue;
+  private readonly removals: OwnRemovals;
   /** `batchId:count` of every recount sent (folder-batches.ts), so none is sent twice. */
   private readonly recountsSent = new Set<string>();
 
@@ -91,7 +89,17 @@ export abstract class PeerSession {
       },
       deps.outbox,
     );
-    this.removalQueue = new RemovalQueue(deps.clock, (fileId) => this.sendRemovalNow(fileId), deps.removalPace);
+    this.removals = new OwnRemovals(
+      deps.clock,
+      {
+        room: () => this.room,
+        removing: () => this.view.removing,
+        setRemoving: (removing) => this.store.update({ removing }),
+        send: (reqId, fileId) => this.sendRemoval(reqId, fileId),
+        newId: deps.newId,
+      },
+      deps.removalPace,
+    );
     this.transfers = new SessionTransfers({
       platform: deps.transfers,
       role,
@@ -180,13 +188,13 @@ export abstract class PeerSession {
   }
 
   removeFile(fileId: string): void {
-    this.removeFiles([fileId]);
+    this.removals.remove([fileId]);
   }
 
   /** Stops sharing every file of ours in `folder` and below. */
   removeFolder(folder: string): void {
     const selfId = this.room.selfId;
-    if (selfId !== null) this.removeFiles(filesInFolder(this.room.files, selfId, folder).map((f) => f.id));
+    if (selfId !== null) this.removals.remove(filesInFolder(this.room.files, selfId, folder).map((f) => f.id));
   }
 
   /** Stops sharing everything: our listed files, and those still being prepared or sent. */
@@ -195,25 +203,7 @@ export abstract class PeerSession {
     this.transfers.preparer.cancelAll();
     this.localFiles.forget(unsent);
     for (const request of this.outbox.state.requests) this.dismissRequest(request.reqId);
-    this.removeFiles(this.room.files.filter((f) => f.owner === this.room.selfId).map((f) => f.id));
-  }
-
-  /** Our listed files go, paced (RemovalQueue): each shows "Removing…" until the room confirms. */
-  private removeFiles(fileIds: readonly string[]): void {
-    const removing = new Set(this.view.removing);
-    const ours = new Set(this.room.files.filter((f) => f.owner === this.room.selfId).map((f) => f.id));
-    const asked = fileIds.filter((id) => !removing.has(id) && ours.has(id));
-    if (asked.length === 0) return;
-    for (const id of asked) removing.add(id);
-    this.store.update({ removing });
-    this.removalQueue.push(asked);
-  }
-
-  private sendRemovalNow(fileId: string): void {
-    if (!this.isListedAsOurs(fileId)) return;
-    const reqId = this.deps.newId();
-    this.removals.set(reqId, fileId);
-    this.sendRemoval(reqId, fileId);
+    this.removals.remove(this.room.files.filter((f) => f.owner === this.room.selfId).map((f) => f.id));
   }
 
   private isListedAsOurs(fileId: string): boolean {
@@ -230,14 +220,8 @@ export abstract class PeerSession {
     const selfId = this.room.selfId;
     // While files are being hashed this would run after each one; once they are done is soon enough.
     if (selfId === null || !this.isLive || !this.transfers.preparer.isIdle) return;
-    const busy = new Set<string>();
-    const note = (offer: FileOffer | undefined) => {
-      if (offer?.batch) busy.add(offer.batch.id);
-    };
-    for (const request of this.outbox.state.requests) for (const offer of request.offers) note(offer);
-    if (this.view.removing.size > 0) {
-      for (const file of this.room.files) if (this.view.removing.has(file.id)) note(file);
-    }
+    const onTheWay = this.outbox.state.requests.flatMap((request) => request.offers);
+    const busy = busyBatchIds(onTheWay, this.room.files, this.view.removing);
     const offers = recountOffers(this.room.files, selfId, busy, this.recountsSent);
     if (offers.length === 0) return;
     for (const offer of offers) if (offer.batch) this.recountsSent.add(`${offer.batch.id}:${offer.batch.count}`);
@@ -278,7 +262,7 @@ export abstract class PeerSession {
 
   destroy(): void {
     this.connection.stop('left');
-    this.removalQueue.clear();
+    this.removals.forgetAll();
     this.outbox.destroy();
     this.transfers.destroy();
   }
@@ -316,7 +300,7 @@ export abstract class PeerSession {
         }
         break;
       case 'FILE_REMOVED':
-        this.finishRemoval(message.fileId, message.reqId);
+        this.removals.finish(message.fileId, message.reqId);
         this.localFiles.forget([message.fileId]);
         break;
       case 'MASTER_CONNECTED':
@@ -356,9 +340,9 @@ export abstract class PeerSession {
       this.deps.logger.warn(`transfer error ${code}: ${message}`);
       return;
     }
-    if (reqId !== undefined && this.removals.has(reqId)) {
-      const fileId = this.removals.get(reqId) ?? '';
-      this.finishRemoval(fileId, reqId);
+    const removed = this.removals.fileOf(reqId);
+    if (removed !== undefined) {
+      this.removals.finish(removed, reqId);
       this.store.update({ notice: `The file could not be removed: ${message}` });
       return;
     }
@@ -376,21 +360,8 @@ export abstract class PeerSession {
     if (code !== 'RATE_LIMITED') this.store.update({ notice: message });
   }
 
-  private finishRemoval(fileId: string, reqId: string | undefined): void {
-    if (reqId !== undefined) this.removals.delete(reqId);
-    for (const [id, file] of this.removals) if (file === fileId) this.removals.delete(id);
-    if (this.view.removing.has(fileId)) {
-      const removing = new Set(this.view.removing);
-      removing.delete(fileId);
-      this.store.update({ removing });
-    }
-  }
-
   private onConnectionState(connection: ConnectionState): void {
-    if (connection.kind !== 'ready' && (this.removals.size > 0 || this.removalQueue.size > 0)) {
-      // Unanswered removals are lost with the socket; the next room state says what happened.
-      this.removals.clear();
-      this.removalQueue.clear();
+    if (connection.kind !== 'ready' && this.removals.forgetAll()) {
       this.store.update({ connection, removing: new Set() });
     } else {
       this.store.update({ connection });

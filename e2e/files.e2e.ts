@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import type { Person } from './support/person.js';
 import { test } from './support/fixtures.js';
-import { folderOnDisk, roomWithGuests, textFile } from './support/scenes.js';
+import { folderOnDisk, openFolder, roomWithGuests, textFile } from './support/scenes.js';
 import { room as roomUi, SIZE_TEXT } from './support/ui.js';
 import { waitCount, waitText, waitVisible } from './support/wait.js';
 
@@ -31,12 +31,12 @@ test('files and a folder a guest adds appear for everyone', async ({ room }) => 
   await roomUi.addFolderInput(ana.page).setInputFiles(folder);
 
   for (const person of [ana, host, cleo]) {
+    // The folder and its subfolder are shown as folders, by name, collapsed until opened.
+    await openFolder(person.page, 'trip');
+    await openFolder(person.page, 'day1');
     for (const fileName of ['notes.txt', 'budget.csv', 'readme.md', 'map.txt']) await waitListed(person, fileName);
     // 2,048 bytes are 2 KiB (issue 12, bug 6: binary sizes were labelled "KB").
     await waitText(roomUi.file(person.page, 'notes.txt'), /\b2 KiB\b/);
-    // The folder and its subfolder are shown as folders, by name.
-    await waitVisible(person.page.getByText(/\btrip\b/).first());
-    await waitVisible(person.page.getByText(/\bday1\b/).first());
   }
   // The owner may remove their own files; the others may not.
   await waitVisible(roomUi.removeFileButton(ana.page, 'notes.txt'));
@@ -109,4 +109,41 @@ test('files dropped on the shared files box are shared', async ({ room }) => {
     await waitListed(person, 'dropped-two.txt');
   }
   await room.screenshot('files dropped');
+});
+
+test('the owner removes a folder, then stops sharing everything once asked again', async ({ room }) => {
+  const { host, guests } = await roomWithGuests(room, ['Ana', 'Cleo']);
+  const [ana, cleo] = pair(guests);
+  const sizes: Record<string, number> = {};
+  for (let index = 0; index < 60; index++) sizes[`sub-${index % 3}/note-${index}.txt`] = 10 + index;
+  await roomUi.addFolderInput(ana.page).setInputFiles(await folderOnDisk(room, 'notes', sizes));
+  await roomUi.addFilesInput(ana.page).setInputFiles([textFile('keep.txt', 300)]);
+  await roomUi.addFolderInput(ana.page).setInputFiles(await folderOnDisk(room, 'album', { 'a.txt': 5 }));
+  for (const person of [host, cleo]) {
+    await waitListed(person, 'keep.txt');
+    await waitText(roomUi.folderToggle(person.page, 'notes').locator('xpath=..'), /60 files/);
+  }
+  await room.screenshot('two folders shared');
+
+  // 60 removals go a few at a time (under the daemon's rate limit), and all of them go.
+  await roomUi.removeFolderButton(ana.page, 'notes').click();
+  for (const person of [ana, host, cleo]) await waitCount(roomUi.folderToggle(person.page, 'notes'), 0, 30_000);
+  await waitListed(cleo, 'keep.txt');
+
+  // "Stop sharing everything" asks first; keeping is the answer with the focus.
+  await roomUi.stopSharingButton(ana.page).click();
+  const question = ana.page.getByRole('group', { name: 'Stop sharing everything?' });
+  await waitText(question, /Stop sharing all 2 files\?/);
+  await room.screenshot('asked before stopping', [ana]);
+  await expect.poll(() => ana.page.evaluate(() => document.activeElement?.textContent)).toBe('Keep sharing');
+  await ana.page.keyboard.press('Enter');
+  await waitCount(question, 0);
+  await waitListed(cleo, 'keep.txt');
+  await roomUi.stopSharingButton(ana.page).click();
+  await question.getByRole('button', { name: 'Stop sharing', exact: true }).click();
+  for (const person of [ana, host, cleo]) {
+    await waitCount(roomUi.file(person.page, 'keep.txt'), 0);
+    await waitCount(roomUi.folderToggle(person.page, 'album'), 0);
+  }
+  await room.screenshot('nothing shared any more');
 });

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { test } from './support/fixtures.js';
-import { roomWithGuests } from './support/scenes.js';
+import { openFolder, roomWithGuests } from './support/scenes.js';
 import { MIB, randomFolder, sha256Hex, type SourceFolder } from './support/source-files.js';
 import { nextDownload, savedZip, twoGuests, waitDownloadable, waitStatus } from './support/transfers.js';
 import { downloads, room as roomUi } from './support/ui.js';
@@ -11,10 +11,16 @@ import type { Room } from './support/room.js';
 /** Ana shares `folder`; Cleo downloads it as one ZIP, which must hold each file at its path. */
 async function downloadFolderAsZip(room: Room, ana: Person, cleo: Person, folder: SourceFolder): Promise<void> {
   await roomUi.addFolderInput(ana.page).setInputFiles(folder.path);
-  for (const file of folder.files.values()) await waitDownloadable(cleo, file.name);
-
   const button = downloads.downloadFolderButton(cleo.page, folder.name);
   await waitVisible(button);
+  // The folder is offered once all of it is listed: every file, every subfolder.
+  await expect.poll(() => button.isEnabled(), { timeout: 15_000, message: 'Download folder enabled' }).toBe(true);
+  await openFolder(cleo.page, folder.name);
+  for (const path of folder.files.keys()) {
+    for (const subfolder of path.split('/').slice(0, -1)) await openFolder(cleo.page, subfolder);
+  }
+  for (const file of folder.files.values()) await waitDownloadable(cleo, file.name);
+  await room.screenshot('folder listed');
   const saved = nextDownload(cleo.page);
   await button.click();
   await waitVisible(downloads.item(cleo.page, folder.name));
@@ -55,4 +61,44 @@ test('a folder whose files are all in subfolders downloads as one ZIP', async ({
   });
   await downloadFolderAsZip(room, ana, cleo, folder);
   await room.screenshot('folder of subfolders saved');
+});
+
+test('a folder asked for while it is still being added is saved whole, never as a partial ZIP', async ({ room }) => {
+  const { guests } = await roomWithGuests(room, ['Alice', 'Bob']);
+  const [alice, bob] = twoGuests(guests);
+  // 400 small files (as in issue 12): Alice's tab hashes them one by one and offers them in
+  // batches, so the room lists the folder well before it is all there.
+  const sizes: Record<string, number> = {};
+  for (let index = 0; index < 400; index++) {
+    sizes[`part-${index % 4}/file-${String(index).padStart(3, '0')}.bin`] = 16 + ((index * 37) % 2000);
+  }
+  const folder = await randomFolder(room, 'many', sizes);
+
+  await roomUi.addFolderInput(alice.page).setInputFiles(folder.path);
+  const button = downloads.downloadFolderButton(bob.page, folder.name);
+  // Bob asks the moment the folder shows up for him, as a person would.
+  await waitVisible(button, 60_000);
+  // Read at one instant: the button's state and the folder's line beside it.
+  const firstSeen = await button.evaluate((element) => ({
+    isDisabled: (element as HTMLButtonElement).disabled,
+    line: element.closest('li')?.innerText ?? '',
+  }));
+  console.log(`Bob first saw the folder as: ${firstSeen.line.replace(/\s+/g, ' ')}`);
+  if (firstSeen.isDisabled) expect(firstSeen.line).toMatch(/Being added \(\d+ of 400\)/);
+  else expect(firstSeen.line).toContain('400 files');
+  await room.screenshot('folder being added');
+  const saved = nextDownload(bob.page);
+  // A disabled button is clicked once it is enabled: the click waits for that, as a person would.
+  await button.click({ timeout: 60_000 });
+  await waitStatus(bob, folder.name, 'Saved');
+
+  const { entries } = await savedZip(saved);
+  const files = entries.filter((entry) => !entry.path.endsWith('/'));
+  const expected = [...folder.files.keys()].map((path) => `${folder.name}/${path}`).sort();
+  expect(files.map((entry) => entry.path).sort()).toEqual(expected);
+  for (const entry of files) {
+    const source = folder.files.get(entry.path.slice(folder.name.length + 1));
+    expect(sha256Hex(entry.bytes), entry.path).toBe(source?.sha256);
+  }
+  await room.screenshot('whole folder saved');
 });

@@ -68,7 +68,9 @@ describe('ClientApp', () => {
     expect(document.querySelector('img')).toBeNull();
     const fileItem = screen.getByText(XSS_NAME, { selector: '.file-name' }).closest('li');
     expect(fileItem?.textContent).toContain('2 KiB');
-    expect(screen.getByText('holiday')).toBeTruthy();
+    // A folder is one collapsed row until opened.
+    expect(screen.queryByText('a.jpg')).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'holiday', expanded: false }));
     expect(screen.getByText('a.jpg').closest('li')?.textContent).toContain('3 MiB');
     // Not ours: no Remove button.
     expect(screen.queryByRole('button', { name: `Remove ${XSS_NAME}` })).toBeNull();

@@ -209,6 +209,46 @@ describe('downloads', () => {
     await until(() => fakes.platform.chunkKv.data.size === 0 && fakes.platform.recordKv.data.size === 0);
   });
 
+  it('does not take a folder that is still being added for the whole of it (issue 12)', async () => {
+    const a = randomBytes(CHUNK + 1);
+    const b = randomBytes(10);
+    const batch = { id: 'trip-batch', count: 2 };
+    const fa = shared('fa', 'ann', 'a.txt', {
+      path: 'trip/a.txt',
+      size: a.length,
+      chunkSize: CHUNK,
+      sha256: sha256Hex(a),
+      batch,
+    });
+    const fb = shared('fb', 'ann', 'b.txt', {
+      path: 'trip/day1/b.txt',
+      size: b.length,
+      chunkSize: CHUNK,
+      sha256: sha256Hex(b),
+      batch,
+    });
+    const fakes = await guest([fa]);
+    fakes.enter();
+    // One of the batch's two files is listed: asking for the folder starts nothing.
+    fakes.session.downloadFolder('ann', 'trip');
+    await flush();
+    expect(sent(fakes.socket, 'REQUEST_CHUNK')).toHaveLength(0);
+    expect(fakes.session.transfers.downloads.view.get().items).toHaveLength(0);
+
+    fakes.socket.receive({ type: 'FILES_ADDED', reqId: 'r2', owner: 'ann', files: [fb], rejected: [] });
+    fakes.session.downloadFolder('ann', 'trip');
+    const view = await serveAll(
+      fakes,
+      fakes.socket,
+      new Map([
+        ['fa', a],
+        ['fb', b],
+      ]),
+      fakes.session,
+    );
+    expect(view).toMatchObject({ state: 'saved', totalBytes: a.length + b.length });
+  });
+
   it('saves to the place the person picked when the browser offers a picker', async () => {
     const bytes = randomBytes(2 * CHUNK);
     const file = makeFile('f1', bytes);

@@ -201,10 +201,16 @@ describe('FilePreparer', () => {
       { offer: offer('a', 'a.txt', { size: 1 }), blob: new Blob(['a']) },
       { offer: offer('s', 'slow.txt', { size: 1 }), blob: slow },
     ]);
-    await until(() => prep.preparing.length === 1);
+    await until(() => prep.preparing[0]?.offer.id === 's');
     expect(ready).toEqual([]);
+    // Hashed and waiting for company: still shown as being prepared, all of it done.
+    expect(prep.preparing.map((p) => [p.offer.id, p.bytesDone])).toEqual([
+      ['s', 0],
+      ['a', 1],
+    ]);
     clock.advance(1000);
     expect(ready.map((batch) => batch.map((o) => o.id))).toEqual([['a']]);
+    expect(prep.preparing.map((p) => p.offer.id)).toEqual(['s']);
     release();
     await until(() => ready.length === 2);
     expect(ready[1]?.map((o) => o.id)).toEqual(['s']);

@@ -77,6 +77,36 @@ describe('decideAddFiles', () => {
   });
 });
 
+describe('decideAddFiles on folder batches', () => {
+  const batch = (count: number, id = 'b1') => ({ batch: { id, count } });
+  const inFolder = [shared('g1', 'ann', 'a.txt', { path: 'trip/a.txt', ...batch(3) })];
+
+  it('accepts a listed file offered again with its batch count lowered (a recount)', () => {
+    const decision = decideAddFiles(inFolder, 'ann', [offer('g1', 'a.txt', { path: 'trip/a.txt', ...batch(2) })]);
+    expect(decision).toEqual({
+      files: [shared('g1', 'ann', 'a.txt', { path: 'trip/a.txt', ...batch(2) })],
+      rejected: [],
+    });
+  });
+
+  it('refuses a batch count that grows, a batch changed or dropped, and a recount by someone else', () => {
+    const refused = (offered: ReturnType<typeof offer>, owner = 'ann') =>
+      decideAddFiles(inFolder, owner, [offered]).rejected.map((r) => r.reason);
+    expect(refused(offer('g1', 'a.txt', { path: 'trip/a.txt', ...batch(4) }))).toEqual([REASONS.idReused]);
+    expect(refused(offer('g1', 'a.txt', { path: 'trip/a.txt', ...batch(2, 'other') }))).toEqual([REASONS.idReused]);
+    expect(refused(offer('g1', 'a.txt', { path: 'trip/a.txt' }))).toEqual([REASONS.idReused]);
+    // Anything else changed with the count is a different file under a listed id.
+    expect(refused(offer('g1', 'a.txt', { path: 'trip/a.txt', size: 5, ...batch(2) }))).toEqual([REASONS.idReused]);
+    expect(refused(offer('g1', 'a.txt', { path: 'trip/a.txt', ...batch(2) }), 'bob')).toEqual([REASONS.idTaken]);
+  });
+
+  it('tells batches apart in a resend: the same count is accepted again', () => {
+    expect(
+      decideAddFiles(inFolder, 'ann', [offer('g1', 'a.txt', { path: 'trip/a.txt', ...batch(3) })]).files,
+    ).toHaveLength(1);
+  });
+});
+
 describe('mayRemoveFile', () => {
   it('lets the owner and the host remove, nobody else', () => {
     expect(mayRemoveFile({ owner: 'ann', by: 'ann', fileId: 'f1' }, listed, 'host')).toBe(true);

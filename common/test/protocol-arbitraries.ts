@@ -97,6 +97,7 @@ const SCALARS: Record<ScalarKind, fc.Arbitrary<unknown>> = {
   errorMessage: text(0, L.MAX_ERROR_MESSAGE_CHARS),
   relayBusyReason: fc.constantFrom('full', 'rate'),
   retryAfterMs: fc.integer({ min: 0, max: MAX_RETRY_AFTER_MS }),
+  batchCount: fc.integer({ min: 1, max: L.MAX_FILES_PER_PEER }),
 };
 
 function recordOf(spec: ObjectSpec): fc.Arbitrary<Frame> {

@@ -34,6 +34,7 @@ export const OFFER: Frame = {
   path: 'photos/2024/holiday photo.jpg',
   chunkSize: L.DEFAULT_CHUNK_BYTES,
   sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+  batch: { id: 'b1c2d3e4-f5a6-4b7c-8d9e-0f1a2b3c4d5e', count: 400 },
 };
 export const INFO: Frame = { ...OFFER, owner: IDS.alice };
 export const CLIENT: Frame = { publicId: IDS.alice, name: 'Alice', status: 'approved', online: true };
@@ -287,6 +288,13 @@ const INVALID_SCALARS: Record<Exclude<Kind, ObjectKind | ArrayKind>, readonly Sa
     ['a string', '1000'],
     common.null,
   ],
+  batchCount: [
+    ['0', 0],
+    ['past the files one person may list', L.MAX_FILES_PER_PEER + 1],
+    ['1.5', 1.5],
+    ['a string', '3'],
+    common.null,
+  ],
 };
 
 /** Values each scalar kind must accept, at its bounds and beyond ASCII. */
@@ -399,12 +407,17 @@ const VALID_SCALARS: Record<Exclude<Kind, ObjectKind | ArrayKind>, readonly Samp
     ['0', 0],
     ['an hour', MAX_RETRY_AFTER_MS],
   ],
+  batchCount: [
+    ['1', 1],
+    ['the files one person may list', L.MAX_FILES_PER_PEER],
+  ],
 };
 
 const OBJECT_BASES: Record<ObjectKind, Frame> = {
   client: CLIENT,
   fileOffer: OFFER,
   fileInfo: INFO,
+  fileBatch: { id: 'b1', count: 2 },
   rejection: REJECTION,
   iceServer: ICE_SERVER,
 };

@@ -62,8 +62,9 @@ export type ScalarKind =
   | 'errorCode'
   | 'errorMessage'
   | 'relayBusyReason'
-  | 'retryAfterMs';
-export type ObjectKind = 'client' | 'fileOffer' | 'fileInfo' | 'rejection' | 'iceServer';
+  | 'retryAfterMs'
+  | 'batchCount';
+export type ObjectKind = 'client' | 'fileOffer' | 'fileInfo' | 'fileBatch' | 'rejection' | 'iceServer';
 export type ArrayKind = 'clients' | 'offers' | 'infos' | 'roomFiles' | 'rejections' | 'iceServers';
 export type Kind = ScalarKind | ObjectKind | ArrayKind;
 
@@ -77,12 +78,19 @@ const spec = (required: Record<string, Kind>, optional: Record<string, Kind> = {
 });
 
 const fileFields = { id: 'id', name: 'fileName', size: 'fileSize', chunkSize: 'chunkSize' } as const;
-const fileOptional = { mime: 'mime', lastModified: 'timestamp', path: 'path', sha256: 'sha256' } as const;
+const fileOptional = {
+  mime: 'mime',
+  lastModified: 'timestamp',
+  path: 'path',
+  sha256: 'sha256',
+  batch: 'fileBatch',
+} as const;
 
 export const OBJECT_SPECS: Record<ObjectKind, ObjectSpec> = {
   client: spec({ publicId: 'id', name: 'clientName', status: 'status', online: 'boolean' }, { isMaster: 'trueFlag' }),
   fileOffer: spec(fileFields, fileOptional),
   fileInfo: spec({ ...fileFields, owner: 'id' }, fileOptional),
+  fileBatch: spec({ id: 'id', count: 'batchCount' }),
   rejection: spec({ id: 'id', reason: 'reason' }),
   iceServer: spec({ urls: 'iceUrls' }, { username: 'iceCredential', credential: 'iceCredential' }),
 };
@@ -248,6 +256,8 @@ function scalarOk(kind: ScalarKind, v: unknown, mode: Mode): boolean {
       return v === 'full' || v === 'rate';
     case 'retryAfterMs':
       return isInt(v, 0, MAX_RETRY_AFTER_MS);
+    case 'batchCount':
+      return isInt(v, 1, L.MAX_FILES_PER_PEER);
   }
 }
 

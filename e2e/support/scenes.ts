@@ -74,3 +74,10 @@ export async function folderOnDisk(room: Room, folderName: string, files: Record
   }
   return folder;
 }
+
+/** Opens the folder's disclosure button if it is closed (folders are listed collapsed). */
+export async function openFolder(page: Page, folderName: string): Promise<void> {
+  const toggle = roomUi.folderToggle(page, folderName);
+  await waitVisible(toggle);
+  if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+}

@@ -64,6 +64,13 @@ export const room = {
       .filter({ hasNot: page.getByRole('listitem') }),
   removeFileButton: (page: Page, fileName: string): Locator =>
     page.getByRole('button', { name: `Remove ${fileName}`, exact: true }),
+  /** A folder's disclosure button (its last name segment, "day1"), open or not (aria-expanded). */
+  folderToggle: (page: Page, folderName: string): Locator =>
+    page.getByRole('button', { name: folderName, exact: true }).and(page.locator('[aria-expanded]')),
+  removeFolderButton: (page: Page, folderPath: string): Locator =>
+    page.getByRole('button', { name: `Remove folder ${folderPath}`, exact: true }),
+  stopSharingButton: (page: Page): Locator =>
+    page.getByRole('button', { name: 'Stop sharing everything', exact: true }),
   hostOfflineBanner: (page: Page): Locator => page.getByRole('status').filter({ hasText: 'The host is offline' }),
   reconnectingBanner: (page: Page): Locator => page.getByRole('status').filter({ hasText: 'Reconnecting' }),
 };

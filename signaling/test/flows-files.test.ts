@@ -76,6 +76,35 @@ describe('flow 4: ADD_FILES', () => {
   });
 });
 
+describe('flow 4: a folder batch (FileOffer.batch)', () => {
+  it('carries the batch to everyone, and a recount replaces the listed file without counting it twice', async () => {
+    const { daemon, master, clients } = await room(['alice']);
+    const alice = pick(clients, 0);
+    const batch = { id: 'trip-batch', count: 3 };
+    const a = offer({ path: 'trip/a', name: 'a', batch });
+    const [first] = await share(master, alice, [a, offer({ path: 'trip/b', name: 'b', batch })]);
+    expect(first?.batch).toEqual(batch);
+    // Alice lowers the count (one of three was rejected): the same file, the smaller count.
+    const [recounted] = await share(master, alice, [{ ...a, batch: { id: batch.id, count: 2 } }]);
+    expect(recounted?.batch).toEqual({ id: batch.id, count: 2 });
+    const carol = await registerClient(daemon, 'carol');
+    const state = await approve(master, carol);
+    expect(state.files.map((f) => [f.name, f.batch?.count])).toEqual([
+      ['a', 2],
+      ['b', 3],
+    ]);
+    expect((await health(daemon))['files']).toBe(2);
+  });
+
+  it('refuses a batch count out of bounds as a bad message', async () => {
+    const { master, clients } = await room(['alice']);
+    const alice = pick(clients, 0);
+    alice.peer.send({ type: 'ADD_FILES', reqId: 'bad-batch', files: [offer({ batch: { id: 'b', count: 0 } })] });
+    expect(await alice.peer.next('ERROR')).toMatchObject({ code: 'BAD_MESSAGE', reqId: 'bad-batch' });
+    await master.peer.expectNo('ADD_FILES');
+  });
+});
+
 describe('flow 5: REMOVE_FILE', () => {
   it("forwards the owner's removal with owner and by; FILE_REMOVED is broadcast", async () => {
     const { daemon, master, clients } = await room(['alice', 'bob']);

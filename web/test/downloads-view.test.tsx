@@ -1,13 +1,9 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { emptyOutbox } from '../src/files/outbox-machine';
-import { groupFiles } from '../src/files/file-groups';
 import type { DownloadView } from '../src/transfers/download-view';
 import { formatTimeLeft, percentDone } from '../src/transfers/download-view';
 import { DownloadsSection } from '../src/ui/downloads-section';
-import { FileList } from '../src/ui/file-list';
-import { offer, person, shared } from '@ferry/common/test/builders';
 import { TransferError } from '@ferry/common/transfer';
 
 afterEach(cleanup);
@@ -146,74 +142,5 @@ describe('download helpers', () => {
     expect(formatTimeLeft(61)).toBe('2 min left');
     expect(formatTimeLeft(3600)).toBe('1 h left');
     expect(formatTimeLeft(2 * 3600 + 5 * 60)).toBe('2 h 5 min left');
-  });
-});
-
-describe('the file list', () => {
-  const clients = [person('me', 'Me'), person('ann', 'Ann')];
-  const files = [
-    shared('f1', 'ann', 'loose.txt'),
-    shared('f2', 'ann', 'a.txt', { path: 'trip/a.txt' }),
-    shared('f3', 'ann', 'b.txt', { path: 'trip/day1/b.txt' }),
-    shared('m1', 'me', 'mine.txt'),
-    shared('m2', 'me', 'lost.txt'),
-  ];
-  function renderFiles(extra: { busy?: string[]; preparing?: boolean } = {}) {
-    const spy = { removeFile: vi.fn(), dismissRejected: vi.fn(), downloadFile: vi.fn(), downloadFolder: vi.fn() };
-    const groups = groupFiles({
-      files,
-      clients,
-      selfId: 'me',
-      outbox: emptyOutbox,
-      removing: new Set(),
-      needsRepick: new Set(['m2']),
-      preparing: extra.preparing ? [{ offer: offer('p1', 'big.iso', { size: 1000 }), bytesDone: 420 }] : [],
-    });
-    render(<FileList groups={groups} actions={spy} busyFileIds={new Set(extra.busy ?? [])} />);
-    return spy;
-  }
-
-  it("offers Download on others' files and folders, never on your own", () => {
-    const spy = renderFiles();
-    fireEvent.click(screen.getByRole('button', { name: 'Download loose.txt' }));
-    fireEvent.click(screen.getByRole('button', { name: 'Download folder trip' }));
-    fireEvent.click(screen.getByRole('button', { name: 'Download folder trip/day1' }));
-    expect(spy.downloadFile).toHaveBeenCalledWith('f1');
-    expect(spy.downloadFolder.mock.calls).toEqual([
-      ['ann', 'trip'],
-      ['ann', 'trip/day1'],
-    ]);
-    expect(screen.queryByRole('button', { name: 'Download mine.txt' })).toBeNull();
-    expect(screen.getByRole('button', { name: 'Remove mine.txt' })).toBeTruthy();
-  });
-
-  it('offers a folder that holds only subfolders too', () => {
-    const spy = { removeFile: vi.fn(), dismissRejected: vi.fn(), downloadFile: vi.fn(), downloadFolder: vi.fn() };
-    const album = [
-      shared('a1', 'ann', 'one.bin', { path: 'album/disc1/one.bin' }),
-      shared('a2', 'ann', 'two.bin', { path: 'album/disc2/two.bin' }),
-    ];
-    const groups = groupFiles({ files: album, clients, selfId: 'me', outbox: emptyOutbox, removing: new Set() });
-    render(<FileList groups={groups} actions={spy} />);
-    expect(
-      screen.getAllByRole('button', { name: /^Download folder/ }).map((b) => b.getAttribute('aria-label')),
-    ).toEqual(['Download folder album', 'Download folder album/disc1', 'Download folder album/disc2']);
-    fireEvent.click(screen.getByRole('button', { name: 'Download folder album' }));
-    expect(spy.downloadFolder).toHaveBeenCalledWith('ann', 'album');
-  });
-
-  it('waits on a file already downloading', () => {
-    renderFiles({ busy: ['f1'] });
-    expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Download loose.txt' }).disabled).toBe(true);
-    expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Download a.txt' }).disabled).toBe(false);
-  });
-
-  it('asks to pick again your files this tab lost, and shows files being prepared', () => {
-    renderFiles({ preparing: true });
-    const row = (name: string) => screen.getByText(name).closest('li');
-    expect(row('lost.txt')?.textContent).toContain('Pick again to share');
-    expect(row('mine.txt')?.textContent).not.toContain('Pick again');
-    expect(row('big.iso')?.textContent).toContain('Preparing 42%');
-    expect(screen.queryByRole('button', { name: 'Download big.iso' })).toBeNull();
   });
 });

@@ -33,10 +33,32 @@ describe('prepareOffers', () => {
           chunkSize: limits.DEFAULT_CHUNK_BYTES,
           lastModified: 1_700_000_000_000,
           path: 'photos/b.jpg',
+          batch: { id: 'f-3', count: 1 },
         },
       ],
     ]);
     expect([...blobs.keys()]).toEqual(['f-1', 'f-2']);
+  });
+
+  it('makes each folder one batch of the files it offers, so others can tell when it is all there', () => {
+    const { batches, refused } = prepareOffers(
+      [
+        { file: fakeFile('a', 1), path: 'trip/a' },
+        { file: fakeFile('b', 1), path: 'trip/day1/b' },
+        { file: fakeFile('x'.repeat(300), 1), path: `trip/${'x'.repeat(300)}` },
+        { file: fakeFile('c', 1), path: 'album/c' },
+        { file: fakeFile('loose', 1) },
+      ],
+      sequentialIds('f'),
+    );
+    expect(refused.map((r) => r.offer.name.length)).toEqual([300]);
+    const offers = batches.flat();
+    const batchOf = (name: string) => offers.find((o) => o.name === name)?.batch;
+    // The file no message can carry is not counted: the batch is whole with the two others.
+    expect(batchOf('a')).toEqual({ id: 'f-6', count: 2 });
+    expect(batchOf('b')).toEqual({ id: 'f-6', count: 2 });
+    expect(batchOf('c')).toEqual({ id: 'f-7', count: 1 });
+    expect(batchOf('loose')).toBeUndefined();
   });
 
   it('splits large picks into messages the protocol accepts', () => {

@@ -40,14 +40,29 @@ function isIdentical(a: FileInfo, b: FileInfo): boolean {
     a.path === b.path &&
     a.mime === b.mime &&
     a.lastModified === b.lastModified &&
-    a.sha256 === b.sha256
+    a.sha256 === b.sha256 &&
+    a.batch?.id === b.batch?.id &&
+    a.batch?.count === b.batch?.count
   );
+}
+
+/**
+ * A listed file offered again by its owner with only its batch's count lowered: the owner saying
+ * that fewer files of the batch will ever be listed (some were rejected, removed or unreadable),
+ * so that the others can download the folder as it is. A count never grows: a batch that once
+ * looked whole to someone stays whole.
+ */
+function isRecount(listed: FileInfo, offered: FileInfo): boolean {
+  if (listed.batch === undefined || offered.batch === undefined) return false;
+  if (listed.batch.id !== offered.batch.id || offered.batch.count > listed.batch.count) return false;
+  return isIdentical(listed, { ...offered, batch: listed.batch });
 }
 
 /**
  * Answers a forwarded ADD_FILES from `owner`. Drops what is invalid (fileOfferProblem) and what
  * duplicates a listed file: an id another owner holds, or the same owner, path, name and size
- * under another id. A file already listed exactly as offered is accepted again (a resend).
+ * under another id. A file already listed exactly as offered is accepted again (a resend), and so
+ * is one whose batch count is lowered (isRecount).
  */
 export function decideAddFiles(
   existing: readonly FileInfo[],
@@ -73,7 +88,8 @@ export function decideAddFiles(
     const listed = byId.get(offer.id);
     if (listed) {
       if (listed.owner !== owner) rejected.push({ id: offer.id, reason: REASONS.idTaken });
-      else if (!isIdentical(listed, file)) rejected.push({ id: offer.id, reason: REASONS.idReused });
+      else if (!isIdentical(listed, file) && !isRecount(listed, file))
+        rejected.push({ id: offer.id, reason: REASONS.idReused });
       else {
         seenInRequest.add(offer.id);
         files.push(file);

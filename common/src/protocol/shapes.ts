@@ -77,6 +77,19 @@ export type RelayBusyReason = z.infer<typeof RelayBusyReason>;
 export const RetryAfterMs = z.int().check(z.gte(0), z.lte(3_600_000));
 
 /**
+ * The files one person shared in one action (a folder picked or dropped), so that others can tell
+ * when all of it is listed: `id` names the batch among its owner's (batches of different owners
+ * never mix), `count` is how many files it holds. Every file of the batch carries it; the batch is
+ * whole once as many of its files are listed as the smallest `count` among them says (the owner
+ * lowers it by re-offering one file when some of the batch is rejected or removed).
+ */
+export const FileBatch = z.object({
+  id: Id,
+  count: z.int().check(z.gte(1), z.lte(L.MAX_FILES_PER_PEER)),
+});
+export type FileBatch = z.infer<typeof FileBatch>;
+
+/**
  * A file as a peer offers it (FileInfo without `owner`). The schema bounds every field and holds
  * its text to the rules of text.ts (a batch with a broken name is BAD_MESSAGE as a whole; the apps
  * check each file first). Whether a well-formed name or path is safe to save (separators, `..`,
@@ -91,6 +104,7 @@ export const FileOffer = z.object({
   path: z.optional(text('path', PATH_BOUNDS)),
   chunkSize: z.int().check(z.gte(L.MIN_CHUNK_BYTES), z.lte(L.MAX_CHUNK_BYTES)),
   sha256: z.optional(Sha256Hex),
+  batch: z.optional(FileBatch),
 });
 export type FileOffer = z.infer<typeof FileOffer>;
 

@@ -50,7 +50,27 @@ export function prepareOffers(picked: readonly PickedFile[], newId: () => string
       refused.push({ offer, reason: describeSchemaProblem(offer) });
     }
   }
-  return { batches: batchOffers(valid), refused, blobs };
+  return { batches: batchOffers(inFolderBatches(valid, newId)), refused, blobs };
+}
+
+/**
+ * Each folder picked or dropped becomes one batch (FileOffer.batch): its files, by their first
+ * path segment, carry one id and their number, so that others can tell when the whole folder is
+ * listed. Loose files are not in a batch. Only files that can be offered are counted.
+ */
+function inFolderBatches(offers: readonly FileOffer[], newId: () => string): FileOffer[] {
+  const counts = new Map<string, number>();
+  const topFolder = (offer: FileOffer) => (offer.path?.includes('/') ? offer.path.split('/', 1)[0] : undefined);
+  for (const offer of offers) {
+    const top = topFolder(offer);
+    if (top !== undefined) counts.set(top, (counts.get(top) ?? 0) + 1);
+  }
+  const ids = new Map([...counts.keys()].map((top) => [top, newId()]));
+  return offers.map((offer) => {
+    const top = topFolder(offer);
+    const id = top === undefined ? undefined : ids.get(top);
+    return id === undefined ? offer : { ...offer, batch: { id, count: counts.get(top ?? '') ?? 1 } };
+  });
 }
 
 /** A picked file's folder path: the browser's webkitRelativePath for folder pickers, else none. */

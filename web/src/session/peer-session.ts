@@ -1,8 +1,17 @@
-import type { ErrorCode, FileOffer, FromDaemon, FromDaemonOf, ToDaemon } from '@ferry/common';
+import {
+  batchOffers,
+  type ErrorCode,
+  type FileOffer,
+  type FromDaemon,
+  type FromDaemonOf,
+  type ToDaemon,
+} from '@ferry/common';
+import { busyBatchIds, recountOffers } from '../files/folder-batches';
 import { LocalFiles } from '../files/local-files';
 import { prepareOffers, type PickedFile } from '../files/offers';
 import { OutboxDriver } from '../files/outbox-driver';
 import type { OutboxOptions } from '../files/outbox-machine';
+import type { RemovalPace } from '../files/removal-queue';
 import type { BackoffOptions, Clock } from '@ferry/common/transfer';
 import type { KeyValueStore, Logger, SocketFactory } from '../platform/types';
 import { applyToRoom, type RoomState } from '../room/room-reducer';
@@ -11,7 +20,9 @@ import type { ConnectionState } from '../signaling/connection-machine';
 import type { AppRole } from '../transfers/download-records';
 import { matchRepicks } from '../transfers/repick';
 import type { TransferPlatform } from '../transfers/transfer-platform';
+import { filesInFolder } from '../transfers/folder-zip';
 import { SessionTransfers } from '../transfers/session-transfers';
+import { OwnRemovals } from './own-removals';
 import { initialView, type SessionView } from './session-view';
 import { ViewStore } from './view-store';
 
@@ -28,6 +39,7 @@ export interface PeerDeps {
   transfers: TransferPlatform;
   outbox?: OutboxOptions;
   backoff?: BackoffOptions;
+  removalPace?: RemovalPace;
 }
 
 const BUSY_MESSAGE =
@@ -48,8 +60,9 @@ export abstract class PeerSession {
   protected readonly connection: SignalingConnection;
   protected readonly outbox: OutboxDriver;
   readonly transfers: SessionTransfers;
-  /** reqId of each removal we asked for, to the file it removes. */
-  private readonly removals = new Map<string, string>();
+  private readonly removals: OwnRemovals;
+  /** `batchId:count` of every recount sent (folder-batches.ts), so none is sent twice. */
+  private readonly recountsSent = new Set<string>();
 
   constructor(
     protected readonly deps: PeerDeps,
@@ -67,10 +80,25 @@ export abstract class PeerSession {
       deps.clock,
       {
         send: (reqId, offers) => this.sendOffers(reqId, offers),
-        forget: (fileIds) => this.localFiles.forget(fileIds),
-        onChange: (outbox) => this.store.update({ outbox }),
+        // A recount the host refused names a file that stays listed: its bytes stay too.
+        forget: (fileIds) => this.localFiles.forget(fileIds.filter((id) => !this.isListedAsOurs(id))),
+        onChange: (outbox) => {
+          this.store.update({ outbox });
+          this.recountFolders();
+        },
       },
       deps.outbox,
+    );
+    this.removals = new OwnRemovals(
+      deps.clock,
+      {
+        room: () => this.room,
+        removing: () => this.view.removing,
+        setRemoving: (removing) => this.store.update({ removing }),
+        send: (reqId, fileId) => this.sendRemoval(reqId, fileId),
+        newId: deps.newId,
+      },
+      deps.removalPace,
     );
     this.transfers = new SessionTransfers({
       platform: deps.transfers,
@@ -84,7 +112,10 @@ export abstract class PeerSession {
         send: (message) => this.send(message),
         room: () => this.room,
         isLive: () => this.isLive,
-        onPreparing: (preparing) => this.store.update({ preparing }),
+        onPreparing: (preparing) => {
+          this.store.update({ preparing });
+          this.recountFolders();
+        },
         onOffersReady: (offers) => this.outbox.dispatch({ type: 'add', reqId: this.deps.newId(), offers }),
         onUnreadable: (offer, reason) => {
           this.localFiles.forget([offer.id]);
@@ -157,12 +188,45 @@ export abstract class PeerSession {
   }
 
   removeFile(fileId: string): void {
-    const file = this.room.files.find((f) => f.id === fileId);
-    if (!file || file.owner !== this.room.selfId || this.view.removing.has(fileId)) return;
-    const reqId = this.deps.newId();
-    this.removals.set(reqId, fileId);
-    this.store.update({ removing: new Set([...this.view.removing, fileId]) });
-    this.sendRemoval(reqId, fileId);
+    this.removals.remove([fileId]);
+  }
+
+  /** Stops sharing every file of ours in `folder` and below. */
+  removeFolder(folder: string): void {
+    const selfId = this.room.selfId;
+    if (selfId !== null) this.removals.remove(filesInFolder(this.room.files, selfId, folder).map((f) => f.id));
+  }
+
+  /** Stops sharing everything: our listed files, and those still being prepared or sent. */
+  stopSharingAll(): void {
+    const unsent = this.transfers.preparer.pendingOffers.map((offer) => offer.id);
+    this.transfers.preparer.cancelAll();
+    this.localFiles.forget(unsent);
+    for (const request of this.outbox.state.requests) this.dismissRequest(request.reqId);
+    this.removals.remove(this.room.files.filter((f) => f.owner === this.room.selfId).map((f) => f.id));
+  }
+
+  private isListedAsOurs(fileId: string): boolean {
+    const selfId = this.room.selfId;
+    return selfId !== null && this.room.files.some((f) => f.id === fileId && f.owner === selfId);
+  }
+
+  /**
+   * Lowers the count of our folder batches that will never be whole as counted (files rejected,
+   * unreadable, dismissed or removed), once nothing of them is on the way: the others can then
+   * download the folder as it is. See recountOffers.
+   */
+  private recountFolders(): void {
+    const selfId = this.room.selfId;
+    // While files are being hashed this would run after each one; once they are done is soon enough.
+    if (selfId === null || !this.isLive || !this.transfers.preparer.isIdle) return;
+    const onTheWay = this.outbox.state.requests.flatMap((request) => request.offers);
+    const busy = busyBatchIds(onTheWay, this.room.files, this.view.removing);
+    const offers = recountOffers(this.room.files, selfId, busy, this.recountsSent);
+    if (offers.length === 0) return;
+    for (const offer of offers) if (offer.batch) this.recountsSent.add(`${offer.batch.id}:${offer.batch.count}`);
+    for (const batch of batchOffers(offers))
+      this.outbox.dispatch({ type: 'add', reqId: this.deps.newId(), offers: batch });
   }
 
   retryRequest(reqId: string): void {
@@ -198,6 +262,7 @@ export abstract class PeerSession {
 
   destroy(): void {
     this.connection.stop('left');
+    this.removals.forgetAll();
     this.outbox.destroy();
     this.transfers.destroy();
   }
@@ -211,7 +276,7 @@ export abstract class PeerSession {
     this.localFiles.forgetAll();
     for (const request of this.outbox.state.requests) this.dismissRequest(request.reqId);
     for (const rejected of this.outbox.state.rejected) this.dismissRejected(rejected.offer.id);
-    this.removals.clear();
+    this.removals.forgetAll();
     this.store.update({ removing: new Set(), needsRepick: new Set(), notice: null, peopleNotice: null });
   }
 
@@ -248,7 +313,7 @@ export abstract class PeerSession {
         }
         break;
       case 'FILE_REMOVED':
-        this.finishRemoval(message.fileId, message.reqId);
+        this.removals.finish(message.fileId, message.reqId);
         this.localFiles.forget([message.fileId]);
         break;
       case 'MASTER_CONNECTED':
@@ -263,6 +328,9 @@ export abstract class PeerSession {
     this.syncOutboxLink();
     this.transfers.handle(message);
     this.refreshNeedsRepick();
+    // What the room lists of our folders changed: one of them may need its count lowered.
+    if (['FILES_ADDED', 'FILE_REMOVED', 'ROOM_STATE', 'MASTER_APP_REGISTER_ACK'].includes(message.type))
+      this.recountFolders();
   }
 
   /** Which of our listed files must be picked again (they have no File in this tab). */
@@ -285,9 +353,9 @@ export abstract class PeerSession {
       this.deps.logger.warn(`transfer error ${code}: ${message}`);
       return;
     }
-    if (reqId !== undefined && this.removals.has(reqId)) {
-      const fileId = this.removals.get(reqId) ?? '';
-      this.finishRemoval(fileId, reqId);
+    const removed = this.removals.fileOf(reqId);
+    if (removed !== undefined) {
+      this.removals.finish(removed, reqId);
       this.store.update({ notice: `The file could not be removed: ${message}` });
       return;
     }
@@ -305,20 +373,8 @@ export abstract class PeerSession {
     if (code !== 'RATE_LIMITED') this.store.update({ notice: message });
   }
 
-  private finishRemoval(fileId: string, reqId: string | undefined): void {
-    if (reqId !== undefined) this.removals.delete(reqId);
-    for (const [id, file] of this.removals) if (file === fileId) this.removals.delete(id);
-    if (this.view.removing.has(fileId)) {
-      const removing = new Set(this.view.removing);
-      removing.delete(fileId);
-      this.store.update({ removing });
-    }
-  }
-
   private onConnectionState(connection: ConnectionState): void {
-    if (connection.kind !== 'ready' && this.removals.size > 0) {
-      // Unanswered removals are lost with the socket; the next room state says what happened.
-      this.removals.clear();
+    if (connection.kind !== 'ready' && this.removals.forgetAll()) {
       this.store.update({ connection, removing: new Set() });
     } else {
       this.store.update({ connection });

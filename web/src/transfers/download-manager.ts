@@ -8,6 +8,7 @@ import { DownloadRelayBusy } from './download-relay-busy';
 import type { DownloadsView } from './download-view';
 import { DownloadsPublisher } from './downloads-publisher';
 import type { FileSaver } from './file-saver';
+import { batchProgress, missingBatches } from '../files/folder-batches';
 import { filesInFolder, zipNameFor } from './folder-zip';
 import { isTerminalPhase, transition, type JobEffect, type JobEvent } from './job-machine';
 import { isWaitingForRoom, resumeDecision, type RoomPort } from './job-room';
@@ -152,10 +153,21 @@ export class DownloadManager {
     await this.begin('file', file.name, undefined, [file]);
   }
 
-  /** Everything `owner` shares in `folder` and below, saved as one ZIP. */
+  /**
+   * Everything `owner` shares in `folder` and below, saved as one ZIP. Refused while a folder
+   * shared there is still being added (some of its batch is not listed yet): the ZIP would miss
+   * files the owner shared, and still be saved. The list shows such a folder as being added.
+   */
   async downloadFolder(owner: string, folder: string): Promise<void> {
-    const files = filesInFolder(this.deps.room.files(), owner, folder);
-    if (files.length > 0) await this.begin('folder', folder, folder, files);
+    const listed = this.deps.room.files();
+    const files = filesInFolder(listed, owner, folder);
+    if (files.length === 0) return;
+    const missing = missingBatches(files, batchProgress(listed));
+    if (missing !== null) {
+      this.deps.logger.warn(`not downloading ${folder}: ${missing.listed} of its ${missing.total} files are listed`);
+      return;
+    }
+    await this.begin('folder', folder, folder, files);
   }
 
   pause(jobId: string): void {

@@ -56,8 +56,22 @@ export class FilePreparer {
     this.options = { ...DEFAULT_OPTIONS, ...options };
   }
 
+  /** Files being hashed, and those hashed and waiting to share a message (all their bytes done). */
   get preparing(): readonly PreparingFile[] {
-    return this.queue.map(({ offer, bytesDone }) => ({ offer, bytesDone }));
+    return [
+      ...this.queue.map(({ offer, bytesDone }) => ({ offer, bytesDone })),
+      ...this.ready.map((offer) => ({ offer, bytesDone: offer.size })),
+    ];
+  }
+
+  /** Nothing is being hashed or waiting to be handed on. */
+  get isIdle(): boolean {
+    return this.queue.length === 0 && this.ready.length === 0;
+  }
+
+  /** Offers not handed on yet: being hashed, or hashed and waiting to share a message. */
+  get pendingOffers(): readonly FileOffer[] {
+    return [...this.queue.map((item) => item.offer), ...this.ready];
   }
 
   enqueue(items: ReadonlyArray<{ offer: FileOffer; blob: SliceableBlob }>): void {
@@ -144,5 +158,6 @@ export class FilePreparer {
     this.batchTimer = null;
     // Cut where the host's answer would pass one frame, too (long paths): see batchOffers.
     for (const batch of batchOffers(this.ready.splice(0))) this.hooks.onReady(batch);
+    this.hooks.onChange(this.preparing);
   }
 }

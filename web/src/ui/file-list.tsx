@@ -1,11 +1,10 @@
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { OwnerGroup } from '../files/file-groups';
 import { countFiles, formatBytes } from '../files/format';
-import { FileRow, type FileRowActions } from './file-row';
+import { ItemList, PAGE_ROWS, type FileListActions, type ListState } from './folder-tree';
 import { PersonName } from './person-name';
 
-export interface FileListActions extends FileRowActions {
-  downloadFolder(ownerId: string, folder: string): void;
-}
+export type { FileListActions } from './folder-tree';
 
 interface Props {
   groups: readonly OwnerGroup[];
@@ -16,101 +15,114 @@ interface Props {
 
 const NONE: ReadonlySet<string> = new Set();
 
-/** "a/b/c" -> ["a", "a/b"]: the folders above this one. */
-function ancestorsOf(folder: string): string[] {
-  const parts = folder.split('/');
-  return parts.slice(0, -1).map((_, i) => parts.slice(0, i + 1).join('/'));
+/** Open folders and shown rows: kept here, above the groups that the room's changes rebuild. */
+function useListState(): ListState {
+  const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
+  const [shown, setShown] = useState<ReadonlyMap<string, number>>(new Map());
+  return useMemo(
+    () => ({
+      isOpen: (key) => open.has(key),
+      toggle: (key) =>
+        setOpen((current) => {
+          const next = new Set(current);
+          if (!next.delete(key)) next.add(key);
+          return next;
+        }),
+      shown: (key) => shown.get(key) ?? PAGE_ROWS,
+      showMore: (key) => setShown((current) => new Map(current).set(key, (current.get(key) ?? PAGE_ROWS) + PAGE_ROWS)),
+    }),
+    [open, shown],
+  );
 }
 
-function FolderHead({
-  folder,
-  ownerId,
-  canDownload,
-  actions,
-}: {
-  folder: string;
-  ownerId: string;
-  canDownload: boolean;
-  actions: FileListActions;
-}) {
+/** The owner's line: how many files and bytes, counting ours still on their way to the list. */
+function OwnerMeta({ group }: { group: OwnerGroup }) {
+  const { pending } = group.counts;
   return (
-    <div class="folder-head">
-      <h4 class="folder-title">
-        <span class="folder-icon" aria-hidden="true" />
-        <span class="name-text">{folder}</span>
-      </h4>
-      {canDownload ? (
-        <button
-          type="button"
-          class="button button-small"
-          aria-label={`Download folder ${folder}`}
-          onClick={() => actions.downloadFolder(ownerId, folder)}
-        >
-          Download folder
+    <span class="owner-meta">
+      {countFiles(group.fileCount)} · {formatBytes(group.totalBytes)}
+      {group.isSelf && pending > 0 ? ` · ${pending} being added` : ''}
+    </span>
+  );
+}
+
+/** The question "Stop sharing everything" asks; the safe answer has the focus when it appears. */
+function StopSharingQuestion({ count, onStop, onKeep }: { count: number; onStop: () => void; onKeep: () => void }) {
+  const keepButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => keepButton.current?.focus(), []);
+  return (
+    <div class="stop-sharing banner banner-warn" role="group" aria-label="Stop sharing everything?">
+      <span>Stop sharing all {countFiles(count)}? They leave the list for everyone, and downloads of them stop.</span>
+      <span class="banner-actions">
+        <button type="button" class="button button-small" onClick={onStop}>
+          Stop sharing
         </button>
-      ) : null}
+        <button type="button" class="button button-small" ref={keepButton} onClick={onKeep}>
+          Keep sharing
+        </button>
+      </span>
     </div>
   );
 }
 
-/** The room's files, one block per owner and one list per folder inside it. */
+/** "Stop sharing everything", asked once more in place before anything goes. */
+function StopSharing({ group, actions }: { group: OwnerGroup; actions: FileListActions }) {
+  const [isAsking, setAsking] = useState(false);
+  const askButton = useRef<HTMLButtonElement>(null);
+  const wasAsking = useRef(false);
+  useEffect(() => {
+    // Back to the button that asked, not to the start of the page.
+    if (wasAsking.current && !isAsking) askButton.current?.focus();
+    wasAsking.current = isAsking;
+  }, [isAsking]);
+  if (group.fileCount === 0) return null;
+  if (isAsking) {
+    return (
+      <StopSharingQuestion
+        count={group.fileCount}
+        onStop={() => {
+          setAsking(false);
+          actions.stopSharingAll();
+        }}
+        onKeep={() => setAsking(false)}
+      />
+    );
+  }
+  return (
+    <div class="stop-sharing">
+      <button type="button" class="button button-small" ref={askButton} onClick={() => setAsking(true)}>
+        Stop sharing everything
+      </button>
+    </div>
+  );
+}
+
+/** The room's files: one block per owner, its folders collapsed to one row each until opened. */
 export function FileList({ groups, actions, busyFileIds = NONE }: Props) {
+  const state = useListState();
   return (
     <div class="owners">
-      {groups.map((group) => {
-        // A folder holding only subfolders has no list of its own; it still gets a heading, so
-        // it can be downloaded whole.
-        const listed = new Set(group.folders.map((f) => f.folder));
-        const headed = new Set<string>();
-        return (
-          <section key={group.ownerId} class="owner" aria-label={`Files of ${group.ownerName}`}>
-            <h3 class="owner-title">
-              <PersonName name={group.ownerName} publicId={group.ownerId} />
-              {group.isSelf ? <span class="muted"> (you)</span> : null}
-              {group.isHost ? <span class="tag">Host</span> : null}
-              <span class="owner-meta">
-                {countFiles(group.fileCount)} · {formatBytes(group.totalBytes)}
-              </span>
-            </h3>
-            {group.folders.map((folder) => {
-              const parents = ancestorsOf(folder.folder).filter((parent) => !listed.has(parent) && !headed.has(parent));
-              for (const parent of parents) headed.add(parent);
-              return (
-                <div key={folder.folder} class={folder.folder ? 'folder' : 'loose'}>
-                  {parents.map((parent) => (
-                    <FolderHead
-                      key={parent}
-                      folder={parent}
-                      ownerId={group.ownerId}
-                      canDownload={!group.isSelf}
-                      actions={actions}
-                    />
-                  ))}
-                  {folder.folder ? (
-                    <FolderHead
-                      folder={folder.folder}
-                      ownerId={group.ownerId}
-                      canDownload={!group.isSelf}
-                      actions={actions}
-                    />
-                  ) : null}
-                  <ul class="files">
-                    {folder.entries.map((entry) => (
-                      <FileRow
-                        key={entry.file.id}
-                        entry={entry}
-                        isOwn={group.isSelf}
-                        isBusy={busyFileIds.has(entry.file.id)}
-                        actions={actions}
-                      />
-                    ))}
-                  </ul>
-                </div>
-              );
-            })}
-          </section>
-        );
-      })}
+      {groups.map((group) => (
+        <section key={group.ownerId} class="owner" aria-label={`Files of ${group.ownerName}`}>
+          <h3 class="owner-title">
+            <PersonName name={group.ownerName} publicId={group.ownerId} />
+            {group.isSelf ? <span class="muted"> (you)</span> : null}
+            {group.isHost ? <span class="tag">Host</span> : null}
+            <OwnerMeta group={group} />
+          </h3>
+          {group.isSelf ? <StopSharing group={group} actions={actions} /> : null}
+          <ItemList
+            listKey={`${group.ownerId}\n`}
+            folders={group.folders}
+            files={group.files}
+            ownerId={group.ownerId}
+            isOwn={group.isSelf}
+            state={state}
+            actions={actions}
+            busyFileIds={busyFileIds}
+          />
+        </section>
+      ))}
     </div>
   );
 }

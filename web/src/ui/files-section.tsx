@@ -4,6 +4,7 @@ import { groupFiles } from '../files/file-groups';
 import { countFiles } from '../files/format';
 import type { PickedFile } from '../files/offers';
 import type { SessionView } from '../session/session-view';
+import { useThrottled } from '../hooks/use-throttled';
 import { AddFiles } from './add-files';
 import { FileList, type FileListActions } from './file-list';
 
@@ -22,23 +23,21 @@ interface Props {
   onDropError?: (error: unknown) => void;
 }
 
+/** Past this many files, grouping them takes long enough to be worth spacing out (REGROUP_EVERY_MS). */
+const LARGE_LIST_FILES = 1_000;
+const REGROUP_EVERY_MS = 250;
+
 /** "Shared files": the pickers, a drop zone over the whole section, what went wrong, the list. */
 export function FilesSection({ view, actions, busyFileIds, onDropError }: Props) {
   const [isDragging, setDragging] = useState(false);
   const { room, outbox, removing, preparing, needsRepick } = view;
-  const groups = useMemo(
-    () =>
-      groupFiles({
-        files: room.files,
-        clients: room.clients,
-        selfId: room.selfId,
-        outbox,
-        removing,
-        preparing,
-        needsRepick,
-      }),
+  const input = useMemo(
+    () => ({ files: room.files, clients: room.clients, selfId: room.selfId, outbox, removing, preparing, needsRepick }),
     [room.files, room.clients, room.selfId, outbox, removing, preparing, needsRepick],
   );
+  // A large list is grouped again at most a few times a second, however fast the room changes.
+  const settled = useThrottled(input, room.files.length + preparing.length > LARGE_LIST_FILES ? REGROUP_EVERY_MS : 0);
+  const groups = useMemo(() => groupFiles(settled), [settled]);
   const failed = outbox.requests.filter((r) => r.status.kind === 'failed');
 
   const onDrop = (event: DragEvent) => {

@@ -9,7 +9,7 @@ import { waitCount, waitVisible } from './support/wait.js';
 
 const POSTED = 'Wi-Fi: https://example.com/join?room=7\n<img src=x onerror=alert(1)>\tjavascript:alert(2)';
 
-test('a text a guest posts is shown as text to everyone, copied by another, and removed by its author', async ({
+test('a text a guest posts is shown as text to everyone, copied by another, removed by its author or the host', async ({
   room,
 }) => {
   const { host, guests } = await roomWithGuests(room, ['Ana', 'Cleo']);
@@ -39,6 +39,12 @@ test('a text a guest posts is shown as text to everyone, copied by another, and 
   await texts.removeButton(texts.post(ana.page, 'example.com/join')).click();
   for (const person of [ana, host, cleo]) await waitCount(texts.post(person.page, 'example.com/join'), 0);
   await room.screenshot('text removed');
+  // The host may take down anyone's text.
+  await texts.composer(cleo.page).fill('from Cleo');
+  await texts.postButton(cleo.page).click();
+  await texts.removeButton(texts.post(host.page, 'from Cleo')).click();
+  for (const person of [ana, host, cleo]) await waitCount(texts.post(person.page, 'from Cleo'), 0);
+
   // Nothing in the text ran: no alert dialog on any page.
   for (const person of [ana, host, cleo]) expect(person.dialogs).toEqual([]);
 });

@@ -16,12 +16,19 @@ const SCRIPT_URL = 'javascript:alert(1)';
 const post = (id: string, owner: string, text: string): FileInfo =>
   shared(id, owner, 'Text', { size: utf8ByteCount(text), mime: 'text/plain', text });
 
-function renderTexts(files: FileInfo[], options: { clipboard?: Pick<Clipboard, 'writeText'> | null } = {}) {
+function renderTexts(
+  files: FileInfo[],
+  options: { clipboard?: Pick<Clipboard, 'writeText'> | null; asHost?: boolean } = {},
+) {
   const view: SessionView = {
     ...initialView,
     room: { ...emptyRoom, selfId: 'me', clients: [person('me', 'Me'), person('ana', 'Ana')], files },
   };
-  const actions = { postText: vi.fn<(text: string) => string | null>(() => null), removeFile: vi.fn() };
+  const actions = {
+    postText: vi.fn<(text: string) => string | null>(() => null),
+    removeFile: vi.fn(),
+    ...(options.asHost ? { removeOthersText: vi.fn() } : {}),
+  };
   const clipboard = options.clipboard === undefined ? { writeText: vi.fn(() => Promise.resolve()) } : options.clipboard;
   render(<TextsSection view={view} actions={actions} clipboard={clipboard} />);
   return { actions, clipboard };
@@ -76,6 +83,13 @@ describe('the texts section', () => {
     expect(within(item('theirs')).getByText('Ana')).toBeTruthy();
     fireEvent.click(within(item('mine')).getByRole('button', { name: 'Remove' }));
     expect(actions.removeFile).toHaveBeenCalledWith('t2');
+  });
+
+  it("lets the host remove anyone's text", () => {
+    const { actions } = renderTexts([post('t1', 'ana', 'theirs')], { asHost: true });
+    fireEvent.click(within(item('theirs')).getByRole('button', { name: 'Remove' }));
+    expect(actions.removeOthersText).toHaveBeenCalledWith('t1');
+    expect(actions.removeFile).not.toHaveBeenCalled();
   });
 
   it('posts what is typed and clears the box; a refusal is shown and the draft kept', () => {

@@ -8,6 +8,8 @@ export interface TextActions {
   /** Why the text cannot be posted, or null once it is on its way. */
   postText(text: string): string | null;
   removeFile(fileId: string): void;
+  /** The host's app only: take down a text someone else posted. */
+  removeOthersText?(fileId: string): void;
 }
 
 interface Props {
@@ -103,6 +105,16 @@ export function TextsSection({ view, actions, clipboard = browserClipboard() }: 
                     <a class="button button-small" href={link} target="_blank" rel="noopener noreferrer">
                       Open link
                     </a>
+                  ) : null}
+                  {!isOwn && actions.removeOthersText ? (
+                    <button
+                      type="button"
+                      class="button button-small"
+                      aria-describedby={`text-${post.id}`}
+                      onClick={() => actions.removeOthersText?.(post.id)}
+                    >
+                      Remove
+                    </button>
                   ) : null}
                   {isOwn ? (
                     <button

@@ -20,7 +20,8 @@ test('a text a guest posts is shown as text to everyone, copied by another, remo
   await texts.postButton(ana.page).click();
   for (const person of [ana, host, cleo]) {
     const post = texts.post(person.page, 'example.com/join');
-    await waitVisible(post);
+    // Listed, not only on its way ("Posting…" has no Copy button).
+    await waitVisible(texts.copyButton(post));
     // Exactly the characters posted, line break and tab included; no element made of them.
     expect(await post.locator('pre').textContent()).toBe(POSTED);
     expect(await texts.section(person.page).locator('img, script, a[href^="javascript"]').count()).toBe(0);

@@ -3,8 +3,9 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-li
 import { utf8ByteCount, type FileInfo } from '@ferry/common';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { person, shared } from '@ferry/common/test/builders';
-import { linkOf, textPostOffer } from '../src/files/text-posts';
+import { linkOf, textPostOffer, withoutTextPosts } from '../src/files/text-posts';
 import { initialView, type SessionView } from '../src/session/session-view';
+import { emptyOutbox, type OutboxState } from '../src/files/outbox-machine';
 import { emptyRoom } from '../src/room/room-reducer';
 import { TextsSection } from '../src/ui/texts-section';
 
@@ -18,15 +19,17 @@ const post = (id: string, owner: string, text: string): FileInfo =>
 
 function renderTexts(
   files: FileInfo[],
-  options: { clipboard?: Pick<Clipboard, 'writeText'> | null; asHost?: boolean } = {},
+  options: { clipboard?: Pick<Clipboard, 'writeText'> | null; asHost?: boolean; outbox?: OutboxState } = {},
 ) {
   const view: SessionView = {
     ...initialView,
+    ...(options.outbox ? { outbox: options.outbox } : {}),
     room: { ...emptyRoom, selfId: 'me', clients: [person('me', 'Me'), person('ana', 'Ana')], files },
   };
   const actions = {
     postText: vi.fn<(text: string) => string | null>(() => null),
     removeFile: vi.fn(),
+    dismissRejected: vi.fn(),
     ...(options.asHost ? { removeOthersText: vi.fn() } : {}),
   };
   const clipboard = options.clipboard === undefined ? { writeText: vi.fn(() => Promise.resolve()) } : options.clipboard;
@@ -90,6 +93,25 @@ describe('the texts section', () => {
     fireEvent.click(within(item('theirs')).getByRole('button', { name: 'Remove' }));
     expect(actions.removeOthersText).toHaveBeenCalledWith('t1');
     expect(actions.removeFile).not.toHaveBeenCalled();
+  });
+
+  it('shows our texts on their way and those the host turned down here, not in the files list', () => {
+    const sending = post('p1', 'me', 'on its way');
+    const refused = post('r1', 'me', 'said twice');
+    const outbox: OutboxState = {
+      ...emptyOutbox,
+      requests: [{ reqId: 'q1', offers: [sending], status: { kind: 'sending', tries: 1 } }],
+      rejected: [{ offer: refused, reason: 'the same text is already posted' }],
+    };
+    const { actions } = renderTexts([], { outbox });
+    expect(within(item('on its way')).getByText('Posting…')).toBeTruthy();
+    expect(within(item('said twice')).getByText(/Not posted: the same text is already posted/)).toBeTruthy();
+    fireEvent.click(within(item('said twice')).getByRole('button', { name: 'Dismiss' }));
+    expect(actions.dismissRejected).toHaveBeenCalledWith('r1');
+    const filesOnly = withoutTextPosts(outbox);
+    expect(filesOnly.requests).toEqual([]);
+    expect(filesOnly.rejected).toEqual([]);
+    expect(withoutTextPosts(emptyOutbox)).toBe(emptyOutbox);
   });
 
   it('posts what is typed and clears the box; a refusal is shown and the draft kept', () => {

@@ -1,4 +1,5 @@
 import { FileOffer, limits, textPostProblem, utf8ByteCount, type FileInfo } from '@ferry/common';
+import type { OutboxState, RejectedFile } from './outbox-machine';
 
 /** The name every text post is listed under: its text, not its name, is what the apps show. */
 export const TEXT_POST_NAME = 'Text';
@@ -42,4 +43,36 @@ export function linkOf(text: string): string | null {
   } catch {
     return null;
   }
+}
+
+/** Our text posts on their way to the host, not listed yet (shown as "Posting…"). */
+export function pendingTextPosts(outbox: OutboxState, listed: readonly FileInfo[]): FileOffer[] {
+  const listedIds = new Set(listed.map((file) => file.id));
+  return outbox.requests.flatMap((request) =>
+    request.offers.filter((offer) => offer.text !== undefined && !listedIds.has(offer.id)),
+  );
+}
+
+/** Our text posts the host turned down, with why. */
+export function rejectedTextPosts(outbox: OutboxState): RejectedFile[] {
+  return outbox.rejected.filter((rejected) => rejected.offer.text !== undefined);
+}
+
+/**
+ * The outbox without text posts, for the files list: texts are shown (sending, rejected) in their
+ * own section. The same object when it holds none, so the files list is not regrouped for nothing.
+ */
+export function withoutTextPosts(outbox: OutboxState): OutboxState {
+  const hasText = (offer: FileOffer) => offer.text !== undefined;
+  if (!outbox.requests.some((r) => r.offers.some(hasText)) && !outbox.rejected.some((r) => hasText(r.offer)))
+    return outbox;
+  return {
+    ...outbox,
+    requests: outbox.requests
+      .map((request) =>
+        request.offers.some(hasText) ? { ...request, offers: request.offers.filter((o) => !hasText(o)) } : request,
+      )
+      .filter((request) => request.offers.length > 0),
+    rejected: outbox.rejected.filter((rejected) => !hasText(rejected.offer)),
+  };
 }

@@ -1,6 +1,6 @@
 import type { ClientInfo } from '@ferry/common';
 import { useMemo, useState } from 'preact/hooks';
-import { linkOf, textPosts } from '../files/text-posts';
+import { linkOf, pendingTextPosts, rejectedTextPosts, textPosts } from '../files/text-posts';
 import type { SessionView } from '../session/session-view';
 import { PersonName } from './person-name';
 
@@ -8,6 +8,7 @@ export interface TextActions {
   /** Why the text cannot be posted, or null once it is on its way. */
   postText(text: string): string | null;
   removeFile(fileId: string): void;
+  dismissRejected(fileId: string): void;
   /** The host's app only: take down a text someone else posted. */
   removeOthersText?(fileId: string): void;
 }
@@ -33,8 +34,10 @@ function browserClipboard(): Pick<Clipboard, 'writeText'> | null {
  * cannot reach the page that opened it (rel="noopener noreferrer").
  */
 export function TextsSection({ view, actions, clipboard = browserClipboard() }: Props) {
-  const { room, removing } = view;
+  const { room, removing, outbox } = view;
   const posts = useMemo(() => textPosts(room.files), [room.files]);
+  const pending = useMemo(() => pendingTextPosts(outbox, room.files), [outbox, room.files]);
+  const rejected = useMemo(() => rejectedTextPosts(outbox), [outbox]);
   const people = useMemo(() => new Map(room.clients.map((c) => [c.publicId, c])), [room.clients]);
   const [draft, setDraft] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
@@ -76,6 +79,34 @@ export function TextsSection({ view, actions, clipboard = browserClipboard() }: 
           </p>
         ) : null}
       </form>
+      {pending.length + rejected.length > 0 ? (
+        <ul class="text-posts text-posts-own">
+          {pending.map((offer) => (
+            <li key={offer.id} class="text-post">
+              <pre class="text-post-body">{offer.text}</pre>
+              <span class="file-status file-status-pending">Posting…</span>
+            </li>
+          ))}
+          {rejected.map(({ offer, reason }) => (
+            <li key={offer.id} class="text-post">
+              <pre class="text-post-body" id={`text-${offer.id}`}>
+                {offer.text}
+              </pre>
+              <span class="file-status file-status-error">Not posted: {reason}</span>
+              <span class="file-actions">
+                <button
+                  type="button"
+                  class="button button-small"
+                  aria-describedby={`text-${offer.id}`}
+                  onClick={() => actions.dismissRejected(offer.id)}
+                >
+                  Dismiss
+                </button>
+              </span>
+            </li>
+          ))}
+        </ul>
+      ) : null}
       {posts.length === 0 ? (
         <p class="empty">No texts yet.</p>
       ) : (

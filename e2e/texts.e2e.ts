@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { checkEveryLook } from './support/axe.js';
 import { test } from './support/fixtures.js';
 import { roomWithGuests } from './support/scenes.js';
 import { texts } from './support/ui.js';
@@ -36,6 +37,12 @@ test('a text a guest posts is shown as text to everyone, copied by another, remo
   await texts.copyButton(texts.post(cleo.page, 'example.com/join')).click();
   await waitVisible(texts.post(cleo.page, 'example.com/join').getByText('Copied.'));
   expect(await cleo.page.evaluate(() => navigator.clipboard.readText())).toBe(POSTED);
+
+  const found = [
+    ...(await checkEveryLook(cleo.page, 'room with a text')),
+    ...(await checkEveryLook(ana.page, 'room with own text')),
+  ];
+  expect(found).toEqual([]);
 
   await texts.removeButton(texts.post(ana.page, 'example.com/join')).click();
   for (const person of [ana, host, cleo]) await waitCount(texts.post(person.page, 'example.com/join'), 0);

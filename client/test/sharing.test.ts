@@ -225,3 +225,37 @@ describe('FilePreparer', () => {
     expect(ready).toEqual([]);
   });
 });
+
+describe('text posts', () => {
+  it('posts a text straight to the host, lists it, and never asks to pick it again after a reload', async () => {
+    const { session, socket } = await sharer();
+    socket.receive({ type: 'ROOM_STATE', clients: [person('ann', 'Ann')], files: [], masterOnline: true });
+    expect(session.postText('  ')).toMatch(/Type something/);
+    expect(session.postText('wifi: hunter2\r\nroom 7')).toBeNull();
+    const [request] = socket.sentOfType('ADD_FILES');
+    const sent = request?.files[0];
+    if (!request || !sent) throw new Error('no offer');
+    expect(sent).toMatchObject({ name: 'Text', text: 'wifi: hunter2\nroom 7', size: 20, mime: 'text/plain' });
+    expect(session.view.preparing).toEqual([]);
+    socket.receive({
+      type: 'FILES_ADDED',
+      reqId: request.reqId,
+      owner: 'ann',
+      files: [{ ...sent, owner: 'ann' }],
+      rejected: [],
+    });
+    expect(session.view.room.files.map((f) => f.text)).toEqual(['wifi: hunter2\nroom 7']);
+    expect(session.view.outbox.requests).toEqual([]);
+    // As after a reload: the room lists it, this tab has no File for it, and needs none.
+    socket.receive({
+      type: 'ROOM_STATE',
+      clients: [person('ann', 'Ann')],
+      files: [{ ...sent, owner: 'ann' }],
+      masterOnline: true,
+    });
+    await flush();
+    expect(session.view.needsRepick.size).toBe(0);
+    session.removeFile(sent.id);
+    expect(socket.sentOfType('REMOVE_FILE')).toEqual([expect.objectContaining({ fileId: sent.id })]);
+  });
+});

@@ -116,3 +116,43 @@ describe('mayRemoveFile', () => {
     expect(mayRemoveFile({ owner: 'bob', by: 'bob', fileId: 'f1' }, listed, 'host')).toBe(false);
   });
 });
+
+describe('decideAddFiles on text posts', () => {
+  const text = (id: string, body: string, extra: Record<string, unknown> = {}) =>
+    offer(id, 'Text', { size: new TextEncoder().encode(body).length, mime: 'text/plain', text: body, ...extra });
+
+  it('lists a text post, and the same text twice from one person once', () => {
+    const first = decideAddFiles(listed, 'ann', [text('t1', 'https://example.com/a\nhunter2')]);
+    expect(first.files.map((f) => [f.id, f.owner, f.text])).toEqual([['t1', 'ann', 'https://example.com/a\nhunter2']]);
+    const again = decideAddFiles([...listed, ...first.files], 'ann', [text('t2', 'https://example.com/a\nhunter2')]);
+    expect(again.rejected).toEqual([{ id: 't2', reason: REASONS.duplicateText }]);
+    // A resend under the same id is accepted again; a changed text under it is not.
+    expect(decideAddFiles(first.files, 'ann', [text('t1', 'https://example.com/a\nhunter2')]).files).toHaveLength(1);
+    expect(decideAddFiles(first.files, 'ann', [text('t1', 'https://example.com/a\nhunter3')]).rejected).toEqual([
+      { id: 't1', reason: REASONS.idReused },
+    ]);
+  });
+
+  it('tells two texts of one name and length apart', () => {
+    const decision = decideAddFiles(listed, 'ann', [text('t1', 'abc'), text('t2', 'abd')]);
+    expect(decision.files.map((f) => f.id)).toEqual(['t1', 't2']);
+  });
+
+  it('rejects a size that is not the UTF-8 length, a folder, a blank text and forbidden characters', () => {
+    const decision = decideAddFiles(listed, 'ann', [
+      text('s', 'héllo', { size: 5 }),
+      text('p', 'in a folder', { path: 'docs/Text' }),
+      text('b', ' \n\t '),
+      text('c', 'a\r\nb'),
+      text('z', 'a\u202eb'),
+    ]);
+    expect(decision.files).toEqual([]);
+    expect(decision.rejected).toEqual([
+      { id: 's', reason: 'text size is not its length in UTF-8 bytes' },
+      { id: 'p', reason: 'a text post is not in a folder' },
+      { id: 'b', reason: 'text is blank' },
+      { id: 'c', reason: 'text has control characters' },
+      { id: 'z', reason: 'text has invisible formatting characters' },
+    ]);
+  });
+});

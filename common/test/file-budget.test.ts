@@ -90,3 +90,25 @@ describe('fitAnswer', () => {
     expect(fitAnswer('req', OWNER, small)).toBe(small);
   });
 });
+
+describe('text posts and the budgets', () => {
+  // The largest text the wire can carry, in bytes: 4,096 code points of 4 bytes each (a text of
+  // `"` escapes to 2 bytes a character in JSON, fewer).
+  const longestText = (i: number): FileOffer => {
+    const text = '😀'.repeat(L.MAX_TEXT_POST_CHARS);
+    const { path: _inNoFolder, ...file } = typical(i);
+    return { ...file, name: 'Text', mime: 'text/plain', size: utf8ByteCount(text), text };
+  };
+
+  it('counts a text in the listed bytes, and batches the longest texts within one frame', () => {
+    const offer = longestText(0);
+    expect(listedFileBytes({ ...offer, owner: OWNER })).toBeGreaterThan(L.MAX_TEXT_POST_BYTES);
+    const offers = Array.from({ length: 256 }, (_, i) => longestText(i));
+    const batches = batchOffers(offers);
+    expect(batches.length).toBeGreaterThan(1);
+    expect(batches.flat()).toEqual(offers);
+    for (const batch of batches) expect(worstFilesAddedBytes('r', OWNER, batch)).toBeLessThanOrEqual(L.MAX_FRAME_BYTES);
+    // A person's 8 MiB listed budget holds about 500 of the largest texts: bounded like files.
+    console.log(`longest text entry ${listedFileBytes({ ...offer, owner: OWNER })} bytes`);
+  });
+});

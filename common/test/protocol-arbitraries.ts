@@ -98,6 +98,14 @@ const SCALARS: Record<ScalarKind, fc.Arbitrary<unknown>> = {
   relayBusyReason: fc.constantFrom('full', 'rate'),
   retryAfterMs: fc.integer({ min: 0, max: MAX_RETRY_AFTER_MS }),
   batchCount: fc.integer({ min: 1, max: L.MAX_FILES_PER_PEER }),
+  // Text under the text rules with line feeds and tabs (the characters only it allows) after its
+  // first code point (never inside a surrogate pair).
+  textPost: fc
+    .tuple(textUnder(1, L.MAX_TEXT_POST_CHARS - 2, L.MAX_TEXT_POST_BYTES - 8), fc.constantFrom('', '\n', '\t', '\n\t'))
+    .map(([body, breaks]) => {
+      const [first = '', ...rest] = Array.from(body);
+      return `${first}${breaks}${rest.join('')}`;
+    }),
 };
 
 function recordOf(spec: ObjectSpec): fc.Arbitrary<Frame> {

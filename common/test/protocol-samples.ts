@@ -295,6 +295,18 @@ const INVALID_SCALARS: Record<Exclude<Kind, ObjectKind | ArrayKind>, readonly Sa
     ['a string', '3'],
     common.null,
   ],
+  textPost: [
+    ['empty', ''],
+    ['4097 characters', 't'.repeat(4097)],
+    ['past 16 KiB in UTF-8', '😀'.repeat(4097)],
+    ['a carriage return', 'a\r\nb'],
+    ['a NUL', 'a\u0000'],
+    ['a bidi override', 'a\u202eb'],
+    ['a line separator', 'a\u2028b'],
+    ['a lone surrogate', 'a\ud800'],
+    common.number,
+    common.null,
+  ],
 };
 
 /** Values each scalar kind must accept, at its bounds and beyond ASCII. */
@@ -410,6 +422,13 @@ const VALID_SCALARS: Record<Exclude<Kind, ObjectKind | ArrayKind>, readonly Samp
   batchCount: [
     ['1', 1],
     ['the files one person may list', L.MAX_FILES_PER_PEER],
+  ],
+  textPost: [
+    ['1 character', 't'],
+    ['lines and tabs', 'user\tana\npassword\thunter2\n'],
+    ['4096 characters', 't'.repeat(4096)],
+    ['16 KiB in UTF-8', '😀'.repeat(4096)],
+    ['HTML-looking', '<img src=x onerror=alert(1)> javascript:alert(1)'],
   ],
 };
 

@@ -63,7 +63,8 @@ export type ScalarKind =
   | 'errorMessage'
   | 'relayBusyReason'
   | 'retryAfterMs'
-  | 'batchCount';
+  | 'batchCount'
+  | 'textPost';
 export type ObjectKind = 'client' | 'fileOffer' | 'fileInfo' | 'fileBatch' | 'rejection' | 'iceServer';
 export type ArrayKind = 'clients' | 'offers' | 'infos' | 'roomFiles' | 'rejections' | 'iceServers';
 export type Kind = ScalarKind | ObjectKind | ArrayKind;
@@ -84,6 +85,7 @@ const fileOptional = {
   path: 'path',
   sha256: 'sha256',
   batch: 'fileBatch',
+  text: 'textPost',
 } as const;
 
 export const OBJECT_SPECS: Record<ObjectKind, ObjectSpec> = {
@@ -258,6 +260,13 @@ function scalarOk(kind: ScalarKind, v: unknown, mode: Mode): boolean {
       return isInt(v, 0, MAX_RETRY_AFTER_MS);
     case 'batchCount':
       return isInt(v, 1, L.MAX_FILES_PER_PEER);
+    case 'textPost':
+      // The text rules, except that a line feed and a tab are allowed.
+      return (
+        isStr(v, 1, L.MAX_TEXT_POST_CHARS) &&
+        !CONTROL_RE.test(v.replace(/[\n\t]/g, 'x')) &&
+        utf8.encode(v).length <= L.MAX_TEXT_POST_BYTES
+      );
   }
 }
 

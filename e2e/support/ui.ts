@@ -75,6 +75,17 @@ export const room = {
   reconnectingBanner: (page: Page): Locator => page.getByRole('status').filter({ hasText: 'Reconnecting' }),
 };
 
+/** Text posts (issue 12): the "Texts" section, its composer, and each post by a piece of its text. */
+export const texts = {
+  section: (page: Page): Locator => page.getByRole('region', { name: 'Texts', exact: true }),
+  composer: (page: Page): Locator => page.getByLabel('Post a text', { exact: true }),
+  postButton: (page: Page): Locator => texts.section(page).getByRole('button', { name: 'Post', exact: true }),
+  post: (page: Page, fragment: string): Locator =>
+    texts.section(page).getByRole('listitem').filter({ hasText: fragment }),
+  copyButton: (post: Locator): Locator => post.getByRole('button', { name: 'Copy', exact: true }),
+  removeButton: (post: Locator): Locator => post.getByRole('button', { name: 'Remove', exact: true }),
+};
+
 /** The sharer's side of downloads (issue 12): who fetches each of their files, and the keep-open line. */
 export const uploads = {
   /** Under one of the sharer's files: the people downloading it. */

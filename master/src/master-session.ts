@@ -181,6 +181,19 @@ export class MasterSession extends PeerSession {
     if (selfId !== null) this.answerAddFiles(reqId, selfId, offers);
   }
 
+  /**
+   * The host takes down a text someone else posted (the host may remove any entry; mayRemoveFile).
+   * Its own texts go the usual way (removeFile). Only texts: a guest's files stay the guest's call.
+   */
+  removeOthersText(fileId: string): void {
+    const post = this.room.files.find((f) => f.id === fileId);
+    if (post?.text === undefined || post.owner === this.room.selfId) return;
+    const reqId = this.deps.newId();
+    // An ERROR about it (the text was removed meanwhile) is one the host need not hear of.
+    this.rememberAnswerForOthers(reqId);
+    this.send({ type: 'FILE_REMOVED', reqId, fileId });
+  }
+
   protected sendRemoval(reqId: string, fileId: string): void {
     this.send({ type: 'FILE_REMOVED', reqId, fileId });
   }

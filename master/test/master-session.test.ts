@@ -117,6 +117,19 @@ describe('MasterSession', () => {
     expect(network.last.sentOfType('FILE_REMOVED')).toEqual([expect.objectContaining({ fileId: mine?.id })]);
   });
 
+  it("removes a guest's text post, never a guest's file, and answers a guest's own removal of it", async () => {
+    const text = shared('t1', 'ann', 'Text', { size: 7, mime: 'text/plain', text: 'hunter2' });
+    const { network, session } = await connectedMaster([shared('f1', 'ann', 'a.txt'), text]);
+    session.removeOthersText('f1');
+    expect(network.last.sentOfType('FILE_REMOVED')).toEqual([]);
+    session.removeOthersText('t1');
+    expect(network.last.sentOfType('FILE_REMOVED')).toEqual([expect.objectContaining({ fileId: 't1' })]);
+    // The text was gone already: the daemon's refusal is not the host's business.
+    const [sent] = network.last.sentOfType('FILE_REMOVED');
+    network.last.receive({ type: 'ERROR', code: 'NO_SUCH_FILE', message: 'no such file', reqId: sent?.reqId ?? '' });
+    expect(session.view.notice).toBeNull();
+  });
+
   it('approves and removes people', async () => {
     const { network, session } = await connectedMaster();
     session.approve('cat');

@@ -25,10 +25,13 @@ export const REASONS = {
   duplicate: 'the same file is already shared',
   duplicateInRequest: 'the same file is twice in this request',
   answerTooLarge: 'too many long names in one request; share this file again',
+  duplicateText: 'the same text is already posted',
 } as const;
 
-const sameFileKey = (f: Pick<FileInfo, 'owner' | 'path' | 'name' | 'size'>) =>
-  JSON.stringify([f.owner, f.path ?? '', f.name, f.size]);
+// A text post is the same as another only if its text is: two texts of one length and first line
+// are different posts. A file (no text) keys as before.
+const sameFileKey = (f: Pick<FileInfo, 'owner' | 'path' | 'name' | 'size' | 'text'>) =>
+  JSON.stringify(f.text === undefined ? [f.owner, f.path ?? '', f.name, f.size] : [f.owner, 'text', f.text]);
 
 function isIdentical(a: FileInfo, b: FileInfo): boolean {
   return (
@@ -41,6 +44,7 @@ function isIdentical(a: FileInfo, b: FileInfo): boolean {
     a.mime === b.mime &&
     a.lastModified === b.lastModified &&
     a.sha256 === b.sha256 &&
+    a.text === b.text &&
     a.batch?.id === b.batch?.id &&
     a.batch?.count === b.batch?.count
   );
@@ -99,7 +103,12 @@ export function decideAddFiles(
     const key = sameFileKey(file);
     const twin = byKey.get(key);
     if (twin !== undefined) {
-      rejected.push({ id: offer.id, reason: seenInRequest.has(twin) ? REASONS.duplicateInRequest : REASONS.duplicate });
+      const reason = seenInRequest.has(twin)
+        ? REASONS.duplicateInRequest
+        : offer.text === undefined
+          ? REASONS.duplicate
+          : REASONS.duplicateText;
+      rejected.push({ id: offer.id, reason });
       continue;
     }
     seenInRequest.add(offer.id);

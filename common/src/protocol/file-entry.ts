@@ -1,6 +1,6 @@
 import { MAX_PATH_DEPTH } from './limits';
-import { FILE_NAME_BOUNDS, PATH_BOUNDS, type FileOffer } from './shapes';
-import { mimeProblem, textProblem } from './text';
+import { FILE_NAME_BOUNDS, PATH_BOUNDS, TEXT_POST_BOUNDS, type FileOffer } from './shapes';
+import { FORBIDDEN_TEXT_POST_CHARS, mimeProblem, textProblem, utf8ByteCount } from './text';
 
 /**
  * Why a file name cannot be shared as is, or null when it can. A name is one path segment that
@@ -45,8 +45,29 @@ export function fileOfferProblem(file: FileOffer): string | null {
   return (
     fileNameProblem(file.name) ??
     (file.path === undefined ? null : filePathProblem(file.path)) ??
-    (file.mime === undefined ? null : mimeProblem(file.mime))
+    (file.mime === undefined ? null : mimeProblem(file.mime)) ??
+    (file.text === undefined ? null : textPostProblem(file))
   );
+}
+
+/**
+ * Why a text post cannot be listed, or null: its text obeys the text rules (line feeds and tabs
+ * allowed), `size` is its UTF-8 length (so the budgets and the list count it honestly) and it is
+ * not in a folder or a batch (folders are downloaded, a text is not).
+ */
+export function textPostProblem(file: FileOffer): string | null {
+  if (file.text === undefined) return null;
+  const textIssue = textProblem(file.text, 'text', TEXT_POST_BOUNDS, FORBIDDEN_TEXT_POST_CHARS);
+  if (textIssue) return textIssue;
+  if (file.text.trim().length === 0) return 'text is blank';
+  if (file.size !== utf8ByteCount(file.text)) return 'text size is not its length in UTF-8 bytes';
+  if (file.path !== undefined || file.batch !== undefined) return 'a text post is not in a folder';
+  return null;
+}
+
+/** Whether a listed entry is a text post (its text is in the entry; nothing to download). */
+export function isTextPost(file: Pick<FileOffer, 'text'>): boolean {
+  return file.text !== undefined;
 }
 
 /** The folder a file sits in, from its path ('' when it is not in a folder). */

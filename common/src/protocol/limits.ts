@@ -33,6 +33,12 @@ export const MAX_MIME_CHARS = 255;
 export const MAX_REASON_CHARS = 200;
 export const MAX_REASON_BYTES = 600;
 export const MAX_ERROR_MESSAGE_CHARS = 500;
+/**
+ * A text post (FileOffer.text): a link, a password, a snippet. 4,096 characters is a long page of
+ * notes; at most 4 bytes a code point make it 16 KiB in UTF-8 at most (stated for the budgets).
+ */
+export const MAX_TEXT_POST_CHARS = 4096;
+export const MAX_TEXT_POST_BYTES = 16 * 1024;
 /** A serialized SIGNAL payload (an SDP with its candidates is a few KiB). */
 export const MAX_SIGNAL_CHARS = 64 * 1024;
 

@@ -1,7 +1,7 @@
 import { en } from 'zod/locales';
 import * as z from 'zod/mini';
 import * as L from './limits';
-import { FORBIDDEN_TEXT_CHARS, mimeProblem, textProblem, type TextBounds } from './text';
+import { FORBIDDEN_TEXT_CHARS, FORBIDDEN_TEXT_POST_CHARS, mimeProblem, textProblem, type TextBounds } from './text';
 
 // zod/mini carries no messages (every issue reads "Invalid input"). Full zod installed English on
 // import; doing the same here keeps the daemon's BAD_MESSAGE texts and the CLI's errors saying
@@ -15,10 +15,10 @@ z.config(en());
 export const UNSAFE_NAME_CHARS = FORBIDDEN_TEXT_CHARS;
 
 /** A string obeying the text rules of text.ts; the issue names what is wrong. */
-const text = (what: string, bounds: TextBounds) =>
+const text = (what: string, bounds: TextBounds, forbiddenChars: RegExp = FORBIDDEN_TEXT_CHARS) =>
   z.string().check(
     z.superRefine((value: string, ctx) => {
-      const problem = textProblem(value, what, bounds);
+      const problem = textProblem(value, what, bounds, forbiddenChars);
       if (problem !== null) ctx.issues.push({ code: 'custom', message: problem, input: value });
     }),
   );
@@ -37,6 +37,11 @@ export const PATH_BOUNDS: TextBounds = {
   minCodePoints: 1,
   maxCodePoints: L.MAX_PATH_CHARS,
   maxBytes: L.MAX_PATH_BYTES,
+};
+export const TEXT_POST_BOUNDS: TextBounds = {
+  minCodePoints: 1,
+  maxCodePoints: L.MAX_TEXT_POST_CHARS,
+  maxBytes: L.MAX_TEXT_POST_BYTES,
 };
 const REASON_BOUNDS: TextBounds = { minCodePoints: 1, maxCodePoints: L.MAX_REASON_CHARS, maxBytes: L.MAX_REASON_BYTES };
 
@@ -105,6 +110,12 @@ export const FileOffer = z.object({
   chunkSize: z.int().check(z.gte(L.MIN_CHUNK_BYTES), z.lte(L.MAX_CHUNK_BYTES)),
   sha256: z.optional(Sha256Hex),
   batch: z.optional(FileBatch),
+  /**
+   * Present on a text post (a link, a password, a snippet): the entry is this text, not bytes to
+   * download. Line feeds and tabs are allowed, other text rules hold. The master also wants `size`
+   * to be its UTF-8 length and no path or batch (file-entry.ts); the daemon serves no chunks of it.
+   */
+  text: z.optional(text('text', TEXT_POST_BOUNDS, FORBIDDEN_TEXT_POST_CHARS)),
 });
 export type FileOffer = z.infer<typeof FileOffer>;
 

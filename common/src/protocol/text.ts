@@ -17,6 +17,13 @@
  */
 export const FORBIDDEN_TEXT_CHARS = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u;
 
+/**
+ * What a text post may not hold: the same characters as FORBIDDEN_TEXT_CHARS except the line feed
+ * and the tab, which a snippet needs. A carriage return is still refused (the apps send `\n` line
+ * ends), so one text has one spelling and dedupe compares like with like.
+ */
+export const FORBIDDEN_TEXT_POST_CHARS = /(?![\n\t])[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u;
+
 export interface TextBounds {
   /** At least this many code points (default 0). */
   readonly minCodePoints?: number;
@@ -61,8 +68,13 @@ export function utf8ByteCount(text: string): number {
  * Why `text` breaks the text rules, or null. `what` names the field in the answer ("name",
  * "path", ...), so the reason reads as a sentence a person can act on.
  */
-export function textProblem(text: string, what: string, bounds: TextBounds): string | null {
-  const forbidden = FORBIDDEN_TEXT_CHARS.exec(text);
+export function textProblem(
+  text: string,
+  what: string,
+  bounds: TextBounds,
+  forbiddenChars: RegExp = FORBIDDEN_TEXT_CHARS,
+): string | null {
+  const forbidden = forbiddenChars.exec(text);
   if (forbidden) return `${what} has ${describeChar(forbidden[0])}`;
   const codePoints = codePointCount(text);
   if (codePoints < (bounds.minCodePoints ?? 0)) return `${what} is empty`;

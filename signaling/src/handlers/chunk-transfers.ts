@@ -9,6 +9,9 @@ export function handleRequestChunk(ctx: MessageContext, asker: Peer, msg: ToDaem
   const file = room.files.get(msg.fileId);
   if (!file) return ctx.refuse('NO_SUCH_FILE', 'no such file');
   if (file.owner === asker.publicId) return ctx.refuse('BAD_MESSAGE', 'you own this file');
+  // A text post has no bytes to send: its text is in the listing, and its owner serves nothing.
+  if (file.text !== undefined)
+    return ctx.refuse('BAD_MESSAGE', 'this is a text post: its text is in the list, there is nothing to download');
   const chunks = chunkCount(file.size, file.chunkSize);
   if (msg.end > chunks) {
     return ctx.refuse('BAD_MESSAGE', `the file has ${chunks} chunks; end must be at most ${chunks}`);

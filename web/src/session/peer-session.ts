@@ -8,6 +8,7 @@ import {
 } from '@ferry/common';
 import { busyBatchIds, recountOffers } from '../files/folder-batches';
 import { LocalFiles } from '../files/local-files';
+import { textPostOffer } from '../files/text-posts';
 import { prepareOffers, type PickedFile } from '../files/offers';
 import { OutboxDriver } from '../files/outbox-driver';
 import type { OutboxOptions } from '../files/outbox-machine';
@@ -170,6 +171,18 @@ export abstract class PeerSession {
       return blob ? [{ offer, blob }] : [];
     });
     this.transfers.preparer.enqueue(items);
+  }
+
+  /**
+   * Posts a short text (a link, a password, a snippet) as a room entry: it goes to the authority
+   * like a file (outbox, dedupe, budgets) but carries its text, so nothing is prepared or served.
+   * Returns why it cannot be posted, or null once it is on its way.
+   */
+  postText(text: string): string | null {
+    const offer = textPostOffer(text, this.deps.newId());
+    if (typeof offer === 'string') return offer;
+    this.outbox.dispatch({ type: 'add', reqId: this.deps.newId(), offers: [offer] });
+    return null;
   }
 
   downloadFile(fileId: string): void {

@@ -143,7 +143,8 @@ export class SessionTransfers {
   /** Our files the room lists. */
   ownListed(): FileInfo[] {
     const room = this.deps.host.room();
-    return room.files.filter((file) => file.owner === room.selfId);
+    // A text post of ours has no bytes to serve or to pick again after a reload.
+    return room.files.filter((file) => file.owner === room.selfId && file.text === undefined);
   }
 
   /** Our listed files with no File behind them (after a reload). */

@@ -6,6 +6,7 @@ import type { RelayBusyView } from '../transfers/relay-busy';
 import type { ViewStore } from '../session/view-store';
 import { LiveDownloadsSection } from './downloads-section';
 import { FilesSection, type FileActions } from './files-section';
+import { TextsSection, type TextActions } from './texts-section';
 import { PeopleList } from './people-list';
 import { RelayBusyStatus } from './relay-busy-status';
 import { useRef } from 'preact/hooks';
@@ -17,7 +18,7 @@ import { UploadsStatus } from './uploads-status';
 
 interface Props {
   view: SessionView;
-  actions: FileActions;
+  actions: FileActions & TextActions;
   downloads: DownloadManager;
   /** Whether the relay holds this tab's transfers back (a calm status line above the downloads). */
   relayBusy?: ViewStore<RelayBusyView>;
@@ -62,6 +63,7 @@ export function RoomLayout({ view, actions, downloads, relayBusy, uploads, aside
         {relayBusy ? <RelayBusyStatus store={relayBusy} /> : null}
         {uploads ? <UploadsStatus store={uploads} /> : null}
         <LiveDownloadsSection store={downloads.view} actions={downloads} people={view.room.clients} />
+        <TextsSection view={view} actions={actions} />
         {uploads ? (
           <LiveUploads store={uploads}>
             <FilesSection view={view} actions={actions} busyFileIds={busyFileIds} />

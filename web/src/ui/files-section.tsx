@@ -3,6 +3,7 @@ import { collectDropped, entriesOfDrop } from '../files/dropped-entries';
 import { groupFiles } from '../files/file-groups';
 import { countFiles } from '../files/format';
 import type { PickedFile } from '../files/offers';
+import { withoutTextPosts } from '../files/text-posts';
 import type { SessionView } from '../session/session-view';
 import { useThrottled } from '../hooks/use-throttled';
 import { AddFiles } from './add-files';
@@ -31,12 +32,15 @@ const REGROUP_EVERY_MS = 250;
 export function FilesSection({ view, actions, busyFileIds, onDropError }: Props) {
   const [isDragging, setDragging] = useState(false);
   const { room, outbox, removing, preparing, needsRepick } = view;
+  // Text posts have their own section (texts-section.tsx); this one lists what can be downloaded.
+  const files = useMemo(() => room.files.filter((file) => file.text === undefined), [room.files]);
+  const fileOutbox = useMemo(() => withoutTextPosts(outbox), [outbox]);
   const input = useMemo(
-    () => ({ files: room.files, clients: room.clients, selfId: room.selfId, outbox, removing, preparing, needsRepick }),
-    [room.files, room.clients, room.selfId, outbox, removing, preparing, needsRepick],
+    () => ({ files, clients: room.clients, selfId: room.selfId, outbox: fileOutbox, removing, preparing, needsRepick }),
+    [files, room.clients, room.selfId, fileOutbox, removing, preparing, needsRepick],
   );
   // A large list is grouped again at most a few times a second, however fast the room changes.
-  const settled = useThrottled(input, room.files.length + preparing.length > LARGE_LIST_FILES ? REGROUP_EVERY_MS : 0);
+  const settled = useThrottled(input, files.length + preparing.length > LARGE_LIST_FILES ? REGROUP_EVERY_MS : 0);
   const groups = useMemo(() => groupFiles(settled), [settled]);
   const failed = outbox.requests.filter((r) => r.status.kind === 'failed');
 

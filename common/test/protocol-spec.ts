@@ -84,6 +84,7 @@ const fileOptional = {
   path: 'path',
   sha256: 'sha256',
   batch: 'fileBatch',
+  to: 'id',
 } as const;
 
 export const OBJECT_SPECS: Record<ObjectKind, ObjectSpec> = {

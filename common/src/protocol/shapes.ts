@@ -105,6 +105,12 @@ export const FileOffer = z.object({
   chunkSize: z.int().check(z.gte(L.MIN_CHUNK_BYTES), z.lte(L.MAX_CHUNK_BYTES)),
   sha256: z.optional(Sha256Hex),
   batch: z.optional(FileBatch),
+  /**
+   * Makes the offer direct: meant for this one approved person only. The master accepts it only
+   * for an approved peer other than the owner; the daemon shows the entry to its owner, this
+   * recipient and the master, never to anyone else, and lets only the recipient fetch it.
+   */
+  to: z.optional(Id),
 });
 export type FileOffer = z.infer<typeof FileOffer>;
 

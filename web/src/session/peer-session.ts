@@ -42,6 +42,9 @@ export interface PeerDeps {
   removalPace?: RemovalPace;
 }
 
+/** Declined sends kept on screen: a list anyone's declines can grow stays short. */
+const MAX_DECLINED_SHOWN = 20;
+
 const BUSY_MESSAGE =
   'The room is busy: too many people are connecting at once. This page tries again by itself in a moment.';
 
@@ -161,8 +164,34 @@ export abstract class PeerSession {
       this.localFiles.add(reattached);
       this.refreshNeedsRepick();
     }
-    if (rest.length === 0) return;
-    const { batches, refused, blobs } = prepareOffers(rest, this.deps.newId);
+    this.offerPicked(rest);
+  }
+
+  /** Files picked to send to one person (`to`): offered to them alone, never matched as repicks. */
+  sendFiles(to: string, picked: readonly PickedFile[]): void {
+    if (to !== this.room.selfId) this.offerPicked(picked, to);
+  }
+
+  /** Accepts a direct offer to us: its download starts at once, the prompt goes. */
+  acceptOffer(fileId: string): void {
+    this.store.update({ acceptedOffers: new Set([...this.view.acceptedOffers, fileId]) });
+    this.downloadFile(fileId);
+  }
+
+  /** Declines a direct offer to us by removing it (the recipient may: PROTOCOL.md §9.5). */
+  declineOffer(fileId: string): void {
+    const file = this.room.files.find((f) => f.id === fileId);
+    if (!file || file.to !== this.room.selfId || !this.isLive) return;
+    this.sendRemoval(this.deps.newId(), fileId);
+  }
+
+  dismissDeclined(fileId: string): void {
+    this.store.update({ declinedSends: this.view.declinedSends.filter((d) => d.fileId !== fileId) });
+  }
+
+  private offerPicked(picked: readonly PickedFile[], to?: string): void {
+    if (picked.length === 0) return;
+    const { batches, refused, blobs } = prepareOffers(picked, this.deps.newId, to);
     this.localFiles.add(blobs);
     if (refused.length > 0) this.outbox.dispatch({ type: 'refuse', rejected: refused });
     const items = batches.flat().flatMap((offer) => {
@@ -294,6 +323,7 @@ export abstract class PeerSession {
   }
 
   private handle(message: FromDaemon): void {
+    if (message.type === 'FILE_REMOVED') this.noteDeclined(message.fileId);
     this.applyLocally(message);
     switch (message.type) {
       case 'MASTER_APP_REGISTER_ACK':
@@ -331,6 +361,14 @@ export abstract class PeerSession {
     // What the room lists of our folders changed: one of them may need its count lowered.
     if (['FILES_ADDED', 'FILE_REMOVED', 'ROOM_STATE', 'MASTER_APP_REGISTER_ACK'].includes(message.type))
       this.recountFolders();
+  }
+
+  /** A direct offer of ours removed without our asking: its recipient declined it (or left). */
+  private noteDeclined(fileId: string): void {
+    const file = this.room.files.find((f) => f.id === fileId);
+    if (!file?.to || file.owner !== this.room.selfId || this.view.removing.has(fileId)) return;
+    const kept = this.view.declinedSends.slice(-(MAX_DECLINED_SHOWN - 1));
+    this.store.update({ declinedSends: [...kept, { fileId, name: file.name, to: file.to }] });
   }
 
   /** Which of our listed files must be picked again (they have no File in this tab). */

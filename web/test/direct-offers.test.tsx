@@ -25,7 +25,10 @@ function fakeActions() {
   return { actions, calls };
 }
 
-function renderAs(selfId: string, options: { accepted?: string[]; uploads?: UploadsView; declined?: boolean } = {}) {
+function renderAs(
+  selfId: string,
+  options: { accepted?: string[]; acceptedSends?: string[]; uploads?: UploadsView; declined?: boolean } = {},
+) {
   const { actions, calls } = fakeActions();
   render(
     <UploadsContext.Provider value={options.uploads ?? emptyUploads}>
@@ -35,6 +38,7 @@ function renderAs(selfId: string, options: { accepted?: string[]; uploads?: Uplo
         selfId={selfId}
         declined={options.declined ? [{ fileId: 'd0', name: 'draft.doc', to: 'cleo' }] : []}
         accepted={new Set(options.accepted ?? [])}
+        acceptedSends={new Set(options.acceptedSends ?? [])}
         actions={actions}
       />
     </UploadsContext.Provider>,
@@ -116,6 +120,15 @@ describe('DirectOffers: the sender follows each send', () => {
     expect(declined.textContent).toMatch(/^draft\.doc Cleo, code [0-9A-F]{4} declined/);
     fireEvent.click(within(declined).getByRole('button', { name: 'Dismiss' }));
     expect(actions.dismissDeclined).toHaveBeenCalledWith('d0');
+  });
+
+  it('says the recipient accepted once they asked for it and are not fetching it now', () => {
+    renderAs('ana', { acceptedSends: ['d1'] });
+    const statuses = screen.getAllByText(/accepted|Waiting for/, { selector: '.direct-status' });
+    expect(statuses.map((s) => s.textContent)).toEqual([
+      expect.stringMatching(/^Cleo, code [0-9A-F]{4} accepted$/),
+      expect.stringMatching(/^Waiting for Bo, code [0-9A-F]{4}$/),
+    ]);
   });
 });
 

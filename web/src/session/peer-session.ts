@@ -324,6 +324,7 @@ export abstract class PeerSession {
 
   private handle(message: FromDaemon): void {
     if (message.type === 'FILE_REMOVED') this.noteDeclined(message.fileId);
+    if (message.type === 'UPLOAD_CHUNK_REQUEST') this.noteAccepted(message.fileId, message.from);
     this.applyLocally(message);
     switch (message.type) {
       case 'MASTER_APP_REGISTER_ACK':
@@ -369,6 +370,17 @@ export abstract class PeerSession {
     if (!file?.to || file.owner !== this.room.selfId || this.view.removing.has(fileId)) return;
     const kept = this.view.declinedSends.slice(-(MAX_DECLINED_SHOWN - 1));
     this.store.update({ declinedSends: [...kept, { fileId, name: file.name, to: file.to }] });
+  }
+
+  /**
+   * The recipient of a direct offer of ours asked for it: they accepted. The first request of a
+   * transfer always comes through the daemon, so this holds over P2P too, however fast it goes.
+   */
+  private noteAccepted(fileId: string, asker: string): void {
+    const file = this.room.files.find((f) => f.id === fileId);
+    if (!file?.to || file.to !== asker || file.owner !== this.room.selfId || this.view.acceptedSends.has(fileId))
+      return;
+    this.store.update({ acceptedSends: new Set([...this.view.acceptedSends, fileId]) });
   }
 
   /** Which of our listed files must be picked again (they have no File in this tab). */

@@ -40,6 +40,8 @@ export interface SessionView {
   declinedSends: readonly DeclinedSend[];
   /** Direct offers to us that we accepted in this tab: no longer asked about. */
   acceptedOffers: ReadonlySet<string>;
+  /** Direct offers of ours whose recipient asked for them (accepted), in this tab. */
+  acceptedSends: ReadonlySet<string>;
 }
 
 /** A direct offer of ours that went without our asking: its recipient declined it. */
@@ -64,4 +66,5 @@ export const initialView: SessionView = {
   joinUrl: null,
   declinedSends: [],
   acceptedOffers: new Set(),
+  acceptedSends: new Set(),
 };

@@ -57,6 +57,7 @@ export function RoomLayout({ view, actions, downloads, relayBusy, uploads, aside
       selfId={view.room.selfId}
       declined={view.declinedSends}
       accepted={view.acceptedOffers}
+      acceptedSends={view.acceptedSends}
       actions={direct}
     />
   ) : null;

@@ -1,5 +1,5 @@
 import type { ClientInfo, FileInfo } from '@ferry/common';
-import { useContext, useRef } from 'preact/hooks';
+import { useContext } from 'preact/hooks';
 import { formatBytes } from '../files/format';
 import { pickedFromInput, type PickedFile } from '../files/offers';
 import type { DeclinedSend } from '../session/session-view';
@@ -54,6 +54,8 @@ interface Props {
   selfId: string | null;
   declined: readonly DeclinedSend[];
   accepted: ReadonlySet<string>;
+  /** Our sends whose recipient asked for them. */
+  acceptedSends?: ReadonlySet<string>;
   actions: DirectOfferActions;
 }
 
@@ -62,10 +64,8 @@ interface Props {
  * Accept / Decline), the sender follows each ("Waiting for Cleo", "Cleo is downloading", "Cleo
  * declined"). Names are text, with their codes. Shows nothing when there is nothing to show.
  */
-export function DirectOffers({ files, clients, selfId, declined, accepted, actions }: Props) {
+export function DirectOffers({ files, clients, selfId, declined, accepted, acceptedSends, actions }: Props) {
   const uploads = useContext(UploadsContext);
-  // Which of our sends were seen downloading: once the bytes have all left, they are "Sent".
-  const seenDownloading = useRef(new Set<string>());
   if (selfId === null) return null;
   const incoming = files.filter((f) => f.to === selfId && f.owner !== selfId && !accepted.has(f.id));
   const sent = files.filter((f) => f.to !== undefined && f.owner === selfId);
@@ -102,7 +102,6 @@ export function DirectOffers({ files, clients, selfId, declined, accepted, actio
           {sent.map((file) => {
             const to = file.to ?? '';
             const row = uploads.byFile.get(file.id)?.find((r) => r.asker === to);
-            if (row) seenDownloading.current.add(file.id);
             const recipient = <Person publicId={to} clients={clients} />;
             return (
               <li key={file.id} class="direct-send">
@@ -112,8 +111,8 @@ export function DirectOffers({ files, clients, selfId, declined, accepted, actio
                     <>
                       {recipient} is downloading ({Math.floor((row.bytesServed / Math.max(1, row.totalBytes)) * 100)}%)
                     </>
-                  ) : seenDownloading.current.has(file.id) ? (
-                    <>Sent to {recipient}</>
+                  ) : acceptedSends?.has(file.id) ? (
+                    <>{recipient} accepted</>
                   ) : (
                     <>Waiting for {recipient}</>
                   )}

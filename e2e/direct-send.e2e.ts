@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { checkEveryLook } from './support/axe.js';
 import { test } from './support/fixtures.js';
 import { roomWithGuests } from './support/scenes.js';
 import { MIB, randomFile } from './support/source-files.js';
@@ -26,6 +27,9 @@ test('Ana sends a file to Cleo: Bo never sees it, Cleo accepts and has it byte-e
   const offer = offers.getByRole('listitem').filter({ hasText: 'report.pdf' });
   await waitText(offer, /Ana\s*,\s*code\s*[0-9A-F]{4}\s*wants to send you report\.pdf \(2 MiB\)/);
   await room.screenshot('Cleo is asked: Ana wants to send you report.pdf');
+  // axe-core finds nothing in the new states, light and dark, desktop and phone (issue 12, item 4).
+  const violations = await checkEveryLook(cleo.page, 'guest asked to accept a file');
+  violations.push(...(await checkEveryLook(ana.page, 'guest waiting for Cleo')));
 
   const saved = nextDownload(cleo.page);
   await offer.getByRole('button', { name: 'Accept' }).click();
@@ -55,5 +59,7 @@ test('Ana sends a file to Cleo: Bo never sees it, Cleo accepts and has it byte-e
     /Cleo\s*,\s*code\s*[0-9A-F]{4}\s*declined/,
   );
   await room.screenshot('Ana: Cleo declined draft.doc');
+  violations.push(...(await checkEveryLook(ana.page, 'guest told Cleo declined')));
+  expect(violations).toEqual([]);
   expect(await bo.page.locator('body').innerText()).not.toContain('draft.doc');
 });

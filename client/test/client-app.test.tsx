@@ -58,11 +58,12 @@ describe('ClientApp', () => {
     const people = screen.getByRole('heading', { name: 'People' }).parentElement;
     if (!people) throw new Error('no people section');
     const items = within(people).getAllByRole('listitem');
-    // Each name with its code (person-code.ts), read out as "Ann, code E40C".
+    // Each name with its code (person-code.ts), read out as "Ann, code E40C"; everyone but us has
+    // a "Send a file to …" picker, its name as text too.
     expect(items.map((li) => li.textContent)).toEqual([
-      `Host, code ${personCode('h')}Hostonline`,
+      `Host, code ${personCode('h')}HostonlineSend a file to Host`,
       `Ann, code ${personCode('me')} (you)online`,
-      `${XSS_NAME}, code ${personCode('b')}offline`,
+      `${XSS_NAME}, code ${personCode('b')}offlineSend a file to ${XSS_NAME}`,
     ]);
     // The hostile name is text: no <img> element was created anywhere.
     expect(document.querySelector('img')).toBeNull();

@@ -156,3 +156,56 @@ describe('decideAddFiles on text posts', () => {
     ]);
   });
 });
+
+describe('direct offers (to one person)', () => {
+  const approved = new Set(['ann', 'bob', 'cleo', 'host']);
+  const isApprovedPeer = (publicId: string) => approved.has(publicId);
+
+  it('accepts a file sent to an approved peer and keeps its recipient', () => {
+    const decision = decideAddFiles([], 'ann', [offer('d1', 'report.pdf', { to: 'cleo' })], isApprovedPeer);
+    expect(decision.rejected).toEqual([]);
+    expect(decision.files).toEqual([expect.objectContaining({ id: 'd1', owner: 'ann', to: 'cleo' })]);
+  });
+
+  it('rejects a file sent to its own sharer or to someone not approved, with a reason', () => {
+    const decision = decideAddFiles(
+      [],
+      'ann',
+      [offer('d1', 'a.pdf', { to: 'ann' }), offer('d2', 'b.pdf', { to: 'stranger' })],
+      isApprovedPeer,
+    );
+    expect(decision.files).toEqual([]);
+    expect(decision.rejected).toEqual([
+      { id: 'd1', reason: REASONS.recipientToSelf },
+      { id: 'd2', reason: REASONS.recipientUnknown },
+    ]);
+  });
+
+  it('accepts no direct offer when the caller cannot say who is approved', () => {
+    expect(decideAddFiles([], 'ann', [offer('d1', 'a.pdf', { to: 'cleo' })]).rejected).toEqual([
+      { id: 'd1', reason: REASONS.recipientUnknown },
+    ]);
+  });
+
+  it('treats the same file posted to the room and sent to one person as two entries', () => {
+    const posted = [shared('f1', 'ann', 'a.txt', { size: 10 })];
+    const decision = decideAddFiles(posted, 'ann', [offer('d1', 'a.txt', { size: 10, to: 'cleo' })], isApprovedPeer);
+    expect(decision.files.map((f) => f.id)).toEqual(['d1']);
+  });
+
+  it('rejects a resend of a listed id that changes its recipient', () => {
+    const sent = [shared('d1', 'ann', 'a.pdf', { to: 'cleo' })];
+    expect(decideAddFiles(sent, 'ann', [offer('d1', 'a.pdf', { to: 'bob' })], isApprovedPeer).rejected).toEqual([
+      { id: 'd1', reason: REASONS.idReused },
+    ]);
+  });
+
+  it('lets the recipient remove (decline) a direct entry, and nobody else but owner and host', () => {
+    const sent = [shared('d1', 'ann', 'a.pdf', { to: 'cleo' })];
+    expect(mayRemoveFile({ owner: 'ann', by: 'cleo', fileId: 'd1' }, sent, 'host')).toBe(true);
+    expect(mayRemoveFile({ owner: 'ann', by: 'ann', fileId: 'd1' }, sent, 'host')).toBe(true);
+    expect(mayRemoveFile({ owner: 'ann', by: 'bob', fileId: 'd1' }, sent, 'host')).toBe(false);
+    // A room file has no recipient: a guest other than its owner still cannot remove it.
+    expect(mayRemoveFile({ owner: 'ann', by: 'cleo', fileId: 'f1' }, listed, 'host')).toBe(false);
+  });
+});

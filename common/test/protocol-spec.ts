@@ -86,6 +86,7 @@ const fileOptional = {
   sha256: 'sha256',
   batch: 'fileBatch',
   text: 'textPost',
+  to: 'id',
 } as const;
 
 export const OBJECT_SPECS: Record<ObjectKind, ObjectSpec> = {

@@ -206,7 +206,10 @@ export class MasterSession extends PeerSession {
 
   private answerAddFiles(reqId: string, owner: string, offers: readonly FileOffer[]): void {
     if (owner !== this.room.selfId) this.rememberAnswerForOthers(reqId);
-    const { files, rejected } = fitAnswer(reqId, owner, decideAddFiles(this.room.files, owner, offers));
+    const isApprovedPeer = (publicId: string) =>
+      this.room.clients.some((c) => c.publicId === publicId && c.status === 'approved');
+    const decision = decideAddFiles(this.room.files, owner, offers, isApprovedPeer);
+    const { files, rejected } = fitAnswer(reqId, owner, decision);
     const answer = { type: 'FILES_ADDED', reqId, owner, files, rejected } as const;
     // Applied here at once so that a second request racing the daemon's echo is checked against
     // this one; the echo then changes nothing.

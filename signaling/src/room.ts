@@ -1,4 +1,4 @@
-import type { ClientInfo, ErrorCode, FileInfo, FromDaemon } from '@ferry/common';
+import type { ClientInfo, ErrorCode, FileInfo, FromDaemon, FromDaemonOf } from '@ferry/common';
 import { CLOSE_CODES } from '@ferry/common';
 import type { DaemonOptions } from './options';
 import type { Peer, Session } from './peers';
@@ -109,6 +109,27 @@ export class Room {
     if (master) this.send(master, message);
   }
 
+  /**
+   * Whether `peer` may know of `file`: everyone of a room file; of a direct offer (`to`) only its
+   * owner, its recipient and the master (which authorized it), so that nothing of it reaches others.
+   */
+  canSee(peer: Peer, file: FileInfo): boolean {
+    return file.to === undefined || peer.isMaster || peer.publicId === file.owner || peer.publicId === file.to;
+  }
+
+  /**
+   * FILES_ADDED to every online approved peer, each told only of the files it may see. Without
+   * direct offers it is one broadcast, serialized once, as before; a peer that may see none of
+   * the files still hears the answer (its reqId and rejections), with no files.
+   */
+  broadcastFilesAdded(message: FromDaemonOf<'FILES_ADDED'>): void {
+    if (!message.files.some((f) => f.to !== undefined)) return this.broadcastApproved(message);
+    for (const peer of this.peers.all()) {
+      if (peer.status !== 'approved' || !peer.session) continue;
+      this.send(peer, { ...message, files: message.files.filter((f) => this.canSee(peer, f)) });
+    }
+  }
+
   /** Presence news about `peer`: everyone approved hears of an approved peer, only the master of others. */
   announce(peer: Peer, message: FromDaemon): void {
     if (peer.status === 'approved') this.broadcastApproved(message, peer);
@@ -121,9 +142,13 @@ export class Room {
       roomStateFrames(
         (clients, files) => ({ type: 'ROOM_STATE', clients, files, masterOnline: this.masterOnline }),
         this.approvedClients(),
-        this.files.values(),
+        this.filesSeenBy(peer),
       ),
     );
+  }
+
+  private *filesSeenBy(peer: Peer): Generator<FileInfo, void, undefined> {
+    for (const file of this.files.values()) if (this.canSee(peer, file)) yield file;
   }
 
   private *approvedClients(): Generator<ClientInfo, void, undefined> {
@@ -150,8 +175,12 @@ export class Room {
     this.dropFile(file, reqId);
   }
 
-  /** One write for all of a peer's files (a peer leaving with thousands of files is one commit). */
+  /**
+   * One write for all of a peer's files (a peer leaving with thousands of files is one commit).
+   * Direct offers sent to the peer go too: no one is left to accept them.
+   */
   removeFilesOf(peer: Peer): void {
+    for (const file of [...this.files.values()]) if (file.to === peer.publicId) this.removeFile(file.id);
     if (peer.fileIds.size === 0) return;
     this.store.deleteFilesOf(peer.publicId);
     for (const fileId of [...peer.fileIds]) {
@@ -167,9 +196,12 @@ export class Room {
     this.listed.remove(fileId);
     this.peers.get(file.owner)?.fileIds.delete(fileId);
     for (const t of this.transfers.where((t) => t.fileId === fileId)) this.endTransfer(t.transferId, null);
-    this.broadcastApproved(
-      reqId === undefined ? { type: 'FILE_REMOVED', fileId } : { type: 'FILE_REMOVED', reqId, fileId },
-    );
+    const message: FromDaemon =
+      reqId === undefined ? { type: 'FILE_REMOVED', fileId } : { type: 'FILE_REMOVED', reqId, fileId };
+    if (file.to === undefined) return this.broadcastApproved(message);
+    for (const peer of this.peers.all()) {
+      if (peer.status === 'approved' && this.canSee(peer, file)) this.send(peer, message);
+    }
   }
 
   /** Forgets a transfer and its relay chunks; tells each side except `by` (who already knows). */

@@ -26,12 +26,27 @@ export const REASONS = {
   duplicateInRequest: 'the same file is twice in this request',
   answerTooLarge: 'too many long names in one request; share this file again',
   duplicateText: 'the same text is already posted',
+  recipientToSelf: 'a file cannot be sent to its own sharer',
+  recipientUnknown: 'the person this file is sent to is not in the room',
 } as const;
 
+/** Who may be sent a file directly: an approved peer of the room (the master's view of it). */
+export type IsApprovedPeer = (publicId: string) => boolean;
+
 // A text post is the same as another only if its text is: two texts of one length and first line
-// are different posts. A file (no text) keys as before.
-const sameFileKey = (f: Pick<FileInfo, 'owner' | 'path' | 'name' | 'size' | 'text'>) =>
-  JSON.stringify(f.text === undefined ? [f.owner, f.path ?? '', f.name, f.size] : [f.owner, 'text', f.text]);
+// are different posts. A direct offer is a different entry from the same file posted to the room
+// (or sent to another). A file posted to the room keys as before.
+const sameFileKey = (f: Pick<FileInfo, 'owner' | 'path' | 'name' | 'size' | 'text' | 'to'>) =>
+  JSON.stringify(
+    f.text === undefined ? [f.owner, f.path ?? '', f.name, f.size, f.to ?? ''] : [f.owner, 'text', f.text, f.to ?? ''],
+  );
+
+/** Why a direct offer cannot go to its `to`, or null (also for an offer to the room). */
+function recipientProblem(owner: string, to: string | undefined, isApprovedPeer: IsApprovedPeer): string | null {
+  if (to === undefined) return null;
+  if (to === owner) return REASONS.recipientToSelf;
+  return isApprovedPeer(to) ? null : REASONS.recipientUnknown;
+}
 
 function isIdentical(a: FileInfo, b: FileInfo): boolean {
   return (
@@ -46,7 +61,8 @@ function isIdentical(a: FileInfo, b: FileInfo): boolean {
     a.sha256 === b.sha256 &&
     a.text === b.text &&
     a.batch?.id === b.batch?.id &&
-    a.batch?.count === b.batch?.count
+    a.batch?.count === b.batch?.count &&
+    a.to === b.to
   );
 }
 
@@ -66,12 +82,14 @@ function isRecount(listed: FileInfo, offered: FileInfo): boolean {
  * Answers a forwarded ADD_FILES from `owner`. Drops what is invalid (fileOfferProblem) and what
  * duplicates a listed file: an id another owner holds, or the same owner, path, name and size
  * under another id. A file already listed exactly as offered is accepted again (a resend), and so
- * is one whose batch count is lowered (isRecount).
+ * is one whose batch count is lowered (isRecount). A direct offer (`to`) must name an approved
+ * peer other than its owner; a caller that passes no `isApprovedPeer` accepts no direct offer.
  */
 export function decideAddFiles(
   existing: readonly FileInfo[],
   owner: string,
   offers: readonly FileOffer[],
+  isApprovedPeer: IsApprovedPeer = () => false,
 ): AddFilesDecision {
   const byId = new Map(existing.map((f) => [f.id, f]));
   const byKey = new Map(existing.map((f) => [sameFileKey(f), f.id]));
@@ -80,7 +98,7 @@ export function decideAddFiles(
   const rejected: Rejection[] = [];
   for (const offer of offers) {
     const file: FileInfo = { ...offer, owner };
-    const problem = fileOfferProblem(offer);
+    const problem = fileOfferProblem(offer) ?? recipientProblem(owner, offer.to, isApprovedPeer);
     if (problem) {
       rejected.push({ id: offer.id, reason: problem });
       continue;
@@ -145,7 +163,8 @@ export function fitAnswer(reqId: string, owner: string, decision: AddFilesDecisi
 
 /**
  * Whether a forwarded REMOVE_FILE may go ahead. The daemon checked who asked already; the host
- * checks again because it is the authority: only the file's owner or the host removes a file.
+ * checks again because it is the authority: only the file's owner or the host removes a file,
+ * and the recipient of a direct offer removes it too (that is how it declines).
  */
 export function mayRemoveFile(
   request: { owner: string; by: string; fileId: string },
@@ -155,5 +174,5 @@ export function mayRemoveFile(
   const file = existing.find((f) => f.id === request.fileId);
   // A file the host does not list (its view lagging the daemon's) still goes: the daemon has it.
   const owner = file?.owner ?? request.owner;
-  return request.by === owner || request.by === hostId;
+  return request.by === owner || request.by === hostId || (file?.to !== undefined && request.by === file.to);
 }

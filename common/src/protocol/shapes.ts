@@ -116,6 +116,12 @@ export const FileOffer = z.object({
    * to be its UTF-8 length and no path or batch (file-entry.ts); the daemon serves no chunks of it.
    */
   text: z.optional(text('text', TEXT_POST_BOUNDS, FORBIDDEN_TEXT_POST_CHARS)),
+  /**
+   * Makes the offer direct: meant for this one approved person only. The master accepts it only
+   * for an approved peer other than the owner; the daemon shows the entry to its owner, this
+   * recipient and the master, never to anyone else, and lets only the recipient fetch it.
+   */
+  to: z.optional(Id),
 });
 export type FileOffer = z.infer<typeof FileOffer>;
 

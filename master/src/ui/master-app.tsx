@@ -108,6 +108,7 @@ export function MasterApp({ session, joinLink, copy }: Props) {
             approved={people.filter((p) => p.status === 'approved')}
             rejected={people.filter((p) => p.status === 'rejected')}
             selfId={room.selfId}
+            onSendTo={(publicId, picked) => session.sendFiles(publicId, picked)}
             onRemove={(id) => session.disapprove(id)}
             onApprove={(id) => session.approve(id)}
           />

@@ -7,7 +7,10 @@ import type { MessageContext } from './message-context';
 export function handleRequestChunk(ctx: MessageContext, asker: Peer, msg: ToDaemonOf<'REQUEST_CHUNK'>): void {
   const { room } = ctx;
   const file = room.files.get(msg.fileId);
-  if (!file) return ctx.refuse('NO_SUCH_FILE', 'no such file');
+  // A direct offer is fetched by its recipient only; to anyone else it is an unknown file, so
+  // that nothing leaks (not even the master, which lists it but is not whom it was sent to).
+  const isForSomeoneElse = file?.to !== undefined && file.to !== asker.publicId && file.owner !== asker.publicId;
+  if (!file || isForSomeoneElse) return ctx.refuse('NO_SUCH_FILE', 'no such file');
   if (file.owner === asker.publicId) return ctx.refuse('BAD_MESSAGE', 'you own this file');
   // A text post has no bytes to send: its text is in the listing, and its owner serves nothing.
   if (file.text !== undefined)

@@ -103,15 +103,16 @@ export function handleFilesAdded(ctx: MessageContext, msg: ToDaemonOf<'FILES_ADD
     }
   }
   room.putFiles(owner, [...listed.values()]);
-  room.broadcastApproved({ type: 'FILES_ADDED', reqId: msg.reqId, owner: owner.publicId, files: accepted, rejected });
+  room.broadcastFilesAdded({ type: 'FILES_ADDED', reqId: msg.reqId, owner: owner.publicId, files: accepted, rejected });
 }
 
 export function handleRemoveFile(ctx: MessageContext, peer: Peer, msg: ToDaemonOf<'REMOVE_FILE'>): void {
   const { room } = ctx;
   const file = room.files.get(msg.fileId);
-  if (!file) return ctx.refuse('NO_SUCH_FILE', 'no such file');
-  if (file.owner !== peer.publicId && !peer.isMaster) {
-    return ctx.refuse('FORBIDDEN', 'only its owner or the master removes a file');
+  // A direct offer for someone else is answered as an unknown file: its existence does not leak.
+  if (!file || !room.canSee(peer, file)) return ctx.refuse('NO_SUCH_FILE', 'no such file');
+  if (file.owner !== peer.publicId && !peer.isMaster && file.to !== peer.publicId) {
+    return ctx.refuse('FORBIDDEN', 'only its owner, its recipient or the master removes a file');
   }
   const master = room.peers.master;
   if (!master?.session) return ctx.refuse('MASTER_OFFLINE', 'the host is offline; try again when it is back');

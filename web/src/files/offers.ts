@@ -27,8 +27,9 @@ function describeSchemaProblem(offer: FileOffer): string {
 /**
  * Turns picked files into offers with fresh ids. No hashing here: integrity comes with the
  * transfers. `newId` is a UUID v4 source (crypto.randomUUID is missing on plain-HTTP pages).
+ * With `to`, every offer is direct: sent to that one person (FileOffer.to) instead of the room.
  */
-export function prepareOffers(picked: readonly PickedFile[], newId: () => string): PreparedOffers {
+export function prepareOffers(picked: readonly PickedFile[], newId: () => string, to?: string): PreparedOffers {
   const valid: FileOffer[] = [];
   const refused: RejectedFile[] = [];
   const blobs = new Map<string, PickedFile['file']>();
@@ -42,6 +43,7 @@ export function prepareOffers(picked: readonly PickedFile[], newId: () => string
       ...(MIME_TYPE.test(file.type) ? { mime: file.type } : {}),
       ...(Number.isSafeInteger(file.lastModified) && file.lastModified >= 0 ? { lastModified: file.lastModified } : {}),
       ...(path ? { path } : {}),
+      ...(to === undefined ? {} : { to }),
     };
     if (FileOffer.safeParse(offer).success) {
       valid.push(offer);

@@ -43,6 +43,9 @@ export interface PeerDeps {
   removalPace?: RemovalPace;
 }
 
+/** Declined sends kept on screen: a list anyone's declines can grow stays short. */
+const MAX_DECLINED_SHOWN = 20;
+
 const BUSY_MESSAGE =
   'The room is busy: too many people are connecting at once. This page tries again by itself in a moment.';
 
@@ -162,8 +165,34 @@ export abstract class PeerSession {
       this.localFiles.add(reattached);
       this.refreshNeedsRepick();
     }
-    if (rest.length === 0) return;
-    const { batches, refused, blobs } = prepareOffers(rest, this.deps.newId);
+    this.offerPicked(rest);
+  }
+
+  /** Files picked to send to one person (`to`): offered to them alone, never matched as repicks. */
+  sendFiles(to: string, picked: readonly PickedFile[]): void {
+    if (to !== this.room.selfId) this.offerPicked(picked, to);
+  }
+
+  /** Accepts a direct offer to us: its download starts at once, the prompt goes. */
+  acceptOffer(fileId: string): void {
+    this.store.update({ acceptedOffers: new Set([...this.view.acceptedOffers, fileId]) });
+    this.downloadFile(fileId);
+  }
+
+  /** Declines a direct offer to us by removing it (the recipient may: PROTOCOL.md §9.5). */
+  declineOffer(fileId: string): void {
+    const file = this.room.files.find((f) => f.id === fileId);
+    if (!file || file.to !== this.room.selfId || !this.isLive) return;
+    this.sendRemoval(this.deps.newId(), fileId);
+  }
+
+  dismissDeclined(fileId: string): void {
+    this.store.update({ declinedSends: this.view.declinedSends.filter((d) => d.fileId !== fileId) });
+  }
+
+  private offerPicked(picked: readonly PickedFile[], to?: string): void {
+    if (picked.length === 0) return;
+    const { batches, refused, blobs } = prepareOffers(picked, this.deps.newId, to);
     this.localFiles.add(blobs);
     if (refused.length > 0) this.outbox.dispatch({ type: 'refuse', rejected: refused });
     const items = batches.flat().flatMap((offer) => {
@@ -307,6 +336,8 @@ export abstract class PeerSession {
   }
 
   private handle(message: FromDaemon): void {
+    if (message.type === 'FILE_REMOVED') this.noteDeclined(message.fileId);
+    if (message.type === 'UPLOAD_CHUNK_REQUEST') this.noteAccepted(message.fileId, message.from);
     this.applyLocally(message);
     switch (message.type) {
       case 'MASTER_APP_REGISTER_ACK':
@@ -344,6 +375,25 @@ export abstract class PeerSession {
     // What the room lists of our folders changed: one of them may need its count lowered.
     if (['FILES_ADDED', 'FILE_REMOVED', 'ROOM_STATE', 'MASTER_APP_REGISTER_ACK'].includes(message.type))
       this.recountFolders();
+  }
+
+  /** A direct offer of ours removed without our asking: its recipient declined it (or left). */
+  private noteDeclined(fileId: string): void {
+    const file = this.room.files.find((f) => f.id === fileId);
+    if (!file?.to || file.owner !== this.room.selfId || this.view.removing.has(fileId)) return;
+    const kept = this.view.declinedSends.slice(-(MAX_DECLINED_SHOWN - 1));
+    this.store.update({ declinedSends: [...kept, { fileId, name: file.name, to: file.to }] });
+  }
+
+  /**
+   * The recipient of a direct offer of ours asked for it: they accepted. The first request of a
+   * transfer always comes through the daemon, so this holds over P2P too, however fast it goes.
+   */
+  private noteAccepted(fileId: string, asker: string): void {
+    const file = this.room.files.find((f) => f.id === fileId);
+    if (!file?.to || file.to !== asker || file.owner !== this.room.selfId || this.view.acceptedSends.has(fileId))
+      return;
+    this.store.update({ acceptedSends: new Set([...this.view.acceptedSends, fileId]) });
   }
 
   /** Which of our listed files must be picked again (they have no File in this tab). */

@@ -36,6 +36,19 @@ export interface SessionView {
   problem: SessionProblem | null;
   /** The join link the daemon printed (master only), when it told us. */
   joinUrl: string | null;
+  /** Files we sent to one person that they declined (or left without taking), newest last. */
+  declinedSends: readonly DeclinedSend[];
+  /** Direct offers to us that we accepted in this tab: no longer asked about. */
+  acceptedOffers: ReadonlySet<string>;
+  /** Direct offers of ours whose recipient asked for them (accepted), in this tab. */
+  acceptedSends: ReadonlySet<string>;
+}
+
+/** A direct offer of ours that went without our asking: its recipient declined it. */
+export interface DeclinedSend {
+  fileId: string;
+  name: string;
+  to: string;
 }
 
 export const initialView: SessionView = {
@@ -51,4 +64,7 @@ export const initialView: SessionView = {
   peopleNotice: null,
   problem: null,
   joinUrl: null,
+  declinedSends: [],
+  acceptedOffers: new Set(),
+  acceptedSends: new Set(),
 };

@@ -9,7 +9,8 @@ import { FilesSection, type FileActions } from './files-section';
 import { TextsSection, type TextActions } from './texts-section';
 import { PeopleList } from './people-list';
 import { RelayBusyStatus } from './relay-busy-status';
-import { useRef } from 'preact/hooks';
+import { useMemo, useRef } from 'preact/hooks';
+import { DirectOffers, hasDirectOffers, SendToButton } from './direct-offers';
 import { useFocusRescue } from '../hooks/use-focus-rescue';
 import { useView } from '../hooks/use-view';
 import type { UploadsView } from '../transfers/uploads-publisher';
@@ -37,8 +38,30 @@ function LiveUploads({ store, children }: { store: ViewStore<UploadsView>; child
   return <UploadsContext.Provider value={useView(store)}>{children}</UploadsContext.Provider>;
 }
 
+/**
+ * The room's shared list without files sent to one person: those are asked about and followed in
+ * DirectOffers, never offered to the room.
+ */
+function withoutDirectOffers(view: SessionView): SessionView {
+  if (!view.room.files.some((f) => f.to !== undefined)) return view;
+  return { ...view, room: { ...view.room, files: view.room.files.filter((f) => f.to === undefined) } };
+}
+
 export function RoomLayout({ view, actions, downloads, relayBusy, uploads, aside, people, exit }: Props) {
   const busyFileIds = useView(downloads.busy);
+  const roomView = useMemo(() => withoutDirectOffers(view), [view]);
+  const direct = hasDirectOffers(actions) ? actions : null;
+  const directOffers = direct ? (
+    <DirectOffers
+      files={view.room.files}
+      clients={view.room.clients}
+      selfId={view.room.selfId}
+      declined={view.declinedSends}
+      accepted={view.acceptedOffers}
+      acceptedSends={view.acceptedSends}
+      actions={direct}
+    />
+  ) : null;
   // A Download button waits (disabled) while its download runs: the focus goes to that download,
   // the newest of the list, instead of falling to the page body.
   const filesRef = useRef<HTMLDivElement>(null);
@@ -54,22 +77,31 @@ export function RoomLayout({ view, actions, downloads, relayBusy, uploads, aside
               people={approvedPeople(view.room)}
               selfId={view.room.selfId}
               emptyText="Nobody else is here yet."
+              {...(direct
+                ? {
+                    actions: (person) =>
+                      person.publicId === view.room.selfId ? null : (
+                        <SendToButton person={person} onPick={(picked) => direct.sendFiles(person.publicId, picked)} />
+                      ),
+                  }
+                : {})}
             />
           </section>
         )}
         {exit ? <div class="card room-exit">{exit}</div> : null}
       </div>
       <div class="room-files" ref={filesRef} {...rescue}>
+        {uploads ? <LiveUploads store={uploads}>{directOffers}</LiveUploads> : directOffers}
         {relayBusy ? <RelayBusyStatus store={relayBusy} /> : null}
         {uploads ? <UploadsStatus store={uploads} /> : null}
         <LiveDownloadsSection store={downloads.view} actions={downloads} people={view.room.clients} />
         <TextsSection view={view} actions={actions} />
         {uploads ? (
           <LiveUploads store={uploads}>
-            <FilesSection view={view} actions={actions} busyFileIds={busyFileIds} />
+            <FilesSection view={roomView} actions={actions} busyFileIds={busyFileIds} />
           </LiveUploads>
         ) : (
-          <FilesSection view={view} actions={actions} busyFileIds={busyFileIds} />
+          <FilesSection view={roomView} actions={actions} busyFileIds={busyFileIds} />
         )}
       </div>
     </div>

@@ -1,4 +1,7 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { expect } from 'vitest';
+import { dropFromDisk } from './support/drop.js';
 import { test } from './support/fixtures.js';
 import { openFolder, roomWithGuests } from './support/scenes.js';
 import { MIB, randomFolder, sha256Hex, type SourceFolder } from './support/source-files.js';
@@ -8,9 +11,19 @@ import { waitVisible } from './support/wait.js';
 import type { Person } from './support/person.js';
 import type { Room } from './support/room.js';
 
-/** Ana shares `folder`; Cleo downloads it as one ZIP, which must hold each file at its path. */
-async function downloadFolderAsZip(room: Room, ana: Person, cleo: Person, folder: SourceFolder): Promise<void> {
-  await roomUi.addFolderInput(ana.page).setInputFiles(folder.path);
+/**
+ * Ana shares `folder` (picked, or dropped with its `emptyFolders`); Cleo downloads it as one ZIP,
+ * which must hold each file at its path, and each empty folder.
+ */
+async function downloadFolderAsZip(
+  room: Room,
+  ana: Person,
+  cleo: Person,
+  folder: SourceFolder,
+  dropped?: { emptyFolders: string[] },
+): Promise<void> {
+  if (dropped) await dropFromDisk(ana.page, roomUi.filesHeading(ana.page), [folder.path]);
+  else await roomUi.addFolderInput(ana.page).setInputFiles(folder.path);
   const button = downloads.downloadFolderButton(cleo.page, folder.name);
   await waitVisible(button);
   // The folder is offered once all of it is listed: every file, every subfolder.
@@ -37,6 +50,9 @@ async function downloadFolderAsZip(room: Room, ana: Person, cleo: Person, folder
     expect(entry.bytes.length, entry.path).toBe(source?.sizeBytes);
     expect(sha256Hex(entry.bytes), entry.path).toBe(source?.sha256);
   }
+  // A folder picker leaves empty folders out; a drop keeps them, and so does the ZIP.
+  const folders = entries.filter((entry) => entry.path.endsWith('/')).map((entry) => entry.path);
+  for (const empty of dropped?.emptyFolders ?? []) expect(folders).toContain(`${folder.name}/${empty}/`);
 }
 
 test('a folder downloads as one ZIP with every file at its relative path, byte-exact', async ({ room }) => {
@@ -51,7 +67,9 @@ test('a folder downloads as one ZIP with every file at its relative path, byte-e
   await room.screenshot('folder saved');
 });
 
-test('a folder whose files are all in subfolders downloads as one ZIP', async ({ room }) => {
+test('a dropped folder whose files are all in subfolders downloads as one ZIP, empty folders kept', async ({
+  room,
+}) => {
   const { guests } = await roomWithGuests(room, ['Ana', 'Cleo']);
   const [ana, cleo] = twoGuests(guests);
   const folder = await randomFolder(room, 'album', {
@@ -59,7 +77,11 @@ test('a folder whose files are all in subfolders downloads as one ZIP', async ({
     'disc1/two.bin': 700_000,
     'disc2/three.bin': 2 * MIB,
   });
-  await downloadFolderAsZip(room, ana, cleo, folder);
+  const emptyFolders = ['disc3', 'disc1/extras'];
+  for (const empty of emptyFolders) await mkdir(join(folder.path, empty), { recursive: true });
+  await downloadFolderAsZip(room, ana, cleo, folder, { emptyFolders });
+  await openFolder(cleo.page, 'disc3');
+  await expect.poll(() => cleo.page.getByText('Nothing in this folder').count()).toBeGreaterThan(0);
   await room.screenshot('folder of subfolders saved');
 });
 

@@ -157,6 +157,32 @@ describe('decideAddFiles on text posts', () => {
   });
 });
 
+describe('decideAddFiles on empty folders', () => {
+  const folder = (id: string, path: string, extra: Record<string, unknown> = {}) =>
+    offer(id, path.split('/').pop() ?? path, { size: 0, path, folder: true, batch: { id: 'b', count: 2 }, ...extra });
+
+  it('lists an empty folder of a shared folder, and refuses one with bytes, no folder, or a path not its own', () => {
+    const decision = decideAddFiles(listed, 'ann', [
+      folder('e1', 'trip/empty'),
+      folder('e2', 'blank'),
+      folder('s', 'trip/sized', { size: 3 }),
+      folder('n', 'trip/nobatch', { batch: undefined }),
+      folder('p', 'trip/other', { name: 'elsewhere' }),
+      folder('h', 'trip/hashed', { sha256: 'a'.repeat(64) }),
+    ]);
+    expect(decision.files.map((f) => [f.id, f.path, f.folder])).toEqual([
+      ['e1', 'trip/empty', true],
+      ['e2', 'blank', true],
+    ]);
+    expect(decision.rejected).toEqual([
+      { id: 's', reason: 'a folder has no bytes' },
+      { id: 'n', reason: 'a folder entry belongs to a shared folder' },
+      { id: 'p', reason: "a folder's path ends in its name" },
+      { id: 'h', reason: 'a folder has no text, type or hash' },
+    ]);
+  });
+});
+
 describe('direct offers (to one person)', () => {
   const approved = new Set(['ann', 'bob', 'cleo', 'host']);
   const isApprovedPeer = (publicId: string) => approved.has(publicId);

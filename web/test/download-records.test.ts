@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { jobFromRecord, newJob, recordOf } from '../src/transfers/download-job';
 import { parseRecords, type StoredJob } from '../src/transfers/download-records';
 import { shared } from '@ferry/common/test/builders';
 
@@ -49,5 +50,26 @@ describe('parseRecords', () => {
       jobs: [],
       unreadable: ['x', 'job-1', 'job-3', 'job-4', 'job-5'],
     });
+  });
+
+  it("keeps a folder's empty folders across a reload", () => {
+    const job = newJob(
+      {
+        id: 'job-1',
+        role: 'client',
+        asker: 'me',
+        kind: 'folder',
+        name: 'trip',
+        folder: 'trip',
+        emptyFolders: ['trip/e'],
+      },
+      [file],
+      () => 't-1',
+    );
+    const [parsed] = parseRecords([{ key: 'job-1', value: recordOf(job) }], 'client').jobs;
+    expect(parsed?.emptyFolders).toEqual(['trip/e']);
+    expect(parsed && jobFromRecord(parsed).emptyFolders).toEqual(['trip/e']);
+    // A file's record has none, and older records without the field read as none.
+    expect(jobFromRecord(record()).emptyFolders).toEqual([]);
   });
 });

@@ -131,6 +131,28 @@ describe('groupFiles', () => {
     expect(recounted.find((g) => g.ownerId === 'a')?.folders.find((f) => f.name === 'trip')?.missing).toBeNull();
   });
 
+  it('shows an empty folder as a folder with nothing in it, counted apart from files, removed with its folder', () => {
+    const inTrip = { batch: { id: 't', count: 3 } };
+    const files = [
+      shared('1', 'a', 'one', { path: 'trip/one', size: 10, ...inTrip }),
+      shared('2', 'a', 'empty', { path: 'trip/empty', size: 0, folder: true, ...inTrip }),
+      shared('3', 'a', 'raw', { path: 'trip/day1/raw', size: 0, folder: true, ...inTrip }),
+    ];
+    const [ann] = groupFiles({ ...base, files, removing: new Set(['2']) });
+    const trip = ann?.folders[0];
+    expect(trip && treeOf(trip)).toEqual([
+      'trip',
+      ['shared:one'],
+      ['trip/day1', [], ['trip/day1/raw', []]],
+      ['trip/empty', []],
+    ]);
+    expect(trip?.counts).toMatchObject({ shared: 1, sharedBytes: 10, emptyFolders: 2, removing: 1 });
+    expect(ann?.fileCount).toBe(1);
+    // The folder's batch counts its empty folders: all three are listed, so it is whole.
+    expect(trip?.missing).toBeNull();
+    expect(groupFiles({ ...base, files: files.slice(0, 2) })[0]?.folders[0]?.missing).toEqual({ listed: 2, total: 3 });
+  });
+
   it('names owners it does not know', () => {
     const groups = groupFiles({ ...base, clients: [], selfId: null, files: [shared('1', 'gone', 'a')] });
     expect(groups[0]?.ownerName).toBe('Someone who left');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { filesInFolder, zipNameFor, zipPaths, zipStream } from '../src/transfers/folder-zip';
+import { filesInFolder, zipFolderPaths, zipNameFor, zipPaths, zipStream } from '../src/transfers/folder-zip';
 import { shared } from '@ferry/common/test/builders';
 
 const inTrip = (id: string, path: string, owner = 'ann') => shared(id, owner, path.split('/').pop() ?? path, { path });
@@ -15,6 +15,25 @@ describe('folder downloads', () => {
     ];
     expect(filesInFolder(files, 'ann', 'trip').map((f) => f.id)).toEqual(['1', '2']);
     expect(filesInFolder(files, 'ann', 'trip/day1').map((f) => f.id)).toEqual(['2']);
+  });
+
+  it('takes the empty folders in the folder, and the folder itself when it is one', () => {
+    const empty = (id: string, path: string) => ({ ...inTrip(id, path), size: 0, folder: true as const });
+    const files = [
+      inTrip('1', 'trip/a.txt'),
+      empty('2', 'trip/empty'),
+      empty('3', 'trip/day1/raw'),
+      empty('4', 'trips'),
+    ];
+    expect(filesInFolder(files, 'ann', 'trip').map((f) => f.id)).toEqual(['1', '2', '3']);
+    expect(filesInFolder(files, 'ann', 'trip/day1/raw').map((f) => f.id)).toEqual(['3']);
+    expect(zipFolderPaths(['trip/empty', 'trip/day1/raw', 'trip/../x', 'trip/CON'], 'trip')).toEqual([
+      'trip/empty',
+      'trip/day1/raw',
+      'trip/x',
+      'trip/_CON',
+    ]);
+    expect(zipFolderPaths(['trip/day1/raw'], 'trip/day1')).toEqual(['day1/raw']);
   });
 
   it('names the archive after the folder', () => {
@@ -49,11 +68,13 @@ describe('folder downloads', () => {
       },
       { file: { ...inTrip('2', 'trip/e.txt'), size: 0 }, path: 'trip/e.txt', parts: () => Promise.resolve([]) },
     ];
-    const zip = new Uint8Array(await new Response(zipStream(sources)).arrayBuffer());
+    const zip = new Uint8Array(await new Response(zipStream(sources, ['trip/empty'])).arrayBuffer());
     const text = new TextDecoder('latin1').decode(zip);
     expect(text.startsWith('PK\u0003\u0004')).toBe(true);
     expect(text).toContain('trip/a.txt');
     expect(text).toContain('hello');
     expect(text).toContain('trip/e.txt');
+    expect(text).toContain('trip/empty/');
+    expect(text).not.toContain('trip/e.txt/');
   });
 });

@@ -61,6 +61,39 @@ describe('prepareOffers', () => {
     expect(batchOf('loose')).toBeUndefined();
   });
 
+  it("offers a drop's empty folders as folder entries of their folders' batches, with nothing to hash", () => {
+    const { batches, folders, refused, blobs } = prepareOffers(
+      [{ file: fakeFile('a', 1), path: 'trip/a' }],
+      sequentialIds('f'),
+      undefined,
+      ['trip/empty', 'blank', 'trip/bad\u200b'],
+    );
+    expect(refused.map((r) => r.reason)).toEqual(['name has invisible formatting characters']);
+    expect(folders).toEqual([
+      {
+        id: 'f-1',
+        name: 'empty',
+        size: 0,
+        chunkSize: limits.DEFAULT_CHUNK_BYTES,
+        path: 'trip/empty',
+        folder: true,
+        batch: { id: 'f-5', count: 2 },
+      },
+      {
+        id: 'f-2',
+        name: 'blank',
+        size: 0,
+        chunkSize: limits.DEFAULT_CHUNK_BYTES,
+        path: 'blank',
+        folder: true,
+        batch: { id: 'f-6', count: 1 },
+      },
+    ]);
+    // The folder's file counts its empty folder in the batch: the room waits for both.
+    expect(batches.flat().map((o) => [o.path, o.batch])).toEqual([['trip/a', { id: 'f-5', count: 2 }]]);
+    expect([...blobs.keys()]).toEqual(['f-4']);
+  });
+
   it('splits large picks into messages the protocol accepts', () => {
     const picked = Array.from({ length: limits.MAX_FILES_PER_MESSAGE + 3 }, (_, i) => ({ file: fakeFile(`f${i}`, 0) }));
     const { batches } = prepareOffers(picked, sequentialIds());
@@ -115,7 +148,7 @@ function dirEntry(fullPath: string, children: EntryLike[], pageSize = 2): Direct
 
 describe('collectDropped', () => {
   it('walks dropped folders page by page and keeps folder-relative paths', async () => {
-    const picked = await collectDropped([
+    const { files: picked, emptyFolders } = await collectDropped([
       fileEntry('/loose.txt'),
       dirEntry('/photos', [
         fileEntry('/photos/a.jpg'),
@@ -123,6 +156,7 @@ describe('collectDropped', () => {
         dirEntry('/photos/2024', [fileEntry('/photos/2024/c.jpg')]),
       ]),
     ]);
+    expect(emptyFolders).toEqual([]);
     expect(picked.map((p) => [p.file.name, p.path])).toEqual([
       ['loose.txt', undefined],
       ['a.jpg', 'photos/a.jpg'],
@@ -133,7 +167,27 @@ describe('collectDropped', () => {
 
   it('stops at the file limit', async () => {
     const many = Array.from({ length: 10 }, (_, i) => fileEntry(`/d/${i}`));
-    const picked = await collectDropped([dirEntry('/d', many, 3)], 4);
-    expect(picked).toHaveLength(4);
+    const { files } = await collectDropped([dirEntry('/d', many, 3)], 4);
+    expect(files).toHaveLength(4);
+  });
+
+  it('keeps the empty folders of a dropped folder, nested or dropped alone', async () => {
+    const dropped = await collectDropped([
+      dirEntry('/trip', [
+        fileEntry('/trip/a.jpg'),
+        dirEntry('/trip/empty', []),
+        dirEntry('/trip/day1', [dirEntry('/trip/day1/raw', [])]),
+      ]),
+      dirEntry('/blank', []),
+    ]);
+    expect(dropped.files.map((p) => p.path)).toEqual(['trip/a.jpg']);
+    // A folder holding only an empty folder is not empty itself: the inner one carries its path.
+    expect(dropped.emptyFolders).toEqual(['trip/empty', 'trip/day1/raw', 'blank']);
+  });
+
+  it('counts empty folders towards the limit', async () => {
+    const empties = Array.from({ length: 10 }, (_, i) => dirEntry(`/d/${i}`, []));
+    const { emptyFolders } = await collectDropped([dirEntry('/d', empties)], 4);
+    expect(emptyFolders).toHaveLength(4);
   });
 });

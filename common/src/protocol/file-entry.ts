@@ -46,7 +46,8 @@ export function fileOfferProblem(file: FileOffer): string | null {
     fileNameProblem(file.name) ??
     (file.path === undefined ? null : filePathProblem(file.path)) ??
     (file.mime === undefined ? null : mimeProblem(file.mime)) ??
-    (file.text === undefined ? null : textPostProblem(file))
+    (file.text === undefined ? null : textPostProblem(file)) ??
+    folderEntryProblem(file)
   );
 }
 
@@ -65,14 +66,43 @@ export function textPostProblem(file: FileOffer): string | null {
   return null;
 }
 
+/**
+ * Why an empty-folder entry cannot be listed, or null (also for an entry that is not one): it has
+ * no bytes, sits in a batch (the folder it is part of), and its path is its own place, ending in
+ * its name. Nothing else (no text, type or hash) belongs to a folder.
+ */
+export function folderEntryProblem(file: FileOffer): string | null {
+  if (file.folder === undefined) return null;
+  if (file.size !== 0) return 'a folder has no bytes';
+  if (file.path === undefined || file.batch === undefined) return 'a folder entry belongs to a shared folder';
+  if (file.path !== file.name && !file.path.endsWith(`/${file.name}`)) return "a folder's path ends in its name";
+  if (file.text !== undefined || file.mime !== undefined || file.sha256 !== undefined)
+    return 'a folder has no text, type or hash';
+  return null;
+}
+
+/** Whether a listed entry is an empty folder of a shared folder (nothing to download). */
+export function isFolderEntry(file: Pick<FileOffer, 'folder'>): boolean {
+  return file.folder === true;
+}
+
+/** Whether a listed entry has bytes to download and serve: not a text post, not a folder. */
+export function hasBytes(file: Pick<FileOffer, 'text' | 'folder'>): boolean {
+  return file.text === undefined && file.folder === undefined;
+}
+
 /** Whether a listed entry is a text post (its text is in the entry; nothing to download). */
 export function isTextPost(file: Pick<FileOffer, 'text'>): boolean {
   return file.text !== undefined;
 }
 
-/** The folder a file sits in, from its path ('' when it is not in a folder). */
-export function folderOf(file: Pick<FileOffer, 'path' | 'name'>): string {
+/**
+ * The folder a file sits in, from its path ('' when it is not in a folder). An empty folder's
+ * entry is the folder itself: its own path.
+ */
+export function folderOf(file: Pick<FileOffer, 'path' | 'name' | 'folder'>): string {
   if (!file.path) return '';
+  if (file.folder === true) return file.path;
   const cut = file.path.lastIndexOf('/');
   return cut < 0 ? '' : file.path.slice(0, cut);
 }

@@ -122,6 +122,12 @@ export const FileOffer = z.object({
    * recipient and the master, never to anyone else, and lets only the recipient fetch it.
    */
   to: z.optional(Id),
+  /**
+   * Ferry: marks an empty folder of a shared folder (a drop holds them; a folder picker leaves
+   * them out). No bytes: `size` is 0, `path` is the folder's own path and `name` its last segment,
+   * and it belongs to its folder's batch, so that the folder's ZIP keeps it (file-entry.ts).
+   */
+  folder: z.optional(z.literal(true)),
 });
 export type FileOffer = z.infer<typeof FileOffer>;
 

@@ -15,6 +15,8 @@ export function handleRequestChunk(ctx: MessageContext, asker: Peer, msg: ToDaem
   // A text post has no bytes to send: its text is in the listing, and its owner serves nothing.
   if (file.text !== undefined)
     return ctx.refuse('BAD_MESSAGE', 'this is a text post: its text is in the list, there is nothing to download');
+  if (file.folder !== undefined)
+    return ctx.refuse('BAD_MESSAGE', 'this is an empty folder: there is nothing to download');
   const chunks = chunkCount(file.size, file.chunkSize);
   if (msg.end > chunks) {
     return ctx.refuse('BAD_MESSAGE', `the file has ${chunks} chunks; end must be at most ${chunks}`);

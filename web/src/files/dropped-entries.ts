@@ -39,27 +39,38 @@ async function readAll(dir: DirectoryEntryLike): Promise<EntryLike[]> {
   }
 }
 
+/** What a drop holds: its files, and the folders in it that hold nothing at all. */
+export interface Dropped {
+  files: PickedFile[];
+  /** Folder-relative paths ("trip/empty") of empty folders inside dropped folders. */
+  emptyFolders: string[];
+}
+
 /**
  * Every file under the dropped entries, with folder-relative paths for files inside a dropped
- * folder (the same shape a folder picker's webkitRelativePath has). Stops at `maxFiles`.
+ * folder (the same shape a folder picker's webkitRelativePath has), and the empty folders there
+ * (a folder picker drops those; a drop keeps them). Stops at `maxFiles` files and folders.
  */
 export async function collectDropped(
   entries: readonly EntryLike[],
   maxFiles: number = limits.MAX_FILES_PER_PEER,
-): Promise<PickedFile[]> {
-  const picked: PickedFile[] = [];
+): Promise<Dropped> {
+  const dropped: Dropped = { files: [], emptyFolders: [] };
+  const isFull = () => dropped.files.length + dropped.emptyFolders.length >= maxFiles;
   const walk = async (entry: EntryLike, isInFolder: boolean): Promise<void> => {
-    if (picked.length >= maxFiles) return;
+    if (isFull()) return;
+    const path = entry.fullPath.replace(/^\/+/, '');
     if (entry.isFile) {
       const file = await fileOf(entry);
-      const path = entry.fullPath.replace(/^\/+/, '');
-      picked.push(isInFolder && path ? { file, path } : { file });
+      dropped.files.push(isInFolder && path ? { file, path } : { file });
       return;
     }
-    for (const child of await readAll(entry)) await walk(child, true);
+    const children = await readAll(entry);
+    if (children.length === 0 && path) dropped.emptyFolders.push(path);
+    for (const child of children) await walk(child, true);
   };
   for (const entry of entries) await walk(entry, false);
-  return picked;
+  return dropped;
 }
 
 /**

@@ -24,6 +24,8 @@ export interface EntryCounts {
   notShared: number;
   removing: number;
   needsRepick: number;
+  /** Listed empty folders (FileOffer.folder): no files, but kept, and removed with their folder. */
+  emptyFolders: number;
 }
 
 /** A folder of one owner, with its subfolders and files (sorted), and what they hold in all. */
@@ -108,9 +110,18 @@ const emptyCounts = (): EntryCounts => ({
   notShared: 0,
   removing: 0,
   needsRepick: 0,
+  emptyFolders: 0,
 });
 
 function countEntry(counts: EntryCounts, entry: FileEntry): void {
+  if (entry.file.folder === true) {
+    // Not a file: counted apart once listed; on its way, the folder it makes is all it shows.
+    if (entry.kind === 'shared') {
+      counts.emptyFolders += 1;
+      if (entry.isRemoving) counts.removing += 1;
+    } else if (entry.kind === 'failed' || entry.kind === 'rejected') counts.notShared += 1;
+    return;
+  }
   switch (entry.kind) {
     case 'shared':
       counts.shared += 1;
@@ -178,7 +189,9 @@ function buildTree(
         trail.push(at);
       }
     }
-    at.node.files.push(entry);
+    // An empty folder's entry is the folder itself (folderOf): the node above is all it shows,
+    // unless it was not shared (the row says why).
+    if (entry.file.folder !== true || entry.kind === 'failed' || entry.kind === 'rejected') at.node.files.push(entry);
     for (const step of trail) {
       countEntry(step.node.counts, entry);
       if (entry.kind === 'shared' && step !== root) step.listed.push(entry.file);

@@ -11,6 +11,8 @@ export interface PickedFile {
 export interface PreparedOffers {
   /** Batches of at most MAX_FILES_PER_MESSAGE offers whose answer fits a frame, one ADD_FILES each. */
   batches: FileOffer[][];
+  /** The empty folders (FileOffer.folder), in their folders' batches: nothing to hash, offered as they are. */
+  folders: FileOffer[];
   /** Files no message could carry (a name past the protocol's bounds, say), with the reason. */
   refused: RejectedFile[];
   /** The File objects by the id they are offered under, for the transfers. */
@@ -28,11 +30,34 @@ function describeSchemaProblem(offer: FileOffer): string {
  * Turns picked files into offers with fresh ids. No hashing here: integrity comes with the
  * transfers. `newId` is a UUID v4 source (crypto.randomUUID is missing on plain-HTTP pages).
  * With `to`, every offer is direct: sent to that one person (FileOffer.to) instead of the room.
+ * `emptyFolders` (folder-relative paths, from a drop) become folder entries of their folders.
  */
-export function prepareOffers(picked: readonly PickedFile[], newId: () => string, to?: string): PreparedOffers {
+export function prepareOffers(
+  picked: readonly PickedFile[],
+  newId: () => string,
+  to?: string,
+  emptyFolders: readonly string[] = [],
+): PreparedOffers {
   const valid: FileOffer[] = [];
   const refused: RejectedFile[] = [];
   const blobs = new Map<string, PickedFile['file']>();
+  for (const path of emptyFolders) {
+    const offer: FileOffer = {
+      id: newId(),
+      name: path.slice(path.lastIndexOf('/') + 1),
+      size: 0,
+      chunkSize: limits.DEFAULT_CHUNK_BYTES,
+      path,
+      folder: true,
+      ...(to === undefined ? {} : { to }),
+    };
+    if (
+      FileOffer.safeParse(offer).success &&
+      fileOfferProblem({ ...offer, batch: { id: offer.id, count: 1 } }) === null
+    )
+      valid.push(offer);
+    else refused.push({ offer, reason: describeSchemaProblem(offer) });
+  }
   for (const { file, path } of picked) {
     const offer: FileOffer = {
       id: newId(),
@@ -52,7 +77,13 @@ export function prepareOffers(picked: readonly PickedFile[], newId: () => string
       refused.push({ offer, reason: describeSchemaProblem(offer) });
     }
   }
-  return { batches: batchOffers(inFolderBatches(valid, newId)), refused, blobs };
+  const offers = inFolderBatches(valid, newId);
+  return {
+    batches: batchOffers(offers.filter((offer) => offer.folder === undefined)),
+    folders: offers.filter((offer) => offer.folder === true),
+    refused,
+    blobs,
+  };
 }
 
 /**
@@ -62,7 +93,9 @@ export function prepareOffers(picked: readonly PickedFile[], newId: () => string
  */
 function inFolderBatches(offers: readonly FileOffer[], newId: () => string): FileOffer[] {
   const counts = new Map<string, number>();
-  const topFolder = (offer: FileOffer) => (offer.path?.includes('/') ? offer.path.split('/', 1)[0] : undefined);
+  // An empty folder at the top of a drop is a folder of its own, with nothing in it.
+  const topFolder = (offer: FileOffer) =>
+    offer.path?.includes('/') || offer.folder === true ? offer.path?.split('/', 1)[0] : undefined;
   for (const offer of offers) {
     const top = topFolder(offer);
     if (top !== undefined) counts.set(top, (counts.get(top) ?? 0) + 1);

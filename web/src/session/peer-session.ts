@@ -156,16 +156,16 @@ export abstract class PeerSession {
 
   /**
    * Files picked or dropped. Those matching a listed file of ours that lost its File (after a
-   * reload) take it back under the same id; the rest are hashed, then offered.
+   * reload) take it back under the same id; the rest are hashed, then offered, with the empty
+   * folders a drop held (folder-relative paths).
    */
-  addFiles(picked: readonly PickedFile[]): void {
-    if (picked.length === 0) return;
+  addFiles(picked: readonly PickedFile[], emptyFolders: readonly string[] = []): void {
     const { reattached, rest } = matchRepicks(picked, this.transfers.missingOwnFiles());
     if (reattached.length > 0) {
       this.localFiles.add(reattached);
       this.refreshNeedsRepick();
     }
-    this.offerPicked(rest);
+    this.offerPicked(rest, undefined, emptyFolders);
   }
 
   /** Files picked to send to one person (`to`): offered to them alone, never matched as repicks. */
@@ -190,11 +190,13 @@ export abstract class PeerSession {
     this.store.update({ declinedSends: this.view.declinedSends.filter((d) => d.fileId !== fileId) });
   }
 
-  private offerPicked(picked: readonly PickedFile[], to?: string): void {
-    if (picked.length === 0) return;
-    const { batches, refused, blobs } = prepareOffers(picked, this.deps.newId, to);
+  private offerPicked(picked: readonly PickedFile[], to?: string, emptyFolders: readonly string[] = []): void {
+    if (picked.length === 0 && emptyFolders.length === 0) return;
+    const { batches, folders, refused, blobs } = prepareOffers(picked, this.deps.newId, to, emptyFolders);
     this.localFiles.add(blobs);
     if (refused.length > 0) this.outbox.dispatch({ type: 'refuse', rejected: refused });
+    // Empty folders have nothing to hash: they go to the host as they are.
+    for (const offers of batchOffers(folders)) this.outbox.dispatch({ type: 'add', reqId: this.deps.newId(), offers });
     const items = batches.flat().flatMap((offer) => {
       const blob = blobs.get(offer.id);
       return blob ? [{ offer, blob }] : [];

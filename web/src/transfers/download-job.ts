@@ -30,6 +30,8 @@ export interface Job {
   readonly kind: 'file' | 'folder';
   readonly name: string;
   readonly folder: string | undefined;
+  /** A folder's empty folders (their paths as listed), kept in its ZIP; none for a file. */
+  readonly emptyFolders: readonly string[];
   readonly owner: string;
   readonly items: JobItem[];
   phase: JobPhase;
@@ -55,11 +57,12 @@ export function newItem(file: FileInfo, transferId: string, have?: Uint8Array, i
 
 /** A new job, fetching from the start. */
 export function newJob(
-  fields: Pick<Job, 'id' | 'role' | 'asker' | 'kind' | 'name' | 'folder'>,
+  fields: Pick<Job, 'id' | 'role' | 'asker' | 'kind' | 'name' | 'folder'> & Partial<Pick<Job, 'emptyFolders'>>,
   files: readonly FileInfo[],
   newId: () => string,
 ): Job {
   return {
+    emptyFolders: [],
     ...fields,
     owner: files[0]?.owner ?? '',
     items: files.map((file) => newItem(file, newId())),
@@ -80,6 +83,7 @@ export function jobFromRecord(record: StoredJob): Job {
     kind: record.kind,
     name: record.name,
     folder: record.folder,
+    emptyFolders: record.emptyFolders ?? [],
     owner,
     items: record.items.map((item) => newItem(item.file, item.transferId, item.have, item.isVerified)),
     phase: record.isPaused ? 'paused' : 'restoring',
@@ -99,6 +103,7 @@ export function recordOf(job: Job): StoredJob {
     kind: job.kind,
     name: job.name,
     ...(job.folder === undefined ? {} : { folder: job.folder }),
+    ...(job.emptyFolders.length === 0 ? {} : { emptyFolders: [...job.emptyFolders] }),
     items: job.items.map((item) => ({
       file: item.file,
       transferId: item.transferId,

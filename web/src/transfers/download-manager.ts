@@ -1,4 +1,4 @@
-import type { FileInfo, FromDaemonOf } from '@ferry/common';
+import { hasBytes, isFolderEntry, type FileInfo, type FromDaemonOf } from '@ferry/common';
 import { TransferError, type Clock, type CreateHasher, type Download, type DownloadPath } from '@ferry/common/transfer';
 import type { Logger } from '../platform/types';
 import type { ViewStore } from '../session/view-store';
@@ -160,14 +160,16 @@ export class DownloadManager {
    */
   async downloadFolder(owner: string, folder: string): Promise<void> {
     const listed = this.deps.room.files();
-    const files = filesInFolder(listed, owner, folder);
+    const entries = filesInFolder(listed, owner, folder);
+    const files = entries.filter(hasBytes);
     if (files.length === 0) return;
-    const missing = missingBatches(files, batchProgress(listed));
+    const missing = missingBatches(entries, batchProgress(listed));
     if (missing !== null) {
       this.deps.logger.warn(`not downloading ${folder}: ${missing.listed} of its ${missing.total} files are listed`);
       return;
     }
-    await this.begin('folder', folder, folder, files);
+    const emptyFolders = entries.flatMap((entry) => (isFolderEntry(entry) && entry.path ? [entry.path] : []));
+    await this.begin('folder', folder, folder, files, emptyFolders);
   }
 
   pause(jobId: string): void {
@@ -209,11 +211,17 @@ export class DownloadManager {
     this.transfers.destroy(this.jobs);
   }
 
-  private async begin(kind: Job['kind'], name: string, folder: string | undefined, files: FileInfo[]): Promise<void> {
+  private async begin(
+    kind: Job['kind'],
+    name: string,
+    folder: string | undefined,
+    files: FileInfo[],
+    emptyFolders: string[] = [],
+  ): Promise<void> {
     const asker = this.deps.room.selfId();
     if (asker === null || files.some((file) => this.isBusy(file.id))) return;
     const { role, newId } = this.deps;
-    const job = newJob({ id: newId(), role, asker, kind, name, folder }, files, newId);
+    const job = newJob({ id: newId(), role, asker, kind, name, folder, emptyFolders }, files, newId);
     this.add(job);
     this.publisher.now();
     // First, while the click still counts as a gesture: browsers show the picker only then.

@@ -28,6 +28,11 @@ export const StoredJob = z.object({
   kind: z.enum(['file', 'folder']),
   name: z.string().check(z.minLength(1), z.maxLength(limits.MAX_PATH_CHARS)),
   folder: z.optional(z.string().check(z.minLength(1), z.maxLength(limits.MAX_PATH_CHARS))),
+  emptyFolders: z.optional(
+    z
+      .array(z.string().check(z.minLength(1), z.maxLength(limits.MAX_PATH_CHARS)))
+      .check(z.maxLength(limits.MAX_FILES_PER_PEER)),
+  ),
   items: z.array(StoredItem).check(z.minLength(1), z.maxLength(limits.MAX_FILES_PER_PEER)),
   isPaused: z.boolean(),
 });

@@ -45,6 +45,19 @@ export function zipPaths(files: readonly FileInfo[], folder: string): string[] {
   });
 }
 
+/**
+ * The archive's folder entries for a folder's empty folders (their listed paths): relative to the
+ * folder's parent like the files, made safe the same way, each once.
+ */
+export function zipFolderPaths(emptyFolders: readonly string[], folder: string): string[] {
+  const cut = folder.lastIndexOf('/');
+  const parent = cut < 0 ? '' : folder.slice(0, cut + 1);
+  const paths = emptyFolders.map((path) =>
+    safeRelativePath(parent && path.startsWith(parent) ? path.slice(parent.length) : path, 'folder'),
+  );
+  return [...new Set(paths)];
+}
+
 export interface ZipSource {
   file: FileInfo;
   path: string;
@@ -52,9 +65,14 @@ export interface ZipSource {
   parts(): Promise<Blob[]>;
 }
 
-/** One ZIP, streamed: each file's bytes are read from its stored chunks as the archive is written. */
-export function zipStream(sources: readonly ZipSource[]): ReadableStream<Uint8Array> {
+/**
+ * One ZIP, streamed: each file's bytes are read from its stored chunks as the archive is written;
+ * `folders` (zipFolderPaths) become folder entries, so empty folders are kept.
+ */
+export function zipStream(sources: readonly ZipSource[], folders: readonly string[] = []): ReadableStream<Uint8Array> {
   async function* entries() {
+    // A name with no input and no size is a folder to client-zip.
+    for (const path of folders) yield { name: `${path}/` };
     for (const source of sources) {
       const blob = new Blob(await source.parts());
       yield {

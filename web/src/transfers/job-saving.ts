@@ -3,7 +3,7 @@ import { TransferError, type CreateHasher } from '@ferry/common/transfer';
 import type { Logger } from '../platform/types';
 import type { Job, JobItem } from './download-job';
 import type { FileSaver, SaveTarget } from './file-saver';
-import { zipNameFor, zipPaths, zipStream } from './folder-zip';
+import { zipFolderPaths, zipNameFor, zipPaths, zipStream } from './folder-zip';
 import { RunningHash, type HashProgress } from './running-hash';
 import { safeFileName } from './safe-file-name';
 import type { ChunkStorage } from './transfer-storage';
@@ -143,10 +143,11 @@ export class JobSaving {
       path: paths[i] ?? item.file.name,
       parts: () => this.readParts(item),
     }));
+    const folders = zipFolderPaths(job.emptyFolders, folder);
     await this.save(
       job.target,
-      (target) => target.writeStream(zipStream(sources)),
-      () => this.deps.saver.saveStream(zipNameFor(folder), zipStream(sources), 'application/zip'),
+      (target) => target.writeStream(zipStream(sources, folders)),
+      () => this.deps.saver.saveStream(zipNameFor(folder), zipStream(sources, folders), 'application/zip'),
     );
   }
 

@@ -1,4 +1,4 @@
-import type { FileInfo, FileOffer, FromDaemon, IceServer, ToDaemon } from '@ferry/common';
+import { hasBytes, type FileInfo, type FileOffer, type FromDaemon, type IceServer, type ToDaemon } from '@ferry/common';
 import {
   backoffDelayMs,
   sleep,
@@ -143,8 +143,8 @@ export class SessionTransfers {
   /** Our files the room lists. */
   ownListed(): FileInfo[] {
     const room = this.deps.host.room();
-    // A text post of ours has no bytes to serve or to pick again after a reload.
-    return room.files.filter((file) => file.owner === room.selfId && file.text === undefined);
+    // A text post or an empty folder of ours has no bytes to serve or to pick again after a reload.
+    return room.files.filter((file) => file.owner === room.selfId && hasBytes(file));
   }
 
   /** Our listed files with no File behind them (after a reload). */

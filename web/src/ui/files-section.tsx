@@ -10,7 +10,8 @@ import { AddFiles } from './add-files';
 import { FileList, type FileListActions } from './file-list';
 
 export interface FileActions extends FileListActions {
-  addFiles(files: readonly PickedFile[]): void;
+  /** `emptyFolders`: folder-relative paths of the empty folders a drop held. */
+  addFiles(files: readonly PickedFile[], emptyFolders?: readonly string[]): void;
   retryRequest(reqId: string): void;
   dismissRequest(reqId: string): void;
   dismissNotice(): void;
@@ -52,7 +53,7 @@ export function FilesSection({ view, actions, busyFileIds, onDropError }: Props)
     if (files.length > 0) actions.addFiles(files.map((file) => ({ file })));
     if (entries.length > 0) {
       collectDropped(entries).then(
-        (picked) => actions.addFiles(picked),
+        (dropped) => actions.addFiles(dropped.files, dropped.emptyFolders),
         (error: unknown) => onDropError?.(error),
       );
     }

@@ -51,6 +51,7 @@ export function ItemList({ listKey, folders, files, ownerId, isOwn, state, actio
   const visibleFolders = folders.slice(0, shown);
   const visibleFiles = files.slice(0, Math.max(0, shown - folders.length));
   const hidden = total - visibleFolders.length - visibleFiles.length;
+  if (total === 0) return <p class="hint folder-empty">Nothing in this folder</p>;
   return (
     <>
       <ul class="files" ref={list}>
@@ -155,6 +156,8 @@ function FolderItem({ node, ownerId, isOwn, state, actions, busyFileIds }: Props
   const { counts } = node;
   const fileCount = isOwn ? counts.shared + counts.pending : counts.shared;
   const bytes = isOwn ? counts.sharedBytes + counts.pendingBytes : counts.sharedBytes;
+  // Listed entries the owner removes with the folder: its files and its empty folders.
+  const removable = counts.shared + counts.emptyFolders;
   return (
     <li class="folder-item">
       <div class="folder-head">
@@ -172,24 +175,26 @@ function FolderItem({ node, ownerId, isOwn, state, actions, busyFileIds }: Props
         </button>
         <span class="folder-main">
           <span class="file-meta">
-            {countFiles(fileCount)} · {formatBytes(bytes)}
+            {fileCount === 0 && counts.emptyFolders > 0
+              ? 'Empty folder'
+              : `${countFiles(fileCount)} · ${formatBytes(bytes)}`}
           </span>
           <FolderStatus node={node} isOwn={isOwn} />
         </span>
         <span class="file-actions">
           {isOwn ? (
-            counts.shared > 0 ? (
+            removable > 0 ? (
               <button
                 type="button"
                 class="button button-small"
                 aria-label={`Remove folder ${node.path}`}
-                disabled={counts.removing === counts.shared}
+                disabled={counts.removing === removable}
                 onClick={() => actions.removeFolder(node.path)}
               >
                 Remove folder
               </button>
             ) : null
-          ) : (
+          ) : counts.shared > 0 ? (
             <button
               type="button"
               class="button button-small"
@@ -201,7 +206,7 @@ function FolderItem({ node, ownerId, isOwn, state, actions, busyFileIds }: Props
             >
               Download folder
             </button>
-          )}
+          ) : null}
         </span>
       </div>
       {isOpen ? (

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { person, shared } from '@ferry/common/test/builders';
 import { pendingAck, startApp } from './app-harness';
 import { fakeFile, flush, until } from '@ferry/web/test/fakes';
-import { personCode } from '@ferry/web/room/person-code';
+import { personCode } from '@ferry/common';
 
 afterEach(cleanup);
 

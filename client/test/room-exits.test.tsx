@@ -3,7 +3,7 @@ import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLOSE_CODES } from '@ferry/common';
 import { person, shared } from '@ferry/common/test/builders';
-import { personCode } from '@ferry/web/room/person-code';
+import { personCode } from '@ferry/common';
 import { fakeDeps, flush, until } from '@ferry/web/test/fakes';
 import { ClientSession } from '../src/session/client-session';
 import { ClientApp } from '../src/ui/client-app';

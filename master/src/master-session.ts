@@ -9,7 +9,7 @@ import {
 } from '@ferry/common';
 import * as z from 'zod/mini';
 import { PeerSession, type PeerDeps } from '@ferry/web/session/peer-session';
-import { personLabel } from '@ferry/web/room/person-code';
+import { personLabel } from '@ferry/common';
 import { decideAddFiles, fitAnswer, mayRemoveFile } from '@ferry/common/authority';
 
 const IDENTITY_KEY = 'ferry.master.identity';

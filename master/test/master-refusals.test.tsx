@@ -6,7 +6,7 @@ import { MasterSession } from '../src/master-session';
 import { MasterApp } from '../src/ui/master-app';
 import { person } from '@ferry/common/test/builders';
 import { fakeDeps, flush } from '@ferry/web/test/fakes';
-import { personLabel } from '@ferry/web/room/person-code';
+import { personLabel } from '@ferry/common';
 
 // Issue 5, guarantee 8, on the host's page: a refusal of what the host clicked is told beside the
 // people it was about, naming them.

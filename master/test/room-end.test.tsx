@@ -3,7 +3,7 @@ import type { FromDaemon } from '@ferry/common';
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import { person, shared } from '@ferry/common/test/builders';
-import { personCode } from '@ferry/web/room/person-code';
+import { personCode } from '@ferry/common';
 import { fakeDeps, flush } from '@ferry/web/test/fakes';
 import { MasterSession } from '../src/master-session';
 import { MasterApp } from '../src/ui/master-app';

@@ -1,9 +1,17 @@
 import { createHash } from 'node:crypto';
 import SimplePeer from 'simple-peer';
 import WebSocket from 'ws';
-import type { FileInfo, FileOffer, FromDaemon, FromDaemonOf, ToDaemon } from '@ferry/common';
-import { chunkCount, chunkLength, CLOSE_CODES, limits, parseFromDaemon, RoomPageAssembler } from '@ferry/common';
-import type { Download } from '@ferry/common/transfer';
+import type { ClientInfo, FileInfo, FileOffer, FromDaemon, FromDaemonOf, IceServer, ToDaemon } from '@ferry/common';
+import {
+  batchOffers,
+  chunkCount,
+  chunkLength,
+  CLOSE_CODES,
+  limits,
+  parseFromDaemon,
+  RoomPageAssembler,
+} from '@ferry/common';
+import type { Download, DownloadStore, ReadChunk } from '@ferry/common/transfer';
 import {
   backoffDelayMs,
   randomId,
@@ -15,8 +23,11 @@ import {
 import { createSimplePeerLink } from '@ferry/common/transport';
 import { decideAddFiles } from '@ferry/common/authority';
 import { MemoryDownloadStore } from './memory-download-store';
+import { MessageWaiters } from './message-waiters';
+import { RoomPeople } from './room-people';
 import { RelayClient } from './relay-client';
-import { nodeWrtc } from './wrtc';
+import type { TlsOptions } from './cli/tls-pin';
+import { nodeWrtc, type Wrtc } from './wrtc';
 
 /**
  * A Ferry peer in Node: the same transfer engine as the browser apps, over node-datachannel
@@ -31,18 +42,32 @@ export interface FerryPeerOptions {
   chunkSize?: number;
   /** Force the relay whatever the daemon advises (to test fallback). */
   disableP2p?: boolean;
+  /** Come back as this identity (its privateId) instead of registering a new one. */
+  privateId?: string;
+  /** For https rooms: a pinned certificate (cli/tls-pin.ts), on the socket and the relay alike. */
+  tls?: TlsOptions;
+  /** WebRTC for data channels (default: loopback only, for tests and peers on one machine). */
+  wrtc?: Wrtc;
+  /** Reads chunks of files shared with `shareOffers` (default: the bytes given to `share`). */
+  readChunk?: ReadChunk;
+  /** A chunk of one of our files left for an asker (who is downloading what, and how fast). */
+  onServed?: (asker: string, sent: { transferId: string; fileId: string; index: number }, bytes: number) => void;
 }
 
 /** Back to a daemon that went away: quick, as tests restart it and wait for the peer. */
 const RECONNECT_BACKOFF: BackoffOptions = { baseMs: 50, maxMs: 2_000 };
-
-type Waiter = { type: FromDaemon['type']; predicate: (m: FromDaemon) => boolean; resolve: (m: FromDaemon) => void };
 
 export class FerryPeer {
   publicId = '';
   privateId = '';
   p2p = true;
   files: FileInfo[] = [];
+  /** A ROOM_STATE (or the master's ACK) came: `files` and `clients` are the room's. */
+  hasRoomState = false;
+  /** Approved people as the room lists them (the master included), and our standing. */
+  readonly people = new RoomPeople();
+  private iceServers: IceServer[] = [];
+  private readonly listeners = new Set<(message: FromDaemon) => void>();
   readonly service: TransferService;
   /** Times the socket to the daemon was lost and the identity resumed with its privateId. */
   reconnects = 0;
@@ -50,9 +75,7 @@ export class FerryPeer {
   private isClosing = false;
   private isReconnecting = false;
   private readonly shared = new Map<string, Uint8Array>();
-  private readonly waiters = new Set<Waiter>();
-  /** Verified chunks of each completed download, in order (joined only when a caller reads them). */
-  private readonly completed = new Map<string, Uint8Array[]>();
+  private readonly waiters = new MessageWaiters();
   private readonly relay: RelayClient;
 
   private constructor(
@@ -60,7 +83,8 @@ export class FerryPeer {
     ws: WebSocket,
   ) {
     this.ws = ws;
-    this.relay = new RelayClient(options.url, () => this.privateId);
+    this.privateId = options.privateId ?? '';
+    this.relay = new RelayClient(options.url, () => this.privateId, options.tls);
     this.service = new TransferService({
       send: (m) => this.send(m),
       selfId: () => this.publicId,
@@ -68,13 +92,15 @@ export class FerryPeer {
       createLink: ({ initiator, sendSignal }) =>
         createSimplePeerLink({
           SimplePeer,
-          wrtc: nodeWrtc,
+          wrtc: options.wrtc ?? nodeWrtc,
           initiator,
-          config: { iceServers: [] },
+          config: { iceServers: this.iceServers },
           sendSignal,
           channelName: 'ferry',
         }),
-      readChunk: (fileId, index) => Promise.resolve(this.readChunk(fileId, index)),
+      readChunk: options.readChunk ?? ((fileId, index) => Promise.resolve(this.readChunk(fileId, index))),
+      ownFile: (fileId) => this.files.find((f) => f.id === fileId && f.owner === this.publicId),
+      onServed: (asker, sent, bytes) => options.onServed?.(asker, sent, bytes),
       sha256: (bytes) => Promise.resolve(new Uint8Array(createHash('sha256').update(bytes).digest())),
       clock: systemClock,
       relayPut: (transferId, index, bytes, sha) => this.relay.put(transferId, index, bytes, sha),
@@ -85,13 +111,18 @@ export class FerryPeer {
   }
 
   static async connect(options: FerryPeerOptions): Promise<FerryPeer> {
-    const peer = new FerryPeer(options, await FerryPeer.open(options.url));
+    const peer = new FerryPeer(options, await FerryPeer.open(options.url, options.tls));
     await peer.register();
     return peer;
   }
 
-  private static async open(url: string): Promise<WebSocket> {
-    const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/ws`);
+  private static async open(url: string, tls: TlsOptions = {}): Promise<WebSocket> {
+    // ws hands these to https.request (node:tls's checkServerIdentity); its own typing of that
+    // option is an older, narrower one, hence the cast.
+    const ws = new WebSocket(
+      `${url.replace(/^http/, 'ws').replace(/\/+$/, '')}/ws`,
+      tls as unknown as WebSocket.ClientOptions,
+    );
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
@@ -108,6 +139,8 @@ export class FerryPeer {
       this.publicId = ack.publicId;
       this.privateId = ack.privateId;
       this.p2p = ack.p2p ?? true;
+      this.iceServers = ack.iceServers ?? [];
+      this.people.status = 'approved';
       this.files = ack.files;
     } else {
       this.send({ type: 'CLIENT_REGISTER', name: this.options.name ?? 'node peer', ...resume });
@@ -115,6 +148,8 @@ export class FerryPeer {
       this.publicId = ack.publicId;
       this.privateId = ack.privateId;
       this.p2p = ack.p2p;
+      this.iceServers = ack.iceServers;
+      this.people.status = ack.status;
     }
   }
 
@@ -131,7 +166,10 @@ export class FerryPeer {
     // The daemon went away (restart, crash, kill -9): come back as the same identity, as a tab
     // does; not after another socket took the identity over, or after leaving.
     ws.on('close', (code) => {
-      if (code === CLOSE_CODES.sessionReplaced || code === CLOSE_CODES.left) return;
+      if (code === CLOSE_CODES.sessionReplaced || code === CLOSE_CODES.left || code === CLOSE_CODES.roomEnded) {
+        if (ws === this.ws) for (const listener of this.closedListeners) listener(code);
+        return;
+      }
       if (ws === this.ws && !this.isClosing && !this.isReconnecting) void this.reconnect();
     });
   }
@@ -142,7 +180,7 @@ export class FerryPeer {
       for (let attempt = 0; !this.isClosing; attempt++) {
         await new Promise((resolve) => setTimeout(resolve, backoffDelayMs(attempt, RECONNECT_BACKOFF)).unref());
         if (this.isClosing) return;
-        const ws = await FerryPeer.open(this.options.url).catch(() => null);
+        const ws = await FerryPeer.open(this.options.url, this.options.tls).catch(() => null);
         if (!ws) continue;
         this.ws = ws;
         this.listen(ws);
@@ -173,22 +211,79 @@ export class FerryPeer {
     predicate: (m: FromDaemonOf<T>) => boolean = () => true,
     timeoutMs = 10_000,
   ): Promise<FromDaemonOf<T>> {
-    return new Promise((resolve, reject) => {
-      const waiter: Waiter = {
-        type,
-        predicate: (m) => predicate(m as FromDaemonOf<T>),
-        resolve: (m) => {
-          clearTimeout(timer);
-          resolve(m as FromDaemonOf<T>);
-        },
-      };
-      const timer = setTimeout(() => {
-        this.waiters.delete(waiter);
-        reject(new Error(`timed out waiting for ${type}`));
-      }, timeoutMs);
-      this.waiters.add(waiter);
-    });
+    return this.waiters.next(type, predicate, timeoutMs);
   }
+
+  /** Approved people as the room lists them (the master included), by publicId. */
+  get clients(): ReadonlyMap<string, ClientInfo> {
+    return this.people.clients;
+  }
+
+  /** Our standing in the room ('approved' for the master). */
+  get status(): ClientInfo['status'] {
+    return this.people.status;
+  }
+
+  /** Every validated message from the daemon, after the peer has taken it in; returns an unsubscribe. */
+  subscribe(listener: (message: FromDaemon) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The socket closed for good (replaced by another session of this identity, left, room ended). */
+  onClosed(listener: (code: number) => void): void {
+    this.closedListeners.add(listener);
+  }
+
+  private readonly closedListeners = new Set<(code: number) => void>();
+
+  /**
+   * Offers files whose bytes `options.readChunk` serves: in messages the protocol accepts, each
+   * answered by the host. Resolves with what the room lists and what it refused, with reasons.
+   */
+  async shareOffers(
+    offers: readonly FileOffer[],
+    timeoutMs = 60_000,
+  ): Promise<{ listed: FileInfo[]; rejected: Array<{ id: string; reason: string }> }> {
+    const listed: FileInfo[] = [];
+    const rejected: Array<{ id: string; reason: string }> = [];
+    for (const batch of batchOffers(offers)) {
+      const reqId = randomId();
+      const answer = Promise.race([
+        this.next('FILES_ADDED', (m) => m.reqId === reqId, timeoutMs),
+        this.next('ERROR', (m) => m.reqId === reqId, timeoutMs).then((error) => {
+          throw new Error(`the room refused the files: ${error.message} (${error.code})`);
+        }),
+      ]);
+      this.send({ type: 'ADD_FILES', reqId, files: batch });
+      const added = await answer;
+      listed.push(...added.files);
+      rejected.push(...added.rejected);
+    }
+    return { listed, rejected };
+  }
+
+  /** Stops sharing `fileIds` (ours); the room tells everyone. */
+  removeFiles(fileIds: readonly string[]): void {
+    for (const fileId of fileIds) this.send({ type: 'REMOVE_FILE', reqId: randomId(), fileId });
+  }
+
+  /**
+   * Downloads `file` into `store` (resuming from `storedBits`); `finish` checks and saves it once
+   * every chunk is stored. The returned Download reports progress and ends complete or failed.
+   */
+  startDownload(
+    file: FileInfo,
+    store: DownloadStore,
+    finish: () => Promise<void>,
+    storedBits?: Uint8Array,
+    transferId: string = randomId(),
+  ): Download {
+    this.finishers.set(transferId, finish);
+    return this.service.download(file, transferId, store, storedBits);
+  }
+
+  private readonly finishers = new Map<string, () => Promise<void>>();
 
   /** Master only: admit a client. */
   async approve(publicId: string): Promise<void> {
@@ -196,14 +291,21 @@ export class FerryPeer {
     await this.next('CLIENT_APPROVED', (m) => m.client.publicId === publicId);
   }
 
-  /** Shares bytes as a file; resolves with its FileInfo once the master has listed it. */
-  async share(name: string, bytes: Uint8Array): Promise<FileInfo> {
+  /**
+   * Master only, for tests of hostile rooms: list every offered file as it is, unchecked (a daemon
+   * checks only the schema; the host's rules are what this turns off).
+   */
+  acceptEverything = false;
+
+  /** Shares bytes as a file (`extra`: a path, say); resolves with its FileInfo once the master has listed it. */
+  async share(name: string, bytes: Uint8Array, extra: Partial<FileOffer> = {}): Promise<FileInfo> {
     const offer: FileOffer = {
       id: randomId(),
       name,
       size: bytes.length,
       chunkSize: this.options.chunkSize ?? limits.DEFAULT_CHUNK_BYTES,
       sha256: createHash('sha256').update(bytes).digest('hex'),
+      ...extra,
     };
     this.shared.set(offer.id, bytes);
     const reqId = randomId();
@@ -224,8 +326,16 @@ export class FerryPeer {
     file: FileInfo,
   ): Promise<{ readonly bytes: Uint8Array; readonly chunks: readonly Uint8Array[]; download: Download }> {
     const store = new MemoryDownloadStore(chunkCount(file.size, file.chunkSize));
-    this.stores.set(file.id, store);
-    const download = this.service.download(file, randomId(), store);
+    let parts: Uint8Array[] = [];
+    const download = this.startDownload(
+      file,
+      store,
+      () =>
+        new Promise<void>((resolve) => {
+          parts = store.verified(file.sha256);
+          resolve();
+        }),
+    );
     await new Promise<void>((resolve, reject) => {
       const check = () => {
         if (download.status === 'complete') resolve();
@@ -235,9 +345,6 @@ export class FerryPeer {
       download.onChange(check);
       check();
     });
-    const parts = this.completed.get(download.transferId);
-    if (!parts) throw new Error('completed without bytes');
-    this.completed.delete(download.transferId);
     let joined: Uint8Array | null = null;
     return {
       chunks: parts,
@@ -260,11 +367,11 @@ export class FerryPeer {
     });
   }
 
-  private readonly stores = new Map<string, MemoryDownloadStore>();
-
   private onMessage(message: FromDaemon): void {
     if (message.type === 'ADD_FILES' && this.options.masterToken !== undefined) {
-      const decision = decideAddFiles(this.files, message.owner, message.files);
+      const decision = this.acceptEverything
+        ? { files: message.files.map((f) => ({ ...f, owner: message.owner })), rejected: [] }
+        : decideAddFiles(this.files, message.owner, message.files);
       this.send({ type: 'FILES_ADDED', reqId: message.reqId, owner: message.owner, ...decision });
     } else if (message.type === 'REMOVE_FILE' && this.options.masterToken !== undefined) {
       this.send({ type: 'FILE_REMOVED', reqId: message.reqId, fileId: message.fileId });
@@ -273,16 +380,14 @@ export class FerryPeer {
       this.files = [...this.files.filter((f) => !ids.has(f.id)), ...message.files];
     } else if (message.type === 'ROOM_STATE') {
       this.files = message.files;
+      this.hasRoomState = true;
     } else if (message.type === 'FILE_REMOVED') {
       this.files = this.files.filter((f) => f.id !== message.fileId);
     }
+    this.people.apply(message, this.publicId);
     this.service.handle(message);
-    for (const waiter of [...this.waiters]) {
-      if (waiter.type === message.type && waiter.predicate(message)) {
-        this.waiters.delete(waiter);
-        waiter.resolve(message);
-      }
-    }
+    for (const listener of [...this.listeners]) listener(message);
+    this.waiters.deliver(message);
   }
 
   /** Tests: act like a browser that lost the file (after a reload) until `restore`. */
@@ -305,15 +410,10 @@ export class FerryPeer {
     return bytes.subarray(start, start + chunkLength(file.size, file.chunkSize, index));
   }
 
+  /** The engine's `finish`: the one given to startDownload for that transfer. */
   private finish(download: Download): Promise<void> {
-    const store = this.stores.get(download.file.id);
-    const ordered = store?.ordered() ?? 0;
-    if (typeof ordered === 'number') return Promise.reject(new TransferError('CHUNK_MISSING', { chunkIndex: ordered }));
-    if (download.file.sha256 !== undefined && store?.digestHex() !== download.file.sha256) {
-      return Promise.reject(new TransferError('HASH_MISMATCH'));
-    }
-    this.completed.set(download.transferId, ordered);
-    this.stores.delete(download.file.id);
-    return Promise.resolve();
+    const finish = this.finishers.get(download.transferId);
+    this.finishers.delete(download.transferId);
+    return finish ? finish() : Promise.reject(new TransferError('NOT_WANTED'));
   }
 }

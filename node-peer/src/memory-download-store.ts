@@ -1,6 +1,6 @@
 import type { Hash } from 'node:crypto';
 import { createHash } from 'node:crypto';
-import type { DownloadStore } from '@ferry/common/transfer';
+import { TransferError, type DownloadStore } from '@ferry/common/transfer';
 
 /**
  * A Node peer's download store: verified chunks kept in memory, and the whole file's SHA-256 fed
@@ -44,6 +44,14 @@ export class MemoryDownloadStore implements DownloadStore {
       out.push(chunk);
     }
     return out;
+  }
+
+  /** Every chunk in order, checked against the file's SHA-256; throws the TransferError that says what is wrong. */
+  verified(sha256: string | undefined): Uint8Array[] {
+    const ordered = this.ordered();
+    if (typeof ordered === 'number') throw new TransferError('CHUNK_MISSING', { chunkIndex: ordered });
+    if (sha256 !== undefined && this.digestHex() !== sha256) throw new TransferError('HASH_MISMATCH');
+    return ordered;
   }
 
   /** The whole file's SHA-256 (hex), or null while a chunk is missing. Idempotent. */

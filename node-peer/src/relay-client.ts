@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { RelayGetResult, RelayPutResult } from '@ferry/common/transfer';
+import type { TlsOptions } from './cli/tls-pin';
 
 /**
  * A Node peer's client for the daemon's HTTP relay, over node:http with kept-alive connections.
@@ -13,15 +14,19 @@ export class RelayClient {
   private readonly agent: http.Agent;
   private readonly transport: typeof http | typeof https;
 
-  /** `authorization` is read per request: the peer learns its privateId after connecting. */
+  /**
+   * `authorization` is read per request: the peer learns its privateId after connecting. `tls`: a
+   * pinned certificate for an https room (cli/tls-pin.ts).
+   */
   constructor(
     baseUrl: string,
     private readonly authorization: () => string,
+    tls: TlsOptions = {},
   ) {
     this.base = new URL(baseUrl);
     const isHttps = this.base.protocol === 'https:';
     this.transport = isHttps ? https : http;
-    this.agent = isHttps ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
+    this.agent = isHttps ? new https.Agent({ keepAlive: true, ...tls }) : new http.Agent({ keepAlive: true });
   }
 
   async put(transferId: string, index: number, bytes: Uint8Array, sha256Hex: string): Promise<RelayPutResult> {

@@ -3,7 +3,7 @@ import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { person } from '@ferry/common/test/builders';
 import type { DownloadView } from '../src/transfers/download-view';
-import { personCode } from '../src/room/person-code';
+import { personCode } from '@ferry/common';
 import { DownloadsSection } from '../src/ui/downloads-section';
 
 // Issue 12: each download says whom it comes from (name and code), and the keyboard's focus stays

@@ -1,8 +1,8 @@
-import { personMark } from '../room/person-code';
+import { personMark } from '@ferry/common';
 
 /**
  * A person's name (always as text) with the short code and colour derived from their publicId
- * (room/person-code.ts): two people named alike still read differently, and the host can ask
+ * (common: person-code.ts): two people named alike still read differently, and the host can ask
  * "is your code 7F3A?". Screen readers hear "Ana, code 7F3A".
  */
 export function PersonName({ name, publicId, id }: { name: string; publicId: string; id?: string }) {

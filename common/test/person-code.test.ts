@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { personCode, personLabel, personMark } from '../src/room/person-code';
+import { personCode, personLabel, personMark } from '../src/protocol/person-code';
 
 describe('personMark', () => {
   it('is stable: the same id always gives the same code and hue', () => {

@@ -125,7 +125,7 @@ test('the owner removes a folder, then stops sharing everything once asked again
   }
   await room.screenshot('two folders shared');
 
-  // 60 removals go a few at a time (under the daemon's rate limit), and all of them go.
+  // 60 removals go in one REMOVE_FILES (under the daemon's rate limit), and all of them go.
   await roomUi.removeFolderButton(ana.page, 'notes').click();
   for (const person of [ana, host, cleo]) await waitCount(roomUi.folderToggle(person.page, 'notes'), 0, 30_000);
   await waitListed(cleo, 'keep.txt');

@@ -140,7 +140,7 @@ describe('ClientApp', () => {
     );
     expect(screen.getByText('ok.txt').closest('li')?.textContent).not.toContain('Sending');
     fireEvent.click(screen.getByRole('button', { name: 'Remove ok.txt' }));
-    expect(network.last.sentOfType('REMOVE_FILE')).toEqual([expect.objectContaining({ fileId: ok?.id })]);
+    expect(network.last.sentOfType('REMOVE_FILES')).toEqual([expect.objectContaining({ fileIds: [ok?.id] })]);
   });
 
   it('shows an alert after giving up', async () => {

@@ -44,7 +44,7 @@ describe('ClientSession', () => {
     expect(session.join('   ')).toBe('Type a name first.');
     expect(session.join('  Ann  ')).toBeNull();
     network.last.open();
-    expect(network.last.sent).toEqual([{ type: 'CLIENT_REGISTER', name: 'Ann' }]);
+    expect(network.last.sent).toEqual([{ type: 'CLIENT_REGISTER', name: 'Ann', features: ['remove-files'] }]);
     network.last.receive(ack('pending'));
     expect(session.view.room.selfStatus).toBe('pending');
     await flush();
@@ -58,7 +58,9 @@ describe('ClientSession', () => {
     await session.init();
     expect(session.view.entry).toBe('joined');
     network.last.open();
-    expect(network.last.sent).toEqual([{ type: 'CLIENT_REGISTER', name: 'Ann', privateId: 'kept' }]);
+    expect(network.last.sent).toEqual([
+      { type: 'CLIENT_REGISTER', name: 'Ann', privateId: 'kept', features: ['remove-files'] },
+    ]);
   });
 
   it('ignores a stored identity that does not parse', async () => {
@@ -139,7 +141,9 @@ describe('ClientSession', () => {
     const second = network.last;
     expect(network.sockets).toHaveLength(2);
     second.open();
-    expect(second.sent).toEqual([{ type: 'CLIENT_REGISTER', name: 'Ann', privateId: 'secret-1' }]);
+    expect(second.sent).toEqual([
+      { type: 'CLIENT_REGISTER', name: 'Ann', privateId: 'secret-1', features: ['remove-files'] },
+    ]);
     second.receive(ack('approved'));
     // The unanswered offer goes again over the new socket, same reqId.
     const resent = second.sentOfType('ADD_FILES');
@@ -170,12 +174,12 @@ describe('ClientSession', () => {
       rejected: [],
     });
     session.removeFile('f0');
-    expect(network.last.sentOfType('REMOVE_FILE')).toEqual([]);
+    expect(network.last.sentOfType('REMOVE_FILES')).toEqual([]);
     session.removeFile('mine');
-    const [removal] = network.last.sentOfType('REMOVE_FILE');
-    expect(removal?.fileId).toBe('mine');
+    const [removal] = network.last.sentOfType('REMOVE_FILES');
+    expect(removal?.fileIds).toEqual(['mine']);
     expect(session.view.removing.has('mine')).toBe(true);
-    network.last.receive({ type: 'FILE_REMOVED', fileId: 'mine', reqId: removal?.reqId ?? '' });
+    network.last.receive({ type: 'FILES_REMOVED', fileIds: ['mine'], reqId: removal?.reqId ?? '' });
     expect(session.view.removing.size).toBe(0);
     expect(session.view.room.files.map((f) => f.id)).toEqual(['f0']);
   });
@@ -190,7 +194,7 @@ describe('ClientSession', () => {
       rejected: [],
     });
     session.removeFile('mine');
-    const [removal] = network.last.sentOfType('REMOVE_FILE');
+    const [removal] = network.last.sentOfType('REMOVE_FILES');
     network.last.receive({
       type: 'ERROR',
       code: 'MASTER_OFFLINE',

@@ -40,12 +40,12 @@ describe('ClientSession: direct offers', () => {
     expect(socket.sentOfType('ADD_FILES')[0]?.files.map((f) => [f.name, f.to])).toEqual([['report.pdf', 'cleo']]);
   });
 
-  it('declines an offer to us by REMOVE_FILE, and never removes a room file that way', async () => {
+  it('declines an offer to us by REMOVE_FILES, and never removes a room file that way', async () => {
     const { session, socket } = await approvedSession();
     session.declineOffer('pub');
-    expect(socket.sentOfType('REMOVE_FILE')).toEqual([]);
+    expect(socket.sentOfType('REMOVE_FILES')).toEqual([]);
     session.declineOffer('in1');
-    expect(socket.sentOfType('REMOVE_FILE').map((m) => m.fileId)).toEqual(['in1']);
+    expect(socket.sentOfType('REMOVE_FILES').map((m) => m.fileIds)).toEqual([['in1']]);
   });
 
   it('hears Cleo accept (her chunk request) and decline (our entry removed without our asking)', async () => {
@@ -61,9 +61,24 @@ describe('ClientSession: direct offers', () => {
     expect(session.view.declinedSends).toEqual([{ fileId: 'd2', name: 'b.pdf', to: 'cleo' }]);
     // Our own removal is no decline.
     session.removeFile('d1');
-    await until(() => socket.sentOfType('REMOVE_FILE').length > 0);
-    const [removal] = socket.sentOfType('REMOVE_FILE');
-    socket.receive({ type: 'FILE_REMOVED', reqId: removal?.reqId ?? '', fileId: 'd1' });
+    await until(() => socket.sentOfType('REMOVE_FILES').length > 0);
+    const [removal] = socket.sentOfType('REMOVE_FILES');
+    socket.receive({ type: 'FILES_REMOVED', reqId: removal?.reqId ?? '', fileIds: ['d1'] });
     expect(session.view.declinedSends.map((d) => d.fileId)).toEqual(['d2']);
+  });
+
+  it('hears declines in a FILES_REMOVED too: each direct offer of ours in it that we did not remove', async () => {
+    const { session, socket } = await approvedSession();
+    const sent = [
+      shared('d1', 'me', 'a.pdf', { to: 'cleo' }),
+      shared('d2', 'me', 'b.pdf', { to: 'bo' }),
+      shared('p1', 'me', 'posted.txt'),
+    ];
+    socket.receive({ type: 'FILES_ADDED', reqId: 'r1', owner: 'me', files: sent, rejected: [] });
+    socket.receive({ type: 'FILES_REMOVED', fileIds: ['d1', 'p1', 'd2', 'never-listed'] });
+    expect(session.view.declinedSends).toEqual([
+      { fileId: 'd1', name: 'a.pdf', to: 'cleo' },
+      { fileId: 'd2', name: 'b.pdf', to: 'bo' },
+    ]);
   });
 });

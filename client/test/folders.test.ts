@@ -118,25 +118,50 @@ describe('removing a folder', () => {
     shared(`f${i}`, 'ann', `${i}`, { path: `big/${i}`, batch: { id: 'big', count: 60 } }),
   );
 
-  it('removes every file of it, a few at a time, and counts nothing again meanwhile', async () => {
-    const { session, socket, clock } = await sharer([...many, shared('x', 'ann', 'other.txt')]);
+  it('removes every file of it in one message, and counts nothing again meanwhile', async () => {
+    const { session, socket } = await sharer([...many, shared('x', 'ann', 'other.txt')]);
     session.removeFolder('big');
     expect(session.view.removing.size).toBe(60);
-    expect(socket.sentOfType('REMOVE_FILE')).toHaveLength(25);
-    // The daemon answers: the batch shrinks while the rest waits its turn, and no recount goes out.
-    for (const removal of socket.sentOfType('REMOVE_FILE'))
-      socket.receive({ type: 'FILE_REMOVED', reqId: removal.reqId, fileId: removal.fileId });
+    const [removal, ...more] = socket.sentOfType('REMOVE_FILES');
+    expect(more).toEqual([]);
+    expect(removal?.fileIds).toEqual(many.map((f) => f.id));
+    // The daemon answers in part (the rest still on its way): no recount goes out meanwhile.
+    socket.receive({
+      type: 'FILES_REMOVED',
+      reqId: removal?.reqId ?? '',
+      fileIds: removal?.fileIds.slice(0, 30) ?? [],
+    });
+    expect(session.view.removing.size).toBe(30);
     expect(socket.sentOfType('ADD_FILES')).toHaveLength(0);
-    clock.advance(500);
-    expect(socket.sentOfType('REMOVE_FILE')).toHaveLength(50);
-    clock.advance(500);
-    expect(
-      socket
-        .sentOfType('REMOVE_FILE')
-        .map((m) => m.fileId)
-        .sort(),
-    ).toEqual(many.map((f) => f.id).sort());
-    expect(socket.sentOfType('REMOVE_FILE').map((m) => m.fileId)).not.toContain('x');
+    socket.receive({ type: 'FILES_REMOVED', reqId: removal?.reqId ?? '', fileIds: removal?.fileIds.slice(30) ?? [] });
+    expect(session.view.removing.size).toBe(0);
+    expect(session.view.room.files.map((f) => f.id)).toEqual(['x']);
+  });
+
+  it('sends a folder past 1,000 files in paced messages of 1,000, and sends again what was rate-limited', async () => {
+    const huge = Array.from({ length: 2_500 }, (_, i) => shared(`h${i}`, 'ann', `${i}`, { path: `huge/${i}` }));
+    const { session, socket, clock } = await sharer(huge);
+    session.removeFolder('huge');
+    expect(socket.sentOfType('REMOVE_FILES').map((m) => m.fileIds.length)).toEqual([1000]);
+    clock.advance(99);
+    expect(socket.sentOfType('REMOVE_FILES')).toHaveLength(1);
+    clock.advance(1);
+    clock.advance(100);
+    const sent = socket.sentOfType('REMOVE_FILES');
+    expect(sent.map((m) => m.fileIds.length)).toEqual([1000, 1000, 500]);
+    expect(sent.flatMap((m) => m.fileIds)).toEqual(huge.map((f) => f.id));
+    // The daemon dropped the second unread: the same files go again, still shown as being removed.
+    const dropped = sent[1];
+    socket.receive({ type: 'ERROR', code: 'RATE_LIMITED', message: 'slow down', reqId: dropped?.reqId ?? '' });
+    expect(session.view.removing.size).toBe(2_500);
+    expect(session.view.notice).toBeNull();
+    const again = socket.sentOfType('REMOVE_FILES')[3];
+    expect(again?.fileIds).toEqual(dropped?.fileIds);
+    expect(again?.reqId).not.toBe(dropped?.reqId);
+    // Files gone meanwhile (an honest race) are no failure: no notice.
+    socket.receive({ type: 'ERROR', code: 'NO_SUCH_FILE', message: 'none is listed', reqId: sent[2]?.reqId ?? '' });
+    expect(session.view.removing.size).toBe(2_000);
+    expect(session.view.notice).toBeNull();
   });
 
   it('stops sharing everything: listed files, and those still being prepared', async () => {
@@ -144,7 +169,7 @@ describe('removing a folder', () => {
     session.addFiles([{ file: fakeFile('new.txt', 4) }]);
     session.stopSharingAll();
     expect(session.view.preparing).toEqual([]);
-    expect(socket.sentOfType('REMOVE_FILE').map((m) => m.fileId)).toEqual(['x']);
+    expect(socket.sentOfType('REMOVE_FILES').map((m) => m.fileIds)).toEqual([['x']]);
     await until(() => session.view.outbox.requests.length === 0);
     expect(socket.sentOfType('ADD_FILES')).toHaveLength(0);
   });

@@ -58,7 +58,9 @@ describe('a join the daemon refuses', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Join' }));
     expect(network.sockets).toHaveLength(sockets + 1);
     network.last.open();
-    expect(network.last.sentOfType('CLIENT_REGISTER')).toEqual([{ type: 'CLIENT_REGISTER', name: 'Ann' }]);
+    expect(network.last.sentOfType('CLIENT_REGISTER')).toEqual([
+      { type: 'CLIENT_REGISTER', name: 'Ann', features: ['remove-files'] },
+    ]);
     network.last.receive(ack);
     await flush();
     expect(screen.getByRole('heading', { name: 'Waiting for the host' })).toBeTruthy();
@@ -84,7 +86,9 @@ describe('a join the daemon refuses', () => {
     clock.advance(15_000);
     expect(network.sockets).toHaveLength(sockets + 1);
     network.last.open();
-    expect(network.last.sentOfType('CLIENT_REGISTER')).toEqual([{ type: 'CLIENT_REGISTER', name: 'Ann' }]);
+    expect(network.last.sentOfType('CLIENT_REGISTER')).toEqual([
+      { type: 'CLIENT_REGISTER', name: 'Ann', features: ['remove-files'] },
+    ]);
     network.last.receive(ack);
     await flush();
     expect(screen.getByRole('heading', { name: 'Waiting for the host' })).toBeTruthy();
@@ -135,7 +139,7 @@ describe('files the daemon refuses', () => {
     });
     await flush();
     fireEvent.click(screen.getByRole('button', { name: 'Remove mine.txt' }));
-    const [removal] = network.last.sentOfType('REMOVE_FILE');
+    const [removal] = network.last.sentOfType('REMOVE_FILES');
     network.last.receive({
       type: 'ERROR',
       code: 'MASTER_OFFLINE',

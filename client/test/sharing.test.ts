@@ -256,6 +256,6 @@ describe('text posts', () => {
     await flush();
     expect(session.view.needsRepick.size).toBe(0);
     session.removeFile(sent.id);
-    expect(socket.sentOfType('REMOVE_FILE')).toEqual([expect.objectContaining({ fileId: sent.id })]);
+    expect(socket.sentOfType('REMOVE_FILES')).toEqual([expect.objectContaining({ fileIds: [sent.id] })]);
   });
 });

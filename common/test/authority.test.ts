@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideAddFiles, mayRemoveFile, REASONS } from '../src/authority/file-list';
+import { decideAddFiles, mayRemoveFile, mayRemoveFiles, REASONS } from '../src/authority/file-list';
 import { offer, shared } from './builders';
 
 const listed = [
@@ -114,6 +114,42 @@ describe('mayRemoveFile', () => {
     expect(mayRemoveFile({ owner: 'ann', by: 'bob', fileId: 'f1' }, listed, 'host')).toBe(false);
     // The forwarded owner cannot make bob the owner of ann's file.
     expect(mayRemoveFile({ owner: 'bob', by: 'bob', fileId: 'f1' }, listed, 'host')).toBe(false);
+  });
+});
+
+describe('mayRemoveFiles', () => {
+  const room = [
+    ...listed,
+    shared('f3', 'ann', 'c.txt'),
+    shared('d1', 'bob', 'for-ann.txt', { to: 'ann' }),
+    shared('d2', 'bob', 'for-cy.txt', { to: 'cy' }),
+  ];
+
+  it('keeps the ids the asker may remove, in the order asked, by the rule of mayRemoveFile', () => {
+    expect(mayRemoveFiles({ owner: 'ann', by: 'ann', fileIds: ['f3', 'f1'] }, room, 'host')).toEqual(['f3', 'f1']);
+    // A forwarded owner claiming bob's files for ann changes nothing; ann's direct offer from bob is hers to decline.
+    expect(mayRemoveFiles({ owner: 'ann', by: 'ann', fileIds: ['f1', 'f2', 'd1', 'd2'] }, room, 'host')).toEqual([
+      'f1',
+      'd1',
+    ]);
+    expect(mayRemoveFiles({ owner: 'bob', by: 'host', fileIds: ['f2', 'd2'] }, room, 'host')).toEqual(['f2', 'd2']);
+    expect(mayRemoveFiles({ owner: 'bob', by: 'eve', fileIds: ['f2', 'd1'] }, room, 'host')).toEqual([]);
+  });
+
+  it('lets an id the host does not list yet go when the forwarded owner asked, as mayRemoveFile does', () => {
+    expect(mayRemoveFiles({ owner: 'ann', by: 'ann', fileIds: ['new'] }, room, 'host')).toEqual(['new']);
+    expect(mayRemoveFiles({ owner: 'ann', by: 'bob', fileIds: ['new'] }, room, 'host')).toEqual([]);
+  });
+
+  it('decides a folder of 10,000 ids in one pass', () => {
+    const many = Array.from({ length: 10_000 }, (_, i) => shared(`m${i}`, i % 3 === 0 ? 'bob' : 'ann', `${i}.txt`));
+    const fileIds = many.map((f) => f.id);
+    const started = performance.now();
+    const allowed = mayRemoveFiles({ owner: 'ann', by: 'ann', fileIds }, many, 'host');
+    // Quadratic (10^8 comparisons) takes seconds; one pass takes milliseconds.
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(allowed).toEqual(many.filter((f) => f.owner === 'ann').map((f) => f.id));
+    expect(allowed).toHaveLength(6_666);
   });
 });
 

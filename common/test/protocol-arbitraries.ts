@@ -9,6 +9,7 @@ import {
   ALL_ERROR_CODES,
   ARRAY_SPECS,
   CONTROL_RE,
+  FEATURE_RE,
   FORBIDDEN_KEYS,
   ID_RE,
   isText,
@@ -98,6 +99,8 @@ const SCALARS: Record<ScalarKind, fc.Arbitrary<unknown>> = {
   relayBusyReason: fc.constantFrom('full', 'rate'),
   retryAfterMs: fc.integer({ min: 0, max: MAX_RETRY_AFTER_MS }),
   batchCount: fc.integer({ min: 1, max: L.MAX_FILES_PER_PEER }),
+  fileIds: fc.uniqueArray(fc.stringMatching(ID_RE), { minLength: 1, maxLength: MAX_GENERATED_ITEMS }),
+  features: fc.array(fc.stringMatching(FEATURE_RE), { maxLength: MAX_GENERATED_ITEMS }),
   // Text under the text rules with line feeds and tabs (the characters only it allows) after its
   // first code point (never inside a surrogate pair).
   textPost: fc

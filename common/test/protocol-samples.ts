@@ -59,14 +59,17 @@ export const VALID_TO_DAEMON: Record<ToDaemon['type'], Frame> = {
     token: 'k3Y-master-token',
     privateId: 'host-secret',
     name: 'Host',
+    features: ['remove-files'],
   },
-  CLIENT_REGISTER: { type: 'CLIENT_REGISTER', name: 'Alice', privateId: 'alice-secret' },
+  CLIENT_REGISTER: { type: 'CLIENT_REGISTER', name: 'Alice', privateId: 'alice-secret', features: ['remove-files'] },
   APPROVE_CLIENT: { type: 'APPROVE_CLIENT', publicId: IDS.alice, reqId: 'req-1' },
   DIS_APPROVE_CLIENT: { type: 'DIS_APPROVE_CLIENT', publicId: IDS.alice, reqId: 'req-2' },
   ADD_FILES: { type: 'ADD_FILES', reqId: 'add:1', files: [OFFER] },
   FILES_ADDED: { type: 'FILES_ADDED', reqId: 'add:1', owner: IDS.alice, files: [INFO], rejected: [REJECTION] },
   REMOVE_FILE: { type: 'REMOVE_FILE', reqId: 'rm.1', fileId: IDS.file },
   FILE_REMOVED: { type: 'FILE_REMOVED', reqId: 'rm.1', fileId: IDS.file },
+  REMOVE_FILES: { type: 'REMOVE_FILES', reqId: 'rm.2', fileIds: [IDS.file, IDS.transfer] },
+  FILES_REMOVED: { type: 'FILES_REMOVED', reqId: 'rm.2', fileIds: [IDS.file, IDS.transfer] },
   REQUEST_CHUNK: { type: 'REQUEST_CHUNK', transferId: IDS.transfer, fileId: IDS.file, start: 0, end: 4, reqId: 'rc_1' },
   SIGNAL: { type: 'SIGNAL', to: IDS.bob, data: SDP },
   CANCEL_TRANSFER: { type: 'CANCEL_TRANSFER', transferId: IDS.transfer },
@@ -103,6 +106,8 @@ export const VALID_FROM_DAEMON: Record<FromDaemon['type'], Frame> = {
   FILES_ADDED: { type: 'FILES_ADDED', reqId: 'add:1', owner: IDS.alice, files: [INFO], rejected: [REJECTION] },
   REMOVE_FILE: { type: 'REMOVE_FILE', reqId: 'rm.1', owner: IDS.alice, by: IDS.host, fileId: IDS.file },
   FILE_REMOVED: { type: 'FILE_REMOVED', reqId: 'rm.1', fileId: IDS.file },
+  REMOVE_FILES: { type: 'REMOVE_FILES', reqId: 'rm.2', owner: IDS.alice, by: IDS.alice, fileIds: [IDS.file] },
+  FILES_REMOVED: { type: 'FILES_REMOVED', reqId: 'rm.2', fileIds: [IDS.file, IDS.transfer] },
   CLIENT_DISCONNECTED: { type: 'CLIENT_DISCONNECTED', publicId: IDS.alice },
   CLIENT_RECONNECTED: { type: 'CLIENT_RECONNECTED', publicId: IDS.alice },
   CLIENT_LEFT: { type: 'CLIENT_LEFT', publicId: IDS.alice },
@@ -136,6 +141,8 @@ export function nested(levels: number): unknown {
 }
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+/** `count` distinct ids of 64 characters, the longest allowed. */
+const manyIds = (count: number): string[] => Array.from({ length: count }, (_, i) => String(i).padStart(64, 'f'));
 const common = { number: ['number', 42], null: ['null', null], object: ['object', {}] } as const;
 
 /** Values a field of each scalar kind must refuse. */
@@ -307,6 +314,23 @@ const INVALID_SCALARS: Record<Exclude<Kind, ObjectKind | ArrayKind>, readonly Sa
     common.number,
     common.null,
   ],
+  fileIds: [
+    ['empty', []],
+    ['one id past the limit', manyIds(L.MAX_FILE_IDS_PER_MESSAGE + 1)],
+    ['a repeated id', ['a', 'b', 'a']],
+    ['a bad id', ['a', 'b c']],
+    ['a single id, not a list', 'a'],
+    common.number,
+    common.null,
+  ],
+  features: [
+    ['one past the limit', Array.from({ length: L.MAX_FEATURES + 1 }, (_, i) => `f${i}`)],
+    ['uppercase', ['Remove-files']],
+    ['empty name', ['']],
+    ['33 characters', ['f'.repeat(33)]],
+    ['a string, not a list', 'remove-files'],
+    common.number,
+  ],
 };
 
 /** Values each scalar kind must accept, at its bounds and beyond ASCII. */
@@ -429,6 +453,16 @@ const VALID_SCALARS: Record<Exclude<Kind, ObjectKind | ArrayKind>, readonly Samp
     ['4096 characters', 't'.repeat(4096)],
     ['16 KiB in UTF-8', '😀'.repeat(4096)],
     ['HTML-looking', '<img src=x onerror=alert(1)> javascript:alert(1)'],
+  ],
+  fileIds: [
+    ['one id', ['a']],
+    ['the most ids', manyIds(L.MAX_FILE_IDS_PER_MESSAGE)],
+  ],
+  features: [
+    ['none', []],
+    ['ours', ['remove-files']],
+    ['unknown names too', ['remove-files', 'x-later-1']],
+    ['the most', Array.from({ length: L.MAX_FEATURES }, (_, i) => `f${i}`)],
   ],
 };
 

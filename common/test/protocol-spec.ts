@@ -17,6 +17,7 @@ export const MIME_RE = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Z
 export const FORBIDDEN_KEYS = ['__proto__', 'constructor', 'prototype'] as const;
 /** RELAY_BUSY.retryAfterMs: at most an hour, as HTTP Retry-After. */
 export const MAX_RETRY_AFTER_MS = 3_600_000;
+export const FEATURE_RE = /^[a-z0-9-]{1,32}$/;
 
 /** The contract's eleven codes, then Ferry's additions. */
 export const ALL_ERROR_CODES = [
@@ -64,7 +65,9 @@ export type ScalarKind =
   | 'relayBusyReason'
   | 'retryAfterMs'
   | 'batchCount'
-  | 'textPost';
+  | 'textPost'
+  | 'fileIds'
+  | 'features';
 export type ObjectKind = 'client' | 'fileOffer' | 'fileInfo' | 'fileBatch' | 'rejection' | 'iceServer';
 export type ArrayKind = 'clients' | 'offers' | 'infos' | 'roomFiles' | 'rejections' | 'iceServers';
 export type Kind = ScalarKind | ObjectKind | ArrayKind;
@@ -112,14 +115,16 @@ const req = (required: Record<string, Kind>, optional: Record<string, Kind> = {}
   'reqId' in required ? spec(required, optional) : spec(required, { reqId: 'reqId', ...optional });
 
 export const TO_DAEMON_SPECS: Record<ToDaemon['type'], ObjectSpec> = {
-  MASTER_APP_REGISTER: req({ token: 'token' }, { privateId: 'privateId', name: 'displayName' }),
-  CLIENT_REGISTER: req({ name: 'displayName' }, { privateId: 'privateId' }),
+  MASTER_APP_REGISTER: req({ token: 'token' }, { privateId: 'privateId', name: 'displayName', features: 'features' }),
+  CLIENT_REGISTER: req({ name: 'displayName' }, { privateId: 'privateId', features: 'features' }),
   APPROVE_CLIENT: req({ publicId: 'id' }),
   DIS_APPROVE_CLIENT: req({ publicId: 'id' }),
   ADD_FILES: req({ reqId: 'reqId', files: 'offers' }),
   FILES_ADDED: req({ reqId: 'reqId', owner: 'id', files: 'infos', rejected: 'rejections' }),
   REMOVE_FILE: req({ reqId: 'reqId', fileId: 'id' }),
   FILE_REMOVED: req({ fileId: 'id' }),
+  REMOVE_FILES: req({ reqId: 'reqId', fileIds: 'fileIds' }),
+  FILES_REMOVED: req({ fileIds: 'fileIds' }),
   REQUEST_CHUNK: req({ transferId: 'id', fileId: 'id', start: 'chunkIndex', end: 'chunkIndex' }),
   SIGNAL: req({ to: 'id', data: 'signalData' }),
   CANCEL_TRANSFER: req({ transferId: 'id' }),
@@ -146,6 +151,8 @@ export const FROM_DAEMON_SPECS: Record<FromDaemon['type'], ObjectSpec> = {
   FILES_ADDED: spec({ reqId: 'reqId', owner: 'id', files: 'infos', rejected: 'rejections' }),
   REMOVE_FILE: spec({ reqId: 'reqId', owner: 'id', by: 'id', fileId: 'id' }),
   FILE_REMOVED: spec({ fileId: 'id' }, { reqId: 'reqId' }),
+  REMOVE_FILES: spec({ reqId: 'reqId', owner: 'id', by: 'id', fileIds: 'fileIds' }),
+  FILES_REMOVED: spec({ fileIds: 'fileIds' }, { reqId: 'reqId' }),
   CLIENT_DISCONNECTED: spec({ publicId: 'id' }),
   CLIENT_RECONNECTED: spec({ publicId: 'id' }),
   CLIENT_LEFT: spec({ publicId: 'id' }),
@@ -268,6 +275,16 @@ function scalarOk(kind: ScalarKind, v: unknown, mode: Mode): boolean {
         !CONTROL_RE.test(v.replace(/[\n\t]/g, 'x')) &&
         utf8.encode(v).length <= L.MAX_TEXT_POST_BYTES
       );
+    case 'fileIds':
+      return (
+        Array.isArray(v) &&
+        v.length >= 1 &&
+        v.length <= L.MAX_FILE_IDS_PER_MESSAGE &&
+        v.every((id) => matches(id, ID_RE)) &&
+        new Set(v).size === v.length
+      );
+    case 'features':
+      return Array.isArray(v) && v.length <= L.MAX_FEATURES && v.every((f) => matches(f, FEATURE_RE));
   }
 }
 

@@ -1,4 +1,6 @@
 import {
+  FEATURES,
+  personLabel,
   PrivateId,
   Token,
   type ErrorCode,
@@ -9,8 +11,7 @@ import {
 } from '@ferry/common';
 import * as z from 'zod/mini';
 import { PeerSession, type PeerDeps } from '@ferry/web/session/peer-session';
-import { personLabel } from '@ferry/common';
-import { decideAddFiles, fitAnswer, mayRemoveFile } from '@ferry/common/authority';
+import { decideAddFiles, fitAnswer, mayRemoveFile, mayRemoveFiles } from '@ferry/common/authority';
 
 const IDENTITY_KEY = 'ferry.master.identity';
 const MAX_TRACKED_ACTIONS = 64;
@@ -25,8 +26,8 @@ export interface MasterDeps extends PeerDeps {
 
 /**
  * The host's tab: registers with the master token, approves people, and is the authority on the
- * file list (it answers forwarded ADD_FILES and REMOVE_FILE). It shares files like a guest, by
- * answering its own offers itself.
+ * file list (it answers forwarded ADD_FILES, REMOVE_FILE and REMOVE_FILES). It shares files like a
+ * guest, by answering its own offers and removals itself.
  */
 export class MasterSession extends PeerSession {
   private token: string | null;
@@ -122,6 +123,7 @@ export class MasterSession extends PeerSession {
       type: 'MASTER_APP_REGISTER',
       token: this.token ?? '',
       ...(this.privateId === undefined ? {} : { privateId: this.privateId }),
+      features: [FEATURES.removeFiles],
     };
   }
 
@@ -170,6 +172,17 @@ export class MasterSession extends PeerSession {
           this.deps.logger.warn(`refused a removal of ${message.fileId} asked by ${message.by}`);
         }
         return;
+      case 'REMOVE_FILES': {
+        // The host declines what it refuses by leaving it out; the asker's files stay listed.
+        const allowed = mayRemoveFiles(message, this.room.files, this.room.selfId);
+        if (allowed.length < message.fileIds.length) {
+          this.deps.logger.warn(`refused ${message.fileIds.length - allowed.length} removal(s) asked by ${message.by}`);
+        }
+        if (allowed.length === 0) return;
+        if (message.by !== this.room.selfId) this.rememberAnswerForOthers(message.reqId);
+        this.send({ type: 'FILES_REMOVED', reqId: message.reqId, fileIds: allowed });
+        return;
+      }
       default:
         return;
     }
@@ -194,8 +207,9 @@ export class MasterSession extends PeerSession {
     this.send({ type: 'FILE_REMOVED', reqId, fileId });
   }
 
-  protected sendRemoval(reqId: string, fileId: string): void {
-    this.send({ type: 'FILE_REMOVED', reqId, fileId });
+  /** The host's own removals skip the round trip through itself, as its offers do. */
+  protected sendRemovals(reqId: string, fileIds: string[]): void {
+    this.send({ type: 'FILES_REMOVED', reqId, fileIds });
   }
 
   private rememberAnswerForOthers(reqId: string): void {

@@ -31,13 +31,22 @@ async function connectedMaster(files?: FileInfo[]) {
 describe('MasterSession', () => {
   it('registers with the token, keeps its privateId and resumes with it', async () => {
     const { network, storage } = await connectedMaster();
-    expect(network.sockets[0]?.sent[0]).toEqual({ type: 'MASTER_APP_REGISTER', token: 'T' });
+    expect(network.sockets[0]?.sent[0]).toEqual({
+      type: 'MASTER_APP_REGISTER',
+      token: 'T',
+      features: ['remove-files'],
+    });
     await flush();
     expect(storage.data.get(KEY)).toEqual({ privateId: 'master-secret', token: 'T' });
     const reloaded = new MasterSession({ ...fakeDeps().deps, connect: network.connect, storage, token: null });
     await reloaded.init();
     network.last.open();
-    expect(network.last.sent[0]).toEqual({ type: 'MASTER_APP_REGISTER', token: 'T', privateId: 'master-secret' });
+    expect(network.last.sent[0]).toEqual({
+      type: 'MASTER_APP_REGISTER',
+      token: 'T',
+      privateId: 'master-secret',
+      features: ['remove-files'],
+    });
   });
 
   it('asks for the master link when there is no token at all', async () => {
@@ -100,6 +109,21 @@ describe('MasterSession', () => {
     expect(network.last.sentOfType('FILE_REMOVED')).toEqual([{ type: 'FILE_REMOVED', reqId: 'q1', fileId: 'f1' }]);
   });
 
+  it('answers a forwarded REMOVE_FILES with the ids it allows, in one FILES_REMOVED', async () => {
+    const room = [shared('f1', 'ann', 'a.txt'), shared('f2', 'ann', 'b.txt'), shared('g1', 'bob', 'c.txt')];
+    const { network, session } = await connectedMaster(room);
+    // The daemon stamped `owner` from f1; g1 is bob's, so ann may not remove it: the host leaves it out.
+    network.last.receive({ type: 'REMOVE_FILES', reqId: 'q1', owner: 'ann', by: 'ann', fileIds: ['f1', 'g1', 'f2'] });
+    network.last.receive({ type: 'REMOVE_FILES', reqId: 'q2', owner: 'bob', by: 'eve', fileIds: ['g1'] });
+    expect(network.last.sentOfType('FILES_REMOVED')).toEqual([
+      { type: 'FILES_REMOVED', reqId: 'q1', fileIds: ['f1', 'f2'] },
+    ]);
+    // Answers to guests are the guests' business: an ERROR about one is not shown to the host.
+    network.last.receive({ type: 'ERROR', code: 'FORBIDDEN', message: 'not yours', reqId: 'q1' });
+    expect(session.view.notice).toBeNull();
+    expect(session.view.peopleNotice).toBeNull();
+  });
+
   it('shares its own files by answering itself, settled by the echo', async () => {
     const { network, session } = await connectedMaster();
     session.addFiles([{ file: fakeFile('mine.txt', 4) }]);
@@ -114,7 +138,24 @@ describe('MasterSession', () => {
     expect(session.view.room.files.map((f) => f.name)).toEqual(['a.txt', 'mine.txt']);
     const mine = session.view.room.files.find((f) => f.name === 'mine.txt');
     session.removeFile(mine?.id ?? '');
-    expect(network.last.sentOfType('FILE_REMOVED')).toEqual([expect.objectContaining({ fileId: mine?.id })]);
+    // The host's own removals skip the round trip, as its offers do.
+    expect(network.last.sentOfType('FILES_REMOVED')).toEqual([expect.objectContaining({ fileIds: [mine?.id] })]);
+    expect(network.last.sentOfType('REMOVE_FILES')).toEqual([]);
+  });
+
+  it('removes its whole share in batches of 1,000, each answered by the echo', async () => {
+    const own = Array.from({ length: 2_500 }, (_, i) => shared(`m${i}`, 'host', `${i}.txt`, { path: `big/${i}.txt` }));
+    const { network, session, clock } = await connectedMaster([shared('f1', 'ann', 'a.txt'), ...own]);
+    session.removeFolder('big');
+    expect(session.view.removing.size).toBe(2_500);
+    clock.advance(100);
+    clock.advance(100);
+    const sent = network.last.sentOfType('FILES_REMOVED');
+    expect(sent.map((m) => m.fileIds.length)).toEqual([1000, 1000, 500]);
+    expect(sent.flatMap((m) => m.fileIds)).toEqual(own.map((f) => f.id));
+    for (const answer of sent) network.last.receive(answer);
+    expect(session.view.removing.size).toBe(0);
+    expect(session.view.room.files.map((f) => f.id)).toEqual(['f1']);
   });
 
   it("removes a guest's text post, never a guest's file, and answers a guest's own removal of it", async () => {

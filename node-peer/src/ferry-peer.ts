@@ -7,6 +7,7 @@ import {
   chunkCount,
   chunkLength,
   CLOSE_CODES,
+  FEATURES,
   limits,
   parseFromDaemon,
   RoomPageAssembler,
@@ -132,7 +133,8 @@ export class FerryPeer {
 
   /** Registers, or resumes the identity it already has (its privateId), like a reloaded tab. */
   private async register(timeoutMs = 10_000): Promise<void> {
-    const resume = this.privateId ? { privateId: this.privateId } : {};
+    // Declared as the apps do, so the daemon speaks REMOVE_FILES / FILES_REMOVED to it.
+    const resume = { features: [FEATURES.removeFiles], ...(this.privateId ? { privateId: this.privateId } : {}) };
     if (this.options.masterToken !== undefined) {
       this.send({ type: 'MASTER_APP_REGISTER', token: this.options.masterToken, ...resume });
       const ack = await this.next('MASTER_APP_REGISTER_ACK', () => true, timeoutMs);
@@ -375,6 +377,8 @@ export class FerryPeer {
       this.send({ type: 'FILES_ADDED', reqId: message.reqId, owner: message.owner, ...decision });
     } else if (message.type === 'REMOVE_FILE' && this.options.masterToken !== undefined) {
       this.send({ type: 'FILE_REMOVED', reqId: message.reqId, fileId: message.fileId });
+    } else if (message.type === 'REMOVE_FILES' && this.options.masterToken !== undefined) {
+      this.send({ type: 'FILES_REMOVED', reqId: message.reqId, fileIds: message.fileIds });
     } else if (message.type === 'FILES_ADDED') {
       const ids = new Set(message.files.map((f) => f.id));
       this.files = [...this.files.filter((f) => !ids.has(f.id)), ...message.files];
@@ -383,6 +387,9 @@ export class FerryPeer {
       this.hasRoomState = true;
     } else if (message.type === 'FILE_REMOVED') {
       this.files = this.files.filter((f) => f.id !== message.fileId);
+    } else if (message.type === 'FILES_REMOVED') {
+      const gone = new Set(message.fileIds);
+      this.files = this.files.filter((f) => !gone.has(f.id));
     }
     this.people.apply(message, this.publicId);
     this.service.handle(message);

@@ -51,6 +51,7 @@ export interface RegistrationLimit extends RegisterGate {
 export class Connection implements Session {
   readonly id: number;
   peer: Session['peer'] = null;
+  features: ReadonlySet<string> = new Set();
   isAlive = true;
   private isCorked = false;
   private isShuttingDown = false;

@@ -1,5 +1,12 @@
 import type { ErrorCode, ToDaemon } from '@ferry/common';
-import { handleAddFiles, handleFileRemoved, handleFilesAdded, handleRemoveFile } from './handlers/files';
+import {
+  handleAddFiles,
+  handleFileRemoved,
+  handleFilesAdded,
+  handleFilesRemoved,
+  handleRemoveFile,
+  handleRemoveFiles,
+} from './handlers/files';
 import { handleCancelTransfer, handleRequestChunk } from './handlers/chunk-transfers';
 import { MessageContext } from './handlers/message-context';
 import {
@@ -41,6 +48,8 @@ export const ACCESS: { readonly [T in ToDaemon['type']]: AccessRule } = {
   FILES_ADDED: { who: 'master-answer', forbidden: 'only the master sends FILES_ADDED' },
   REMOVE_FILE: { who: 'approved' },
   FILE_REMOVED: { who: 'master-answer', forbidden: 'only the master sends FILE_REMOVED' },
+  REMOVE_FILES: { who: 'approved' },
+  FILES_REMOVED: { who: 'master-answer', forbidden: 'only the master sends FILES_REMOVED' },
   REQUEST_CHUNK: { who: 'approved' },
   SIGNAL: { who: 'approved' },
   CANCEL_TRANSFER: { who: 'approved' },
@@ -105,6 +114,10 @@ export function dispatch(room: Room, session: Session, message: ToDaemon): void 
       return handleRemoveFile(ctx, peer, message);
     case 'FILE_REMOVED':
       return handleFileRemoved(ctx, message);
+    case 'REMOVE_FILES':
+      return handleRemoveFiles(ctx, peer, message);
+    case 'FILES_REMOVED':
+      return handleFilesRemoved(ctx, message);
     case 'REQUEST_CHUNK':
       return handleRequestChunk(ctx, peer, message);
     case 'SIGNAL':

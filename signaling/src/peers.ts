@@ -11,6 +11,8 @@ export const MAX_ENDED_IDENTITIES = limits.MAX_PEERS_IN_ROOM;
 export interface Session {
   readonly id: number;
   peer: Peer | null;
+  /** What the software on this socket declared on register (FEATURES); none before. */
+  features: ReadonlySet<string>;
   /**
    * Sends an already-serialized text frame: a string, or its UTF-8 bytes (a broadcast serializes
    * and encodes once for every recipient).

@@ -3,6 +3,7 @@ import { CLOSE_CODES } from '@ferry/common';
 import type { DaemonOptions } from './options';
 import type { Peer, Session } from './peers';
 import { ListedBytes } from './listed-bytes';
+import { announceRemoved } from './removal-news';
 import { clientInfo, PeerRegistry } from './peers';
 import { TokenBucket } from './rate-limit';
 import { RelayStore } from './relay-store';
@@ -167,12 +168,30 @@ export class Room {
     }
   }
 
-  /** Removes a file from the mirror, ends its transfers and tells the room. */
+  /** Removes a file from the mirror, ends its transfers and tells the room (FILE_REMOVED, as the contract has it). */
   removeFile(fileId: string, reqId?: string): void {
     const file = this.files.get(fileId);
     if (!file) return;
     this.store.deleteFile(fileId);
-    this.dropFile(file, reqId);
+    this.dropFiles([file]);
+    announceRemoved(this.peers.all(), [file], reqId, 'each');
+  }
+
+  /**
+   * Removes the listed files among `fileIds` in one write, ends their transfers and tells the room
+   * (removal-news.ts: FILES_REMOVED to peers that understand it). Returns how many were listed.
+   */
+  removeFiles(fileIds: Iterable<string>, reqId?: string): number {
+    const files: FileInfo[] = [];
+    for (const fileId of fileIds) {
+      const file = this.files.get(fileId);
+      if (file) files.push(file);
+    }
+    if (files.length === 0) return 0;
+    this.store.deleteFiles(files.map((f) => f.id));
+    this.dropFiles(files);
+    announceRemoved(this.peers.all(), files, reqId, 'bulk');
+    return files.length;
   }
 
   /**
@@ -180,28 +199,30 @@ export class Room {
    * Direct offers sent to the peer go too: no one is left to accept them.
    */
   removeFilesOf(peer: Peer): void {
-    for (const file of [...this.files.values()]) if (file.to === peer.publicId) this.removeFile(file.id);
-    if (peer.fileIds.size === 0) return;
-    this.store.deleteFilesOf(peer.publicId);
-    for (const fileId of [...peer.fileIds]) {
+    const sentTo = [...this.files.values()].filter((f) => f.to === peer.publicId);
+    const own: FileInfo[] = [];
+    for (const fileId of peer.fileIds) {
       const file = this.files.get(fileId);
-      if (file) this.dropFile(file);
+      if (file) own.push(file);
     }
+    if (sentTo.length > 0) this.store.deleteFiles(sentTo.map((f) => f.id));
+    if (peer.fileIds.size > 0) this.store.deleteFilesOf(peer.publicId);
+    const files = [...sentTo, ...own];
+    if (files.length === 0) return;
+    this.dropFiles(files);
+    announceRemoved(this.peers.all(), files, undefined, 'bulk');
   }
 
-  /** The in-memory side of removing a file, once the store has forgotten it. */
-  private dropFile(file: FileInfo, reqId?: string): void {
-    const fileId = file.id;
-    this.files.delete(fileId);
-    this.listed.remove(fileId);
-    this.peers.get(file.owner)?.fileIds.delete(fileId);
-    for (const t of this.transfers.where((t) => t.fileId === fileId)) this.endTransfer(t.transferId, null);
-    const message: FromDaemon =
-      reqId === undefined ? { type: 'FILE_REMOVED', fileId } : { type: 'FILE_REMOVED', reqId, fileId };
-    if (file.to === undefined) return this.broadcastApproved(message);
-    for (const peer of this.peers.all()) {
-      if (peer.status === 'approved' && this.canSee(peer, file)) this.send(peer, message);
+  /** The in-memory side of removing files, once the store has forgotten them: one pass over transfers. */
+  private dropFiles(files: readonly FileInfo[]): void {
+    const fileIds = new Set<string>();
+    for (const file of files) {
+      fileIds.add(file.id);
+      this.files.delete(file.id);
+      this.listed.remove(file.id);
+      this.peers.get(file.owner)?.fileIds.delete(file.id);
     }
+    for (const t of this.transfers.where((t) => fileIds.has(t.fileId))) this.endTransfer(t.transferId, null);
   }
 
   /** Forgets a transfer and its relay chunks; tells each side except `by` (who already knows). */

@@ -132,6 +132,7 @@ describe('PeerRegistry.forgetGuests', () => {
       deletePeer: () => undefined,
       putFiles: () => undefined,
       deleteFile: () => undefined,
+      deleteFiles: () => undefined,
       deleteFilesOf: () => undefined,
       clearRoom: () => undefined,
       masterToken: () => null,

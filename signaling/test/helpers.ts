@@ -205,13 +205,14 @@ export interface Member {
 
 export async function registerMaster(
   daemon: Target,
-  options: { token?: string; privateId?: string; peer?: Peer } = {},
+  options: { token?: string; privateId?: string; peer?: Peer; features?: string[] } = {},
 ): Promise<Member & { ack: FromDaemonOf<'MASTER_APP_REGISTER_ACK'> }> {
   const peer = options.peer ?? (await Peer.connect(daemon, 'master'));
   peer.send({
     type: 'MASTER_APP_REGISTER',
     token: options.token ?? TOKEN,
     ...(options.privateId === undefined ? {} : { privateId: options.privateId }),
+    ...(options.features === undefined ? {} : { features: options.features }),
   });
   const ack = await peer.next('MASTER_APP_REGISTER_ACK');
   return { peer, publicId: ack.publicId, privateId: ack.privateId, ack };
@@ -220,13 +221,14 @@ export async function registerMaster(
 export async function registerClient(
   daemon: Target,
   name: string,
-  options: { privateId?: string; peer?: Peer } = {},
+  options: { privateId?: string; peer?: Peer; features?: string[] } = {},
 ): Promise<Member & { ack: FromDaemonOf<'CLIENT_REGISTER_ACK'> }> {
   const peer = options.peer ?? (await Peer.connect(daemon, name));
   peer.send({
     type: 'CLIENT_REGISTER',
     name,
     ...(options.privateId === undefined ? {} : { privateId: options.privateId }),
+    ...(options.features === undefined ? {} : { features: options.features }),
   });
   const ack = await peer.next('CLIENT_REGISTER_ACK');
   return { peer, publicId: ack.publicId, privateId: ack.privateId, ack };
@@ -247,8 +249,13 @@ export async function disApprove(master: Member, client: Member): Promise<void> 
   await master.peer.next('CLIENT_DIS_APPROVED', { where: (m) => m.publicId === client.publicId });
 }
 
-export async function approvedClient(daemon: Daemon, master: Member, name: string): Promise<Member> {
-  const client = await registerClient(daemon, name);
+export async function approvedClient(
+  daemon: Daemon,
+  master: Member,
+  name: string,
+  options: { features?: string[] } = {},
+): Promise<Member> {
+  const client = await registerClient(daemon, name, options);
   await master.peer.next('NEW_CLIENT_REGISTERED', { where: (m) => m.client.publicId === client.publicId });
   await approve(master, client);
   return client;

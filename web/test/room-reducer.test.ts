@@ -122,5 +122,23 @@ describe('applyToRoom', () => {
     const room = applyAll(approvedAnn);
     expect(applyToRoom(room, { type: 'ERROR', code: 'RATE_LIMITED', message: 'slow down' })).toBe(room);
     expect(applyToRoom(room, { type: 'FILE_REMOVED', fileId: 'unknown' })).toBe(room);
+    expect(applyToRoom(room, { type: 'FILES_REMOVED', fileIds: ['unknown', 'other'] })).toBe(room);
+  });
+
+  it('FILES_REMOVED takes every named file out and keeps the rest in order; unknown ids are ignored', () => {
+    const many = Array.from({ length: 10_000 }, (_, i) => shared(`f${i}`, 'a', `${i}.txt`));
+    const room = applyAll([
+      ...approvedAnn,
+      { type: 'ROOM_STATE', clients: [host, ann], files: many, masterOnline: true },
+    ]);
+    const gone = many.filter((_, i) => i % 2 === 0).map((f) => f.id);
+    const started = performance.now();
+    const after = applyToRoom(room, { type: 'FILES_REMOVED', fileIds: [...gone.slice(0, 999), 'never-listed'] });
+    const rest = applyToRoom(after, { type: 'FILES_REMOVED', reqId: 'r', fileIds: gone.slice(999) });
+    // One pass a message: quadratic over 10,000 files would take seconds.
+    expect(performance.now() - started).toBeLessThan(200);
+    expect(after.files).toHaveLength(10_000 - 999);
+    expect(rest.files.map((f) => f.id)).toEqual(many.filter((_, i) => i % 2 === 1).map((f) => f.id));
+    expect(rest.clients).toBe(room.clients);
   });
 });

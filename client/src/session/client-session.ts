@@ -1,5 +1,6 @@
 import {
   DisplayName,
+  FEATURES,
   Id,
   PrivateId,
   type ErrorCode,
@@ -92,6 +93,7 @@ export class ClientSession extends PeerSession {
       type: 'CLIENT_REGISTER',
       name: this.view.name,
       ...(this.privateId === undefined ? {} : { privateId: this.privateId }),
+      features: [FEATURES.removeFiles],
     };
   }
 
@@ -152,7 +154,7 @@ export class ClientSession extends PeerSession {
     this.send({ type: 'ADD_FILES', reqId, files: [...offers] });
   }
 
-  protected sendRemoval(reqId: string, fileId: string): void {
-    this.send({ type: 'REMOVE_FILE', reqId, fileId });
+  protected sendRemovals(reqId: string, fileIds: string[]): void {
+    this.send({ type: 'REMOVE_FILES', reqId, fileIds });
   }
 }

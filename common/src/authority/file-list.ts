@@ -171,7 +171,29 @@ export function mayRemoveFile(
   existing: readonly FileInfo[],
   hostId: string | null,
 ): boolean {
-  const file = existing.find((f) => f.id === request.fileId);
+  return mayRemove(
+    request,
+    existing.find((f) => f.id === request.fileId),
+    hostId,
+  );
+}
+
+/**
+ * The ids of a forwarded REMOVE_FILES that may go ahead, by the rule of mayRemoveFile, in one pass
+ * over the list however many ids it names.
+ */
+export function mayRemoveFiles(
+  request: { owner: string; by: string; fileIds: readonly string[] },
+  existing: readonly FileInfo[],
+  hostId: string | null,
+): string[] {
+  const asked = new Set(request.fileIds);
+  const listed = new Map<string, FileInfo>();
+  for (const file of existing) if (asked.has(file.id)) listed.set(file.id, file);
+  return request.fileIds.filter((fileId) => mayRemove(request, listed.get(fileId), hostId));
+}
+
+function mayRemove(request: { owner: string; by: string }, file: FileInfo | undefined, hostId: string | null): boolean {
   // A file the host does not list (its view lagging the daemon's) still goes: the daemon has it.
   const owner = file?.owner ?? request.owner;
   return request.by === owner || request.by === hostId || (file?.to !== undefined && request.by === file.to);

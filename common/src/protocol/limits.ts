@@ -43,6 +43,16 @@ export const MAX_TEXT_POST_BYTES = 16 * 1024;
 export const MAX_SIGNAL_CHARS = 64 * 1024;
 
 export const MAX_FILES_PER_MESSAGE = 256;
+/**
+ * File ids in one REMOVE_FILES or FILES_REMOVED (Ferry addition). Ids are short: 1,000 of the
+ * longest (64 characters) make a 67 KB frame, so a whole folder of MAX_FILES_PER_PEER files leaves
+ * in 10 messages, and one message bounds the daemon's work (lookups, one transaction) and every
+ * frame it sends for it.
+ */
+export const MAX_FILE_IDS_PER_MESSAGE = 1000;
+/** `features` of a register (Ferry addition): what the peer's software understands beyond the contract. */
+export const MAX_FEATURES = 16;
+export const MAX_FEATURE_CHARS = 32;
 export const MAX_FILES_PER_PEER = 10_000;
 export const MAX_FILES_IN_ROOM = 100_000;
 export const MAX_PEERS_IN_ROOM = 20_000;

@@ -6,6 +6,8 @@ import {
   ClientInfo,
   ClientStatus,
   DisplayName,
+  Features,
+  FileIds,
   FileInfo,
   FileOffer,
   Id,
@@ -51,8 +53,15 @@ export const MasterAppRegister = req('MASTER_APP_REGISTER', {
   token: Token,
   privateId: z.optional(PrivateId),
   name: z.optional(DisplayName),
+  /** Ferry addition: what this peer understands beyond the contract (FEATURES); unknown names are ignored. */
+  features: z.optional(Features),
 });
-export const ClientRegister = req('CLIENT_REGISTER', { name: DisplayName, privateId: z.optional(PrivateId) });
+export const ClientRegister = req('CLIENT_REGISTER', {
+  name: DisplayName,
+  privateId: z.optional(PrivateId),
+  /** Ferry addition, as on MASTER_APP_REGISTER. */
+  features: z.optional(Features),
+});
 export const ApproveClient = req('APPROVE_CLIENT', { publicId: Id, reqId: z.optional(ReqId) });
 export const DisApproveClient = req('DIS_APPROVE_CLIENT', { publicId: Id, reqId: z.optional(ReqId) });
 export const AddFilesRequest = req('ADD_FILES', { reqId: ReqId, files: files(FileOffer).check(z.minLength(1)) });
@@ -64,6 +73,14 @@ export const FilesAddedAnswer = req('FILES_ADDED', {
 });
 export const RemoveFileRequest = req('REMOVE_FILE', { reqId: ReqId, fileId: Id });
 export const FileRemovedAnswer = req('FILE_REMOVED', { reqId: z.optional(ReqId), fileId: Id });
+/**
+ * Ferry addition: REMOVE_FILE for many files at once (a folder, everything one shares). Ids not
+ * listed, or not visible to the sender, are skipped as already gone; one the sender may not remove
+ * refuses the whole message.
+ */
+export const RemoveFilesRequest = req('REMOVE_FILES', { reqId: ReqId, fileIds: FileIds });
+/** Ferry addition: FILE_REMOVED for many files at once, from the master (and broadcast by the daemon). */
+export const FilesRemovedAnswer = req('FILES_REMOVED', { reqId: z.optional(ReqId), fileIds: FileIds });
 export const RequestChunk = req('REQUEST_CHUNK', {
   transferId: Id,
   fileId: Id,
@@ -92,6 +109,8 @@ export const ToDaemon = z.discriminatedUnion('type', [
   FilesAddedAnswer,
   RemoveFileRequest,
   FileRemovedAnswer,
+  RemoveFilesRequest,
+  FilesRemovedAnswer,
   RequestChunk,
   SignalTo,
   CancelTransfer,
@@ -155,6 +174,13 @@ export const AddFilesForward = msg('ADD_FILES', {
 export const FilesAdded = FilesAddedAnswer;
 export const RemoveFileForward = msg('REMOVE_FILE', { reqId: ReqId, owner: Id, by: Id, fileId: Id });
 export const FileRemoved = FileRemovedAnswer;
+/**
+ * Ferry addition, to a master that declared FEATURES.removeFiles: a REMOVE_FILES it is to decide,
+ * one per owner of the files asked for (`by` asked, as in REMOVE_FILE).
+ */
+export const RemoveFilesForward = msg('REMOVE_FILES', { reqId: ReqId, owner: Id, by: Id, fileIds: FileIds });
+/** Ferry addition, to peers that declared FEATURES.removeFiles: files that left the list. */
+export const FilesRemoved = FilesRemovedAnswer;
 export const ClientDisconnected = msg('CLIENT_DISCONNECTED', { publicId: Id });
 export const ClientReconnected = msg('CLIENT_RECONNECTED', { publicId: Id });
 /** Ferry addition: an identity is gone for good (LEAVE, or a pending peer offline past the grace period). */
@@ -211,6 +237,8 @@ export const FromDaemon = z.discriminatedUnion('type', [
   FilesAdded,
   RemoveFileForward,
   FileRemoved,
+  RemoveFilesForward,
+  FilesRemoved,
   ClientDisconnected,
   ClientReconnected,
   ClientLeft,

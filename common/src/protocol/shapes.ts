@@ -72,6 +72,27 @@ export const DisplayName = z.pipe(
 
 export const ChunkIndex = z.int().check(z.gte(0), z.lte(Number.MAX_SAFE_INTEGER));
 
+/**
+ * A feature a peer's software declares on register (Ferry addition): lowercase words with dashes.
+ * Names the daemon does not know are accepted and ignored, so newer apps still register.
+ */
+export const Feature = z
+  .string()
+  .check(z.regex(new RegExp(`^[a-z0-9-]{1,${L.MAX_FEATURE_CHARS}}$`), 'expected a feature name [a-z0-9-]'));
+export const Features = z.array(Feature).check(z.maxLength(L.MAX_FEATURES));
+/** The features Ferry's own peers declare. */
+export const FEATURES = {
+  /** Understands REMOVE_FILES forwarded to the master and FILES_REMOVED from the daemon (PROTOCOL.md §9.5). */
+  removeFiles: 'remove-files',
+} as const;
+
+/** 1..MAX_FILE_IDS_PER_MESSAGE distinct file ids (REMOVE_FILES, FILES_REMOVED). */
+export const FileIds = z.array(Id).check(
+  z.minLength(1),
+  z.maxLength(L.MAX_FILE_IDS_PER_MESSAGE),
+  z.refine((ids) => new Set(ids).size === ids.length, 'fileIds repeats an id'),
+);
+
 export const Sha256Hex = z.string().check(z.regex(/^[0-9a-f]{64}$/, 'expected a lowercase hex SHA-256'));
 
 /** Why the relay refused an upload for now: a relay quota is full, or the uploader's byte rate. */

@@ -220,6 +220,11 @@ export class TransferService {
       case 'FILE_REMOVED':
         for (const d of this.downloads.values()) if (d.file.id === message.fileId) d.fileRemoved();
         return;
+      case 'FILES_REMOVED': {
+        const gone = new Set(message.fileIds);
+        for (const d of this.downloads.values()) if (gone.has(d.file.id)) d.fileRemoved();
+        return;
+      }
       case 'ERROR':
         return this.onRequestError(message.code, message.reqId);
       default:

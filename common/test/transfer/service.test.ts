@@ -54,6 +54,15 @@ describe('TransferService: daemon errors reach the download that sent the reques
     s.destroy();
   });
 
+  it('FILES_REMOVED naming the file fails its download as FILE_REMOVED does; other ids leave it running', () => {
+    const { s, download } = service();
+    s.handle({ type: 'FILES_REMOVED', fileIds: ['other', 'f2'] });
+    expect(download.status).toBe('running');
+    s.handle({ type: 'FILES_REMOVED', reqId: 'rm', fileIds: ['other', file.id] });
+    expect(download.snapshot()).toMatchObject({ status: 'failed', error: { code: 'FILE_NOT_SHARED' } });
+    s.destroy();
+  });
+
   it('ignores an ERROR naming a request it never sent, however its reqId looks', () => {
     const { s, download, reqId, error } = service();
     const lookalike = `${reqId}0`;

@@ -1,5 +1,5 @@
-import type { FileInfo, FileOffer, Rejection, ToDaemonOf } from '@ferry/common';
-import { limits, listedFileBytes, worstFilesAddedBytes } from '@ferry/common';
+import type { FileInfo, FileOffer, FromDaemonOf, Rejection, ToDaemonOf } from '@ferry/common';
+import { FEATURES, limits, listedFileBytes, utf8ByteCount, worstFilesAddedBytes } from '@ferry/common';
 import type { Peer } from '../peers';
 import type { Room } from '../room';
 import type { MessageContext } from './message-context';
@@ -117,6 +117,55 @@ export function handleRemoveFile(ctx: MessageContext, peer: Peer, msg: ToDaemonO
   const master = room.peers.master;
   if (!master?.session) return ctx.refuse('MASTER_OFFLINE', 'the host is offline; try again when it is back');
   room.send(master, { type: 'REMOVE_FILE', reqId: msg.reqId, owner: file.owner, by: peer.publicId, fileId: file.id });
+}
+
+/**
+ * REMOVE_FILE for many files. Ids not listed, or not visible to the sender, are skipped: in an
+ * honest race they are already gone, and a folder must not fail for it (only when none is left is
+ * it NO_SUCH_FILE). One the sender may not remove refuses the whole message: nothing goes.
+ */
+export function handleRemoveFiles(ctx: MessageContext, peer: Peer, msg: ToDaemonOf<'REMOVE_FILES'>): void {
+  const { room } = ctx;
+  const byOwner = new Map<string, string[]>();
+  for (const fileId of msg.fileIds) {
+    const file = room.files.get(fileId);
+    if (!file || !room.canSee(peer, file)) continue;
+    if (file.owner !== peer.publicId && !peer.isMaster && file.to !== peer.publicId) {
+      return ctx.refuse('FORBIDDEN', 'only its owner, its recipient or the master removes a file; nothing was removed');
+    }
+    const ids = byOwner.get(file.owner);
+    if (ids) ids.push(file.id);
+    else byOwner.set(file.owner, [file.id]);
+  }
+  if (byOwner.size === 0) return ctx.refuse('NO_SUCH_FILE', 'none of these files is listed');
+  const master = room.peers.master;
+  if (!master?.session) return ctx.refuse('MASTER_OFFLINE', 'the host is offline; try again when it is back');
+  const forwards = [...byOwner].map(([owner, fileIds]): FromDaemonOf<'REMOVE_FILES'> => ({
+    type: 'REMOVE_FILES',
+    reqId: msg.reqId,
+    owner,
+    by: peer.publicId,
+    fileIds,
+  }));
+  // What the master is sent is charged like an offer: asking again and again for files the master
+  // has not removed yet must not let one peer flood the master's socket.
+  const bytes = forwards.reduce((sum, m) => sum + utf8ByteCount(JSON.stringify(m)), 0);
+  if (!room.listingRate.take(peer, bytes)) {
+    return ctx.refuse('RATE_LIMITED', 'too many files at once; Ferry tries again in a moment');
+  }
+  if (master.session.features.has(FEATURES.removeFiles)) {
+    for (const forward of forwards) room.send(master, forward);
+    return;
+  }
+  // A master that knows only the contract decides each file as a REMOVE_FILE.
+  for (const { reqId, owner, by, fileIds } of forwards) {
+    for (const fileId of fileIds) room.send(master, { type: 'REMOVE_FILE', reqId, owner, by, fileId });
+  }
+}
+
+/** The master's FILES_REMOVED: ids no longer listed are skipped (removed meanwhile); none listed is NO_SUCH_FILE. */
+export function handleFilesRemoved(ctx: MessageContext, msg: ToDaemonOf<'FILES_REMOVED'>): void {
+  if (ctx.room.removeFiles(msg.fileIds, msg.reqId) === 0) ctx.refuse('NO_SUCH_FILE', 'none of these files is listed');
 }
 
 export function handleFileRemoved(ctx: MessageContext, msg: ToDaemonOf<'FILE_REMOVED'>): void {

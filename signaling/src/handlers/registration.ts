@@ -38,6 +38,7 @@ export function handleMasterRegister(ctx: MessageContext, msg: ToDaemonOf<'MASTE
     }));
   }
   const { wasOnline } = room.attach(master, session);
+  session.features = new Set(msg.features);
   // In bounded pages (room-pages.ts): a guest's listing can make the room larger than one frame.
   session.sendRoomState(
     roomStateFrames(
@@ -65,6 +66,7 @@ export function handleClientRegister(ctx: MessageContext, msg: ToDaemonOf<'CLIEN
   const known = msg.privateId === undefined ? undefined : room.peers.findByPrivateId(msg.privateId);
   if (known && !known.isMaster && msg.privateId !== undefined) {
     const { wasOnline } = room.attach(known, session);
+    session.features = new Set(msg.features);
     sendClientAck(ctx, known, msg.privateId);
     if (!wasOnline) room.announce(known, { type: 'CLIENT_RECONNECTED', publicId: known.publicId });
     if (known.status === 'approved') room.roomStateFor(known);
@@ -93,6 +95,7 @@ export function handleClientRegister(ctx: MessageContext, msg: ToDaemonOf<'CLIEN
     bucket: room.newBucket(),
   });
   room.attach(peer, session);
+  session.features = new Set(msg.features);
   sendClientAck(ctx, peer, privateId);
   room.sendToMaster({ type: 'NEW_CLIENT_REGISTERED', client: clientInfo(peer) });
   room.options.logger.info(`client ${peer.publicId.slice(0, 8)} registered`);

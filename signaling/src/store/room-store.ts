@@ -32,6 +32,8 @@ export interface RoomStore {
   /** Lists or replaces files, all or none. */
   putFiles(files: readonly FileInfo[]): void;
   deleteFile(fileId: string): void;
+  /** Forgets these files, all or none. */
+  deleteFiles(fileIds: readonly string[]): void;
   deleteFilesOf(owner: string): void;
   /** Forgets every identity but the master's and every file, all or none (END_ROOM). */
   clearRoom(): void;

@@ -36,6 +36,7 @@ const DIGEST_BYTES = 32;
 export class SqliteRoomStore implements RoomStore {
   private readonly statements;
   private readonly putFilesTx;
+  private readonly deleteFilesTx;
   private readonly clearRoomTx;
 
   private constructor(
@@ -64,6 +65,9 @@ export class SqliteRoomStore implements RoomStore {
     this.statements = s;
     this.putFilesTx = db.transaction((files: readonly FileInfo[]) => {
       for (const f of files) s.upsertFile.run(f.id, f.owner, JSON.stringify(f));
+    });
+    this.deleteFilesTx = db.transaction((fileIds: readonly string[]) => {
+      for (const id of fileIds) s.deleteFile.run(id);
     });
     const deleteAllFiles = db.prepare('DELETE FROM files');
     const deleteGuests = db.prepare('DELETE FROM peers WHERE is_master = 0');
@@ -146,6 +150,10 @@ export class SqliteRoomStore implements RoomStore {
 
   deleteFile(fileId: string): void {
     this.statements.deleteFile.run(fileId);
+  }
+
+  deleteFiles(fileIds: readonly string[]): void {
+    if (fileIds.length > 0) this.deleteFilesTx(fileIds);
   }
 
   deleteFilesOf(owner: string): void {

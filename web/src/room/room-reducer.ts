@@ -156,6 +156,12 @@ export function applyToRoom(room: RoomState, message: FromDaemon): RoomState {
       return room.files.some((f) => f.id === message.fileId)
         ? { ...room, files: room.files.filter((f) => f.id !== message.fileId) }
         : room;
+    case 'FILES_REMOVED': {
+      // One pass however many ids: a folder of 10,000 files leaves in ten of these.
+      const gone = new Set(message.fileIds);
+      const files = room.files.filter((f) => !gone.has(f.id));
+      return files.length === room.files.length ? room : { ...room, files };
+    }
     case 'ROOM_ENDED': {
       // The host stays in the fresh room, alone; a guest is out of it.
       const self = room.clients.find((c) => c.publicId === room.selfId);
@@ -165,6 +171,7 @@ export function applyToRoom(room: RoomState, message: FromDaemon): RoomState {
     case 'ROOM_STATE_PAGE':
     case 'ADD_FILES':
     case 'REMOVE_FILE':
+    case 'REMOVE_FILES':
     case 'UPLOAD_CHUNK_REQUEST':
     case 'SIGNAL':
     case 'CHUNK_READY':

@@ -23,6 +23,7 @@ import { matchRepicks } from '../transfers/repick';
 import type { TransferPlatform } from '../transfers/transfer-platform';
 import { filesInFolder } from '../transfers/folder-zip';
 import { SessionTransfers } from '../transfers/session-transfers';
+import { removedFileIds, withAccepted, withDeclined } from './direct-sends';
 import { OwnRemovals } from './own-removals';
 import { initialView, type SessionView } from './session-view';
 import { ViewStore } from './view-store';
@@ -42,9 +43,6 @@ export interface PeerDeps {
   backoff?: BackoffOptions;
   removalPace?: RemovalPace;
 }
-
-/** Declined sends kept on screen: a list anyone's declines can grow stays short. */
-const MAX_DECLINED_SHOWN = 20;
 
 const BUSY_MESSAGE =
   'The room is busy: too many people are connecting at once. This page tries again by itself in a moment.';
@@ -99,7 +97,7 @@ export abstract class PeerSession {
         room: () => this.room,
         removing: () => this.view.removing,
         setRemoving: (removing) => this.store.update({ removing }),
-        send: (reqId, fileId) => this.sendRemoval(reqId, fileId),
+        send: (reqId, fileIds) => this.sendRemovals(reqId, fileIds),
         newId: deps.newId,
       },
       deps.removalPace,
@@ -142,7 +140,8 @@ export abstract class PeerSession {
   protected abstract registerMessage(): ToDaemon;
   /** Gets a batch of offers to the authority under `reqId`. */
   protected abstract sendOffers(reqId: string, offers: readonly FileOffer[]): void;
-  protected abstract sendRemoval(reqId: string, fileId: string): void;
+  /** Gets one removal message naming `fileIds` (ours, or a direct offer to us) to the authority. */
+  protected abstract sendRemovals(reqId: string, fileIds: string[]): void;
   /** The register ACK arrived (persist the identity here). */
   protected abstract onRegistered(message: FromDaemonOf<'MASTER_APP_REGISTER_ACK' | 'CLIENT_REGISTER_ACK'>): void;
   /** The daemon refused the register message itself. */
@@ -183,7 +182,7 @@ export abstract class PeerSession {
   declineOffer(fileId: string): void {
     const file = this.room.files.find((f) => f.id === fileId);
     if (!file || file.to !== this.room.selfId || !this.isLive) return;
-    this.sendRemoval(this.deps.newId(), fileId);
+    this.sendRemovals(this.deps.newId(), [fileId]);
   }
 
   dismissDeclined(fileId: string): void {
@@ -338,8 +337,13 @@ export abstract class PeerSession {
   }
 
   private handle(message: FromDaemon): void {
-    if (message.type === 'FILE_REMOVED') this.noteDeclined(message.fileId);
-    if (message.type === 'UPLOAD_CHUNK_REQUEST') this.noteAccepted(message.fileId, message.from);
+    const removed = removedFileIds(message);
+    const declinedSends = withDeclined(this.view, this.room, removed);
+    if (declinedSends) this.store.update({ declinedSends });
+    if (message.type === 'UPLOAD_CHUNK_REQUEST') {
+      const acceptedSends = withAccepted(this.view, this.room, message.fileId, message.from);
+      if (acceptedSends) this.store.update({ acceptedSends });
+    }
     this.applyLocally(message);
     switch (message.type) {
       case 'MASTER_APP_REGISTER_ACK':
@@ -359,8 +363,9 @@ export abstract class PeerSession {
         }
         break;
       case 'FILE_REMOVED':
-        this.removals.finish(message.fileId, message.reqId);
-        this.localFiles.forget([message.fileId]);
+      case 'FILES_REMOVED':
+        this.removals.finish(removed);
+        this.localFiles.forget(removed);
         break;
       case 'MASTER_CONNECTED':
         this.outbox.dispatch({ type: 'host-online' });
@@ -375,27 +380,10 @@ export abstract class PeerSession {
     this.transfers.handle(message);
     this.refreshNeedsRepick();
     // What the room lists of our folders changed: one of them may need its count lowered.
-    if (['FILES_ADDED', 'FILE_REMOVED', 'ROOM_STATE', 'MASTER_APP_REGISTER_ACK'].includes(message.type))
+    if (
+      ['FILES_ADDED', 'FILE_REMOVED', 'FILES_REMOVED', 'ROOM_STATE', 'MASTER_APP_REGISTER_ACK'].includes(message.type)
+    )
       this.recountFolders();
-  }
-
-  /** A direct offer of ours removed without our asking: its recipient declined it (or left). */
-  private noteDeclined(fileId: string): void {
-    const file = this.room.files.find((f) => f.id === fileId);
-    if (!file?.to || file.owner !== this.room.selfId || this.view.removing.has(fileId)) return;
-    const kept = this.view.declinedSends.slice(-(MAX_DECLINED_SHOWN - 1));
-    this.store.update({ declinedSends: [...kept, { fileId, name: file.name, to: file.to }] });
-  }
-
-  /**
-   * The recipient of a direct offer of ours asked for it: they accepted. The first request of a
-   * transfer always comes through the daemon, so this holds over P2P too, however fast it goes.
-   */
-  private noteAccepted(fileId: string, asker: string): void {
-    const file = this.room.files.find((f) => f.id === fileId);
-    if (!file?.to || file.to !== asker || file.owner !== this.room.selfId || this.view.acceptedSends.has(fileId))
-      return;
-    this.store.update({ acceptedSends: new Set([...this.view.acceptedSends, fileId]) });
   }
 
   /** Which of our listed files must be picked again (they have no File in this tab). */
@@ -418,10 +406,14 @@ export abstract class PeerSession {
       this.deps.logger.warn(`transfer error ${code}: ${message}`);
       return;
     }
-    const removed = this.removals.fileOf(reqId);
-    if (removed !== undefined) {
-      this.removals.finish(removed, reqId);
-      this.store.update({ notice: `The file could not be removed: ${message}` });
+    const refused = this.removals.filesOf(reqId);
+    if (refused.length > 0 && reqId !== undefined) {
+      // Dropped unread: the same files go again, paced. Gone already: what was asked is done.
+      if (code === 'RATE_LIMITED') return this.removals.retry(reqId);
+      this.removals.finish(refused);
+      if (code === 'NO_SUCH_FILE') return;
+      const what = refused.length === 1 ? 'The file' : `${refused.length} files`;
+      this.store.update({ notice: `${what} could not be removed: ${message}` });
       return;
     }
     if (this.connection.state.kind === 'open') {

@@ -179,6 +179,9 @@ export class SessionTransfers {
       case 'FILE_REMOVED':
         this.ownFiles.forget([message.fileId]);
         return;
+      case 'FILES_REMOVED':
+        this.ownFiles.forget(message.fileIds);
+        return;
       case 'RELAY_BUSY':
         this.downloads.relayBusy(message);
         return;

@@ -7,3 +7,4 @@ export * from './room-pages';
 export * from './shapes';
 export * from './text';
 export * from './file-budget';
+export * from './safe-file-name';

@@ -8,3 +8,4 @@ export * from './shapes';
 export * from './text';
 export * from './file-budget';
 export * from './safe-file-name';
+export * from './folder-batch';

@@ -2,35 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { appendFile, open, rename, rm, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Cancel, Clock } from '@ferry/common/transfer';
 import { DiskSource, type SourceChange } from '../../src/disk/disk-source';
 import { collectLocal } from '../../src/disk/local-tree';
 import { offersFor, type SharedSource } from '../../src/disk/local-offers';
+import { manualClock } from './support/manual-clock';
 import { useTempDirs } from './support/temp-dir';
 
 const tempDir = useTempDirs();
 const CHUNK = 4096;
-
-function manualClock(): Clock & { advance(ms: number): void } {
-  let now = 0;
-  const timers = new Set<{ at: number; fn: () => void }>();
-  return {
-    now: () => now,
-    after(delayMs, fn): Cancel {
-      const timer = { at: now + delayMs, fn };
-      timers.add(timer);
-      return () => timers.delete(timer);
-    },
-    advance(ms) {
-      now += ms;
-      for (const timer of [...timers].sort((a, b) => a.at - b.at)) {
-        if (timer.at > now) continue;
-        timers.delete(timer);
-        timer.fn();
-      }
-    },
-  };
-}
 
 /** A whole second, so that setting it again keeps mtimeMs exactly. */
 const MTIME_S = 1_700_000_000;

@@ -8,3 +8,5 @@ export * from './shapes';
 export * from './text';
 export * from './file-budget';
 export * from './person-code';
+export * from './safe-file-name';
+export * from './folder-batch';

@@ -1,4 +1,4 @@
-import { batchOffers, fileOfferProblem, FileOffer, limits, MIME_TYPE } from '@ferry/common';
+import { batchOffers, fileOfferProblem, FileOffer, inFolderBatches, limits, MIME_TYPE } from '@ferry/common';
 import type { RejectedFile } from './outbox-machine';
 
 /** A file the person picked or dropped, with its place inside a shared folder if any. */
@@ -84,28 +84,6 @@ export function prepareOffers(
     refused,
     blobs,
   };
-}
-
-/**
- * Each folder picked or dropped becomes one batch (FileOffer.batch): its files, by their first
- * path segment, carry one id and their number, so that others can tell when the whole folder is
- * listed. Loose files are not in a batch. Only files that can be offered are counted.
- */
-function inFolderBatches(offers: readonly FileOffer[], newId: () => string): FileOffer[] {
-  const counts = new Map<string, number>();
-  // An empty folder at the top of a drop is a folder of its own, with nothing in it.
-  const topFolder = (offer: FileOffer) =>
-    offer.path?.includes('/') || offer.folder === true ? offer.path?.split('/', 1)[0] : undefined;
-  for (const offer of offers) {
-    const top = topFolder(offer);
-    if (top !== undefined) counts.set(top, (counts.get(top) ?? 0) + 1);
-  }
-  const ids = new Map([...counts.keys()].map((top) => [top, newId()]));
-  return offers.map((offer) => {
-    const top = topFolder(offer);
-    const id = top === undefined ? undefined : ids.get(top);
-    return id === undefined ? offer : { ...offer, batch: { id, count: counts.get(top ?? '') ?? 1 } };
-  });
 }
 
 /** A picked file's folder path: the browser's webkitRelativePath for folder pickers, else none. */

@@ -1,4 +1,4 @@
-import { hasBytes, isFolderEntry, type FileInfo, type FromDaemonOf } from '@ferry/common';
+import { hasBytes, isFolderEntry, safeFileName, type FileInfo, type FromDaemonOf } from '@ferry/common';
 import { TransferError, type Clock, type CreateHasher, type Download, type DownloadPath } from '@ferry/common/transfer';
 import type { Logger } from '../platform/types';
 import type { ViewStore } from '../session/view-store';
@@ -15,7 +15,6 @@ import { isWaitingForRoom, resumeDecision, type RoomPort } from './job-room';
 import { JobSaving } from './job-saving';
 import { JobStorage } from './job-storage';
 import { JobTransfers, type DownloadEngine } from './job-transfers';
-import { safeFileName } from './safe-file-name';
 import type { ChunkStorage, RecordStorage } from './transfer-storage';
 
 export interface DownloadManagerDeps {

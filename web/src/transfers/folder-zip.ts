@@ -1,6 +1,5 @@
-import { folderOf, type FileInfo } from '@ferry/common';
+import { folderOf, safeFileName, safeRelativePath, type FileInfo } from '@ferry/common';
 import { makeZip } from 'client-zip';
-import { safeFileName, safeRelativePath } from './safe-file-name';
 
 /** The files of `owner` in `folder` and its subfolders. */
 export function filesInFolder(files: readonly FileInfo[], owner: string, folder: string): FileInfo[] {

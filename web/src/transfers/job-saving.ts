@@ -1,11 +1,10 @@
-import { chunkCount } from '@ferry/common';
+import { chunkCount, safeFileName } from '@ferry/common';
 import { TransferError, type CreateHasher } from '@ferry/common/transfer';
 import type { Logger } from '../platform/types';
 import type { Job, JobItem } from './download-job';
 import type { FileSaver, SaveTarget } from './file-saver';
 import { zipFolderPaths, zipNameFor, zipPaths, zipStream } from './folder-zip';
 import { RunningHash, type HashProgress } from './running-hash';
-import { safeFileName } from './safe-file-name';
 import type { ChunkStorage } from './transfer-storage';
 
 export interface JobSavingDeps {

@@ -1,6 +1,7 @@
 /*
  * Names a download is saved under come from another peer: they must never climb out of the
  * download folder, hide as dot files, name a device on Windows, or break a file system's limits.
+ * Pure, so the browsers (downloads, ZIP entries) and `ferry get` (files on disk) share one rule.
  */
 
 // C0, DEL, C1, and the bidirectional overrides and isolates that make "gnp.exe" read "exe.png".
@@ -11,7 +12,7 @@ const RESERVED_CHARS = /[/\\<>:"|?*]/g;
 /** Device names Windows keeps for itself, whatever the extension ("con.txt" too). */
 const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(\.|$)/i;
 /** Most file systems allow 255 bytes per name; room is left for a browser's " (1)" suffix. */
-export const MAX_NAME_BYTES = 200;
+export const MAX_SAVED_NAME_BYTES = 200;
 const MAX_EXTENSION_CHARS = 16;
 
 const encoder = new TextEncoder();
@@ -32,17 +33,17 @@ function cutToBytes(text: string, maxBytes: number): string {
 
 /** Keeps the extension when a long name is cut. */
 function capLength(name: string): string {
-  if (byteLength(name) <= MAX_NAME_BYTES) return name;
+  if (byteLength(name) <= MAX_SAVED_NAME_BYTES) return name;
   const dot = name.lastIndexOf('.');
   const extension = dot > 0 && name.length - dot <= MAX_EXTENSION_CHARS ? name.slice(dot) : '';
   const stem = name.slice(0, name.length - extension.length);
-  return cutToBytes(stem, MAX_NAME_BYTES - byteLength(extension)).trimEnd() + extension;
+  return cutToBytes(stem, MAX_SAVED_NAME_BYTES - byteLength(extension)).trimEnd() + extension;
 }
 
 /**
  * A name that is safe to save a file under, on any desktop system: one segment (separators become
  * `_`), no control characters, no leading dots or spaces, no trailing dots or spaces (Windows drops
- * them), Windows device names prefixed with `_`, at most MAX_NAME_BYTES of UTF-8. Never empty.
+ * them), Windows device names prefixed with `_`, at most MAX_SAVED_NAME_BYTES of UTF-8. Never empty.
  */
 export function safeFileName(name: string, fallback = 'download'): string {
   let safe = name.normalize('NFC').replace(UNSAFE_CHARS, '').replace(RESERVED_CHARS, '_');

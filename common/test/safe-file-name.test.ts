@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_NAME_BYTES, safeFileName, safeRelativePath } from '../src/transfers/safe-file-name';
+import { MAX_SAVED_NAME_BYTES, safeFileName, safeRelativePath } from '../src/protocol/safe-file-name';
 
 const bytes = (text: string) => new TextEncoder().encode(text).length;
 
@@ -12,7 +12,7 @@ function expectSafe(name: string): void {
   expect(name).not.toMatch(/^[.\s]/);
   expect(name).not.toMatch(/[.\s]$/);
   expect(name).not.toMatch(/^(con|prn|aux|nul|com\d|lpt\d)(\.|$)/i);
-  expect(bytes(name)).toBeLessThanOrEqual(MAX_NAME_BYTES);
+  expect(bytes(name)).toBeLessThanOrEqual(MAX_SAVED_NAME_BYTES);
 }
 
 describe('safeFileName', () => {
@@ -76,14 +76,14 @@ describe('safeFileName', () => {
   it('caps the length in UTF-8 bytes, keeping the extension and whole characters', () => {
     const long = `${'a'.repeat(300)}.tar.gz`;
     expect(safeFileName(long)).toMatch(/^a+\.gz$/);
-    expect(bytes(safeFileName(long))).toBeLessThanOrEqual(MAX_NAME_BYTES);
+    expect(bytes(safeFileName(long))).toBeLessThanOrEqual(MAX_SAVED_NAME_BYTES);
     const wide = `${'日本語'.repeat(100)}.txt`;
     const cut = safeFileName(wide);
     expect(cut.endsWith('.txt')).toBe(true);
-    expect(bytes(cut)).toBeLessThanOrEqual(MAX_NAME_BYTES);
+    expect(bytes(cut)).toBeLessThanOrEqual(MAX_SAVED_NAME_BYTES);
     expect(cut).not.toContain('\ufffd');
     const emoji = safeFileName('😀'.repeat(100));
-    expect(bytes(emoji)).toBeLessThanOrEqual(MAX_NAME_BYTES);
+    expect(bytes(emoji)).toBeLessThanOrEqual(MAX_SAVED_NAME_BYTES);
     expect([...emoji].every((c) => c === '😀')).toBe(true);
   });
 });

@@ -10,10 +10,11 @@ import type { BrowserBenchOptions } from './browser-transfers';
 import { benchNode } from './node-transfer';
 import { benchRelayMemory } from './relay-memory';
 import { benchSignalingScale } from './signaling-scale';
+import { benchTerminal } from './terminal-transfer';
 import type { Failed, Figure, Item } from './report';
 import { attempt, machine, profileLines, table } from './report';
 
-const ITEMS = ['node', 'memory', 'p2p', 'relay', 'signaling'] as const;
+const ITEMS = ['node', 'terminal', 'memory', 'p2p', 'relay', 'signaling'] as const;
 type ItemName = (typeof ITEMS)[number];
 
 /** `--only p2p,relay` runs those items alone (while working on one path); default: all. */
@@ -58,6 +59,9 @@ export async function main(root: string, argv: string[]): Promise<string[]> {
   const server = await startBareServer();
   try {
     if (items.has('node')) results['node'] = await timed('node', () => attempt('node', () => benchNode(quick)));
+    if (items.has('terminal')) {
+      results['terminal'] = await timed('terminal', () => attempt('terminal', () => benchTerminal(root, quick)));
+    }
     const memory: Record<string, Figure | Failed> = {};
     if (items.has('memory'))
       memory['daemon'] = await timed('memory.daemon', () =>

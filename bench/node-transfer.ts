@@ -88,6 +88,11 @@ export async function appTransfer(totalBytes: number, p2p: boolean, marks: Marks
   }
 }
 
+/** The raw channel's speed over `totalBytes` (the ceiling other Node figures compare with). */
+export async function rawChannelMibPerSecond(totalBytes: number): Promise<number> {
+  return (await measured(totalBytes, (marks) => rawChannel(totalBytes, marks))).mibPerSecond;
+}
+
 export async function benchNode(quick: boolean): Promise<Figure> {
   const totalBytes = (quick ? 16 : 256) * MIB;
   // Interleaved runs, best of each: the machine is shared, so single runs are noisy.

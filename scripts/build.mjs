@@ -1,17 +1,22 @@
 #!/usr/bin/env node
-// Builds the daemon (dist/daemon/cli.js) and the two web apps (dist/web/{client,master}) with
+// Builds the daemon (dist/daemon/cli.js), the terminal peer (dist/peer/cli.js) and the two web apps (dist/web/{client,master}) with
 // esbuild: one fast bundler for both, no dev server needed. `--if-missing` skips the build when
 // every output already exists (npm start on a built tree starts at once).
 import { build } from 'esbuild';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildDaemon, daemonOutfile } from '@ferry/signaling/build/build-daemon.mjs';
+import { buildDaemon, daemonOutfile, peerCliOutfile } from '@ferry/signaling/build/build-daemon.mjs';
 import { copyPublicFiles } from '@ferry/signaling/build/public-files.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
-const outputs = [daemonOutfile, join(dist, 'web', 'client', 'app.js'), join(dist, 'web', 'master', 'app.js')];
+const outputs = [
+  daemonOutfile,
+  peerCliOutfile,
+  join(dist, 'web', 'client', 'app.js'),
+  join(dist, 'web', 'master', 'app.js'),
+];
 
 async function exists(path) {
   try {

@@ -58,6 +58,18 @@ export interface FerryPeerOptions {
 /** Back to a daemon that went away: quick, as tests restart it and wait for the peer. */
 const RECONNECT_BACKOFF: BackoffOptions = { baseMs: 50, maxMs: 2_000 };
 
+/** The daemon answered a register with a refusal (`code`: an error code, or ROOM_ENDED). */
+export class RegisterRefused extends Error {
+  override readonly name = 'RegisterRefused';
+
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 export class FerryPeer {
   publicId = '';
   privateId = '';
@@ -113,7 +125,12 @@ export class FerryPeer {
 
   static async connect(options: FerryPeerOptions): Promise<FerryPeer> {
     const peer = new FerryPeer(options, await FerryPeer.open(options.url, options.tls));
-    await peer.register();
+    try {
+      await peer.register();
+    } catch (error) {
+      await peer.close();
+      throw error;
+    }
     return peer;
   }
 
@@ -137,7 +154,7 @@ export class FerryPeer {
     const resume = { features: [FEATURES.removeFiles], ...(this.privateId ? { privateId: this.privateId } : {}) };
     if (this.options.masterToken !== undefined) {
       this.send({ type: 'MASTER_APP_REGISTER', token: this.options.masterToken, ...resume });
-      const ack = await this.next('MASTER_APP_REGISTER_ACK', () => true, timeoutMs);
+      const ack = await this.registerAnswer('MASTER_APP_REGISTER_ACK', timeoutMs);
       this.publicId = ack.publicId;
       this.privateId = ack.privateId;
       this.p2p = ack.p2p ?? true;
@@ -146,13 +163,32 @@ export class FerryPeer {
       this.files = ack.files;
     } else {
       this.send({ type: 'CLIENT_REGISTER', name: this.options.name ?? 'node peer', ...resume });
-      const ack = await this.next('CLIENT_REGISTER_ACK', () => true, timeoutMs);
+      const ack = await this.registerAnswer('CLIENT_REGISTER_ACK', timeoutMs);
       this.publicId = ack.publicId;
       this.privateId = ack.privateId;
       this.p2p = ack.p2p;
       this.iceServers = ack.iceServers;
       this.people.status = ack.status;
     }
+  }
+
+  /** The register's ACK; a refusal (ERROR, or ROOM_ENDED for an identity the room forgot) throws it. */
+  private async registerAnswer<T extends 'MASTER_APP_REGISTER_ACK' | 'CLIENT_REGISTER_ACK'>(
+    type: T,
+    timeoutMs: number,
+  ): Promise<FromDaemonOf<T>> {
+    const refused = Promise.race([
+      this.next('ERROR', () => true, timeoutMs),
+      this.next('ROOM_ENDED', () => true, timeoutMs),
+    ]).then((message) => {
+      throw new RegisterRefused(
+        message.type === 'ERROR' ? message.code : 'ROOM_ENDED',
+        message.type === 'ERROR' ? message.message : 'the host ended this room',
+      );
+    });
+    // Settled either way once the ACK is in: its waiters time out later, unheard.
+    refused.catch(() => undefined);
+    return Promise.race([this.next(type, () => true, timeoutMs), refused]);
   }
 
   private listen(ws: WebSocket): void {
@@ -219,6 +255,11 @@ export class FerryPeer {
   /** Approved people as the room lists them (the master included), by publicId. */
   get clients(): ReadonlyMap<string, ClientInfo> {
     return this.people.clients;
+  }
+
+  /** The name this peer registered with (a resumed identity keeps the one the room knows). */
+  get name(): string {
+    return this.options.name ?? 'node peer';
   }
 
   /** Our standing in the room ('approved' for the master). */

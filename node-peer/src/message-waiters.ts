@@ -25,6 +25,8 @@ export class MessageWaiters {
         this.waiters.delete(waiter);
         reject(new Error(`timed out waiting for ${type}`));
       }, timeoutMs);
+      // A wait nobody needs any more (the other side of a race) never keeps the process alive.
+      timer.unref();
       this.waiters.add(waiter);
     });
   }

@@ -11,7 +11,12 @@ import { startErrorMessage } from './start-errors';
 import type { System } from './store/data-dir';
 import { defaultDataDir } from './store/data-dir';
 
-const USAGE = `Usage: ferry [options]
+const USAGE = `Usage: ferry [options]                    run a room (this machine is its host)
+       ferry send <join-link> <path>...   share files and folders from a terminal
+       ferry get <join-link> [options]    list or download from a terminal
+                                          (see ferry send --help, ferry get --help)
+
+Options of the room:
 
   --host HOST            address to listen on (default 0.0.0.0: the whole LAN)
   --port PORT            port, 0 for any free one (default 8787)

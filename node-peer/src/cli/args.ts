@@ -7,6 +7,8 @@ import { CliError, EXIT } from './exit-codes';
 export interface CommonOptions {
   joinLink: URL;
   name: string;
+  /** --name was given: a name the room refuses is an error, not a reason to pick another. */
+  isNameGiven: boolean;
   /** A pinned certificate fingerprint (64 hex digits, uppercase, no separators). */
   fingerprint: string | null;
   forget: boolean;
@@ -110,6 +112,7 @@ export function parseCommand(argv: readonly string[]): Parsed {
   const common: CommonOptions = {
     joinLink: parseJoinLink(positionals[0]),
     name: nameOf(values.name),
+    isNameGiven: values.name !== undefined,
     fingerprint: values.fingerprint === undefined ? null : parseFingerprint(values.fingerprint),
     forget: values.forget,
     json: values.json,

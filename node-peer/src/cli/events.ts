@@ -28,7 +28,16 @@ export type CliEvent =
     }
   | { event: 'unshared'; fileId: string; name: string; reason: string }
   | { event: 'listed'; files: Array<FileRef & { owner: string; ownerName: string; kind: 'file' | 'folder' | 'text' }> }
-  | { event: 'download-started'; fileId: string; name: string; to: string; size: number; resumedBytes: number }
+  | {
+      event: 'download-started';
+      fileId: string;
+      name: string;
+      to: string;
+      size: number;
+      resumedBytes: number;
+      /** Chunks the progress record claimed but whose bytes on disk no longer matched: fetched again. */
+      damagedChunks: number;
+    }
   | {
       event: 'progress';
       fileId: string;

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { CLOSE_CODES, personCode } from '@ferry/common';
 import type { ReadChunk } from '@ferry/common/transfer';
-import { FerryPeer, type FerryPeerOptions } from '../ferry-peer';
+import { FerryPeer, RegisterRefused, type FerryPeerOptions } from '../ferry-peer';
 import { createNodeWrtc } from '../wrtc';
 import type { CommonOptions } from './args';
 import type { Reporter } from './events';
@@ -30,27 +30,10 @@ export async function joinRoom(options: CommonOptions, deps: JoinDeps): Promise<
   if (options.forget && (await deps.identities.forget(joinLink))) {
     deps.reporter.report({ event: 'notice', message: 'Forgot this room: you join as someone new.' });
   }
-  const tls = await tlsFor(joinLink, options.fingerprint);
   const stored = await deps.identities.get(joinLink);
   deps.reporter.report({ event: 'connecting', room: joinLink.href });
-  let peer: FerryPeer;
-  try {
-    peer = await FerryPeer.connect({
-      url: `${joinLink.origin}${joinLink.pathname.replace(/\/+$/, '')}`,
-      name: options.name,
-      tls,
-      // Binding to loopback is what lets a room on this machine work with no other network.
-      wrtc: createNodeWrtc(isLoopback(joinLink.hostname) ? { bindAddress: '127.0.0.1' } : {}),
-      ...(stored ? { privateId: stored.privateId } : {}),
-      ...(deps.readChunk ? { readChunk: deps.readChunk } : {}),
-      ...(deps.onServed ? { onServed: deps.onServed } : {}),
-    });
-  } catch (error) {
-    throw new CliError(EXIT.unreachable, `cannot reach the room at ${joinLink.href}: ${reasonOf(error)}`, {
-      cause: error,
-    });
-  }
-  await deps.identities.put(joinLink, { privateId: peer.privateId, name: options.name });
+  const peer = await connectAs(options, stored?.privateId, deps);
+  await deps.identities.put(joinLink, { privateId: peer.privateId, name: peer.name });
   const resumed = stored?.privateId === peer.privateId;
   if (peer.status === 'pending') {
     deps.reporter.report({ event: 'waiting', publicId: peer.publicId, code: personCode(peer.publicId) });
@@ -58,6 +41,46 @@ export async function joinRoom(options: CommonOptions, deps: JoinDeps): Promise<
   await admitted(peer);
   deps.reporter.report({ event: 'admitted', publicId: peer.publicId, resumed });
   return peer;
+}
+
+/** Machine names tried, when the room has someone of that name already ("vm", "vm 2", … "vm 9"). */
+const DEFAULT_NAME_TRIES = 9;
+
+/**
+ * Connects and registers: as the stored identity when there is one, else as a new person named
+ * `options.name`; a default (machine) name the room has already becomes "name 2", "name 3"….
+ */
+async function connectAs(options: CommonOptions, privateId: string | undefined, deps: JoinDeps): Promise<FerryPeer> {
+  const { joinLink } = options;
+  const tls = await tlsFor(joinLink, options.fingerprint);
+  for (let attempt = 1; ; attempt++) {
+    const name = attempt === 1 ? options.name : `${options.name} ${attempt}`;
+    try {
+      return await FerryPeer.connect({
+        url: `${joinLink.origin}${joinLink.pathname.replace(/\/+$/, '')}`,
+        name,
+        tls,
+        // Binding to loopback is what lets a room on this machine work with no other network.
+        wrtc: createNodeWrtc(isLoopback(joinLink.hostname) ? { bindAddress: '127.0.0.1' } : {}),
+        ...(privateId === undefined ? {} : { privateId }),
+        ...(deps.readChunk ? { readChunk: deps.readChunk } : {}),
+        ...(deps.onServed ? { onServed: deps.onServed } : {}),
+      });
+    } catch (error) {
+      if (error instanceof RegisterRefused && error.code === 'NAME_TAKEN') {
+        if (!options.isNameGiven && attempt < DEFAULT_NAME_TRIES) continue;
+        throw new CliError(EXIT.notAdmitted, `${error.message} (--name NAME)`);
+      }
+      if (error instanceof RegisterRefused && error.code === 'ROOM_ENDED') {
+        throw new CliError(
+          EXIT.notAdmitted,
+          'the host ended the room this identity was in (--forget joins as someone new)',
+        );
+      }
+      const reason = error instanceof RegisterRefused ? `the room refused: ${error.message}` : reasonOf(error);
+      throw new CliError(EXIT.unreachable, `cannot reach the room at ${joinLink.href}: ${reason}`, { cause: error });
+    }
+  }
 }
 
 /** Resolves once the room lists our files and people (ROOM_STATE); rejects if the host says no. */

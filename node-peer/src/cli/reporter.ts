@@ -86,7 +86,8 @@ export class HumanReporter implements Reporter {
       case 'download-started':
         return this.say(
           event.resumedBytes > 0
-            ? `Resuming ${event.name} (${formatBytes(event.resumedBytes)} of ${formatBytes(event.size)} already here) → ${event.to}`
+            ? `Resuming ${event.name} (${formatBytes(event.resumedBytes)} of ${formatBytes(event.size)} already here` +
+                `${event.damagedChunks > 0 ? `; ${event.damagedChunks} damaged chunks fetched again` : ''}) → ${event.to}`
             : `Downloading ${event.name} (${formatBytes(event.size)}) → ${event.to}`,
         );
       case 'progress':

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildDaemon } from '../../build/build-daemon.mjs';
+import { buildDaemon, daemonOutfile, peerCliOutfile } from '../../build/build-daemon.mjs';
 
 /*
  * The `ferry` command as a real child process, for the tests that need real signals and a real
@@ -12,7 +12,6 @@ import { buildDaemon } from '../../build/build-daemon.mjs';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const ferryBin = join(repoRoot, 'signaling', 'bin', 'ferry.js');
-const bundle = join(repoRoot, 'dist', 'daemon', 'cli.js');
 const DEFAULT_START_TIMEOUT_MS = 15_000;
 const EXIT_TIMEOUT_MS = 5_000;
 /** For a `beforeAll` around buildDaemonIfStale(): a cold esbuild run on a busy machine. */
@@ -43,15 +42,16 @@ function newestMtimeMs(folder: string): number {
 }
 
 /**
- * bin/ferry.js runs the built bundle. Rebuild only the daemon (as scripts/build.mjs does) when the
- * sources are newer, so these tests never run yesterday's daemon, without touching the web apps.
+ * bin/ferry.js runs the built bundles (the daemon, and the terminal peer of `ferry send`/`get`).
+ * Rebuild them (as scripts/build.mjs does) when the sources are newer, so these tests never run
+ * yesterday's code, without touching the web apps.
  */
 export async function buildDaemonIfStale(): Promise<void> {
   const sources = Math.max(
-    newestMtimeMs(join(repoRoot, 'signaling', 'src')),
-    newestMtimeMs(join(repoRoot, 'common', 'src')),
+    ...['signaling', 'common', 'node-peer'].map((workspace) => newestMtimeMs(join(repoRoot, workspace, 'src'))),
   );
-  if (existsSync(bundle) && statSync(bundle).mtimeMs >= sources) return;
+  const isFresh = (bundle: string) => existsSync(bundle) && statSync(bundle).mtimeMs >= sources;
+  if (isFresh(daemonOutfile) && isFresh(peerCliOutfile)) return;
   await buildDaemon({ quiet: true });
 }
 

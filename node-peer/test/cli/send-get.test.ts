@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TOKEN, closeAll, startTestDaemon } from '@ferry/signaling/test/helpers';
@@ -168,6 +168,23 @@ describe('ferry get resumes', () => {
     const again = new PeerCli(['get', url, '--file', 'a.txt', '-o', out, '--overwrite'], getter.configDir);
     expect(await again.code()).toBe(0);
     expect(readFileSync(join(out, 'a.txt')).length).toBe(10);
+  });
+});
+
+describe('ferry send', () => {
+  it('stops sharing a file that changed on disk, says so, and everyone sees it go', async () => {
+    const { url, host } = await roomWithHost();
+    const source = tempDir('ferry-send-');
+    writeTree(source, { 'log.txt': 2 * 1024 * 1024 });
+    const sender = new PeerCli(['send', url, join(source, 'log.txt')]);
+    await admit(host, sender);
+    const [shared] = (await sender.event('shared')).files;
+    appendFileSync(join(source, 'log.txt'), 'one more line\n');
+    const getter = new PeerCli(['get', url, '--file', 'log.txt', '-o', tempDir('ferry-get-')]);
+    await admit(host, getter);
+    expect(await getter.code()).toBe(1);
+    expect((await sender.event('unshared')).reason).toMatch(/changed on disk/);
+    await until(() => !host.files.some((f) => f.id === shared?.fileId), 'the room forgetting the file');
   });
 });
 

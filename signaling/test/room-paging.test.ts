@@ -137,7 +137,9 @@ describe('fair outbound queues', () => {
     const peer = await Peer.connect(daemon, 'slow Cleo');
     const cleo = await registerClient(daemon, 'Cleo', { peer });
     await master.peer.next('NEW_CLIENT_REGISTERED', { where: (m) => m.client.publicId === cleo.publicId });
-    const restore = throttle(peer.ws, 3_000_000);
+    // Slow enough that paging lasts seconds: broadcasts (every 100 ms) must be seen to pass the pages
+    // even on a loaded machine, where a share's round trip through the master takes a while.
+    const restore = throttle(peer.ws, 1_500_000);
     const from = peer.frames.length;
     master.peer.send({ type: 'APPROVE_CLIENT', publicId: cleo.publicId });
     // About one broadcast a second... ten times faster, while the state goes out.

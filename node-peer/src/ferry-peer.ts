@@ -59,6 +59,19 @@ export interface FerryPeerOptions {
 const RECONNECT_BACKOFF: BackoffOptions = { baseMs: 50, maxMs: 2_000 };
 
 /** The daemon answered a register with a refusal (`code`: an error code, or ROOM_ENDED). */
+/** Resolves once `download` completes; rejects with its error if it fails or is cancelled. */
+export function completed(download: Download): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (download.status === 'complete') resolve();
+      else if (download.status === 'failed' || download.status === 'cancelled')
+        reject(download.snapshot().error ?? new Error(`download ${download.status}`));
+    };
+    download.onChange(check);
+    check();
+  });
+}
+
 export class RegisterRefused extends Error {
   override readonly name = 'RegisterRefused';
 
@@ -379,15 +392,7 @@ export class FerryPeer {
           resolve();
         }),
     );
-    await new Promise<void>((resolve, reject) => {
-      const check = () => {
-        if (download.status === 'complete') resolve();
-        else if (download.status === 'failed' || download.status === 'cancelled')
-          reject(download.snapshot().error ?? new Error(`download ${download.status}`));
-      };
-      download.onChange(check);
-      check();
-    });
+    await completed(download);
     let joined: Uint8Array | null = null;
     return {
       chunks: parts,

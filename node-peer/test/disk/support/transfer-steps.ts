@@ -1,5 +1,5 @@
 import type { FileInfo, FileOffer } from '@ferry/common';
-import { randomId, type Download } from '@ferry/common/transfer';
+import { randomId } from '@ferry/common/transfer';
 import type { FerryPeer } from '../../../src/ferry-peer';
 
 /** Offers files as they are (ids, batches, hashes chosen by the caller); resolves with what was listed. */
@@ -11,15 +11,4 @@ export async function offer(peer: FerryPeer, files: FileOffer[]): Promise<FileIn
   return added.files;
 }
 
-/** Resolves once `download` completes; rejects if it fails or is cancelled. */
-export function completed(download: Download): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      if (download.status === 'complete') resolve();
-      else if (download.status === 'failed' || download.status === 'cancelled')
-        reject(download.snapshot().error ?? new Error(`download ${download.status}`));
-    };
-    download.onChange(check);
-    check();
-  });
-}
+export { completed } from '../../../src/ferry-peer';

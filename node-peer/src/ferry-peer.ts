@@ -58,7 +58,6 @@ export interface FerryPeerOptions {
 /** Back to a daemon that went away: quick, as tests restart it and wait for the peer. */
 const RECONNECT_BACKOFF: BackoffOptions = { baseMs: 50, maxMs: 2_000 };
 
-/** The daemon answered a register with a refusal (`code`: an error code, or ROOM_ENDED). */
 /** Resolves once `download` completes; rejects with its error if it fails or is cancelled. */
 export function completed(download: Download): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -72,6 +71,7 @@ export function completed(download: Download): Promise<void> {
   });
 }
 
+/** The daemon answered a register with a refusal (`code`: an error code, or ROOM_ENDED). */
 export class RegisterRefused extends Error {
   override readonly name = 'RegisterRefused';
 
